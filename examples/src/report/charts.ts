@@ -1,0 +1,221 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { PALETTE } from './png.js';
+
+/** Rows of the charts below; the lab turns its runs into these, the page builder renders them. */
+export interface CurvePoint { config: string; epoch: number; series: string; mean: number; lo: number; hi: number }
+export interface ActivationPoint { activation: string; s: number; curve: string; value: number }
+export interface HealthPoint { config: string; epoch: number; layer: string; measure: string; fraction: number }
+/** One raster per configuration covering [x0, x1] × [y0, y1]; `url` is a PNG data URL. */
+export interface BoundaryImage { config: string; x0: number; x1: number; y0: number; y1: number; url: string }
+export interface LabelledPoint { config: string; x: number; y: number; label: string }
+export interface PredictionPoint { config: string; truth: number; predicted: number }
+export interface LayerNormPoint { config: string; layer: number; norm: number }
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const WIDTH = 220;
+const HEIGHT = 160;
+const FONT = { font: 'system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif' };
+
+function base(title: string): Pick<TopLevelSpec, '$schema' | 'title' | 'config' | 'background'> {
+  return {
+    $schema: SCHEMA,
+    title: { text: title, anchor: 'start', fontSize: 14 },
+    background: 'white',
+    config: { ...FONT, view: { stroke: '#ddd' }, axis: { gridColor: '#eee', labelFontSize: 10 }, legend: { labelFontSize: 11 } },
+  };
+}
+
+/** a(s) and a'(s) per activation, one small panel each, evaluated through the registry's own nodes. */
+export function activationSpec(rows: ActivationPoint[], columns = 4): TopLevelSpec {
+  return {
+    ...base("Activations a(s) and their derivatives a'(s), as implemented"),
+    data: { values: rows },
+    facet: { field: 'activation', type: 'nominal', title: null, sort: null },
+    columns,
+    spec: {
+      width: 160,
+      height: 120,
+      mark: { type: 'line', strokeWidth: 2, clip: true },
+      encoding: {
+        x: { field: 's', type: 'quantitative', title: 's' },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { domain: [-2.5, 3], clamp: true } },
+        color: { field: 'curve', type: 'nominal', title: null, scale: { range: ['#1f77b4', '#ff7f0e'] } },
+        strokeDash: { field: 'curve', type: 'nominal', title: null, scale: { range: [[1, 0], [5, 3]] } },
+      },
+    },
+  } as TopLevelSpec;
+}
+
+/**
+ * Mean curve over seeds with a band from the lowest to the highest seed, one panel per series
+ * (train/test loss, or one per layer). Log scale: losses and gradient norms span decades.
+ */
+export function bandCurveSpec(
+  title: string,
+  rows: CurvePoint[],
+  opts: { yTitle: string; log?: boolean; facetTitle?: string } = { yTitle: 'value' },
+): TopLevelSpec {
+  const y = { field: 'mean', type: 'quantitative', title: opts.yTitle, scale: opts.log ? { type: 'log' } : { zero: false } };
+  return {
+    ...base(title),
+    data: { values: rows },
+    facet: { field: 'series', type: 'nominal', title: opts.facetTitle ?? null, sort: null },
+    columns: 3,
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      layer: [
+        {
+          mark: { type: 'area', opacity: 0.18 },
+          encoding: {
+            x: { field: 'epoch', type: 'quantitative' },
+            y: { ...y, field: 'lo' },
+            y2: { field: 'hi' },
+            color: { field: 'config', type: 'nominal', title: 'configuration', sort: null },
+          },
+        },
+        {
+          mark: { type: 'line', strokeWidth: 1.8 },
+          encoding: {
+            x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+            y,
+            color: { field: 'config', type: 'nominal', title: 'configuration', sort: null },
+          },
+        },
+      ],
+    },
+  } as TopLevelSpec;
+}
+
+/** Dead-unit and saturated-unit fractions per hidden layer over training. */
+export function healthSpec(rows: HealthPoint[]): TopLevelSpec {
+  return {
+    ...base('Unit health per hidden layer: dead (never active) and saturated (a\u2032 near 0) fractions'),
+    data: { values: rows },
+    facet: {
+      row: { field: 'measure', type: 'nominal', title: null, sort: null },
+      column: { field: 'layer', type: 'nominal', title: null, sort: null },
+    },
+    spec: {
+      width: WIDTH,
+      height: 120,
+      mark: { type: 'line', strokeWidth: 1.8 },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+        y: { field: 'fraction', type: 'quantitative', title: 'fraction of units', scale: { domain: [0, 1] } },
+        color: { field: 'config', type: 'nominal', title: 'configuration', sort: null },
+      },
+    },
+  } as TopLevelSpec;
+}
+
+/**
+ * Model output over the 2-D input plane as a raster (see `probabilityRaster`), with the test
+ * points on top: the decision boundary is the pale seam where the colour changes.
+ */
+export function boundarySpec(images: BoundaryImage[], points: LabelledPoint[]): TopLevelSpec {
+  // A facet splits one data set, so images and points travel together and each layer filters its own.
+  const values = [
+    ...images.map((c) => ({ kind: 'image', ...c })),
+    ...points.map((p) => ({ kind: 'point', ...p })),
+  ];
+  return {
+    ...base('Decision boundaries, with the test points (first seed)'),
+    data: { values },
+    facet: { field: 'config', type: 'nominal', title: null, sort: null },
+    columns: 3,
+    spec: {
+      width: 200,
+      height: 200,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'image'" }],
+          // aria off: the label would repeat the whole data URL
+          mark: { type: 'image', aspect: false, aria: false },
+          encoding: {
+            x: { field: 'x0', type: 'quantitative', title: 'x\u2081', scale: { nice: false, zero: false } },
+            x2: { field: 'x1' },
+            y: { field: 'y1', type: 'quantitative', title: 'x\u2082', scale: { nice: false, zero: false } },
+            y2: { field: 'y0' },
+            url: { field: 'url', type: 'nominal' },
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'point'" }],
+          mark: { type: 'point', filled: true, size: 18, stroke: 'white', strokeWidth: 0.6, opacity: 1 },
+          encoding: {
+            x: { field: 'x', type: 'quantitative' },
+            y: { field: 'y', type: 'quantitative' },
+            fill: { field: 'label', type: 'nominal', title: 'true class', scale: { range: PALETTE } },
+            shape: { field: 'label', type: 'nominal', title: 'true class' },
+          },
+        },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+}
+
+/** Predicted against true target values; points on the diagonal are perfect predictions. */
+export function predictionSpec(rows: PredictionPoint[]): TopLevelSpec {
+  return {
+    ...base('Predicted vs true on the test set (first seed)'),
+    data: { values: rows },
+    facet: { field: 'config', type: 'nominal', title: null, sort: null },
+    columns: 3,
+    spec: {
+      width: 200,
+      height: 200,
+      layer: [
+        {
+          mark: { type: 'point', filled: true, size: 14, opacity: 0.6, color: '#4c78a8' },
+          encoding: {
+            x: { field: 'truth', type: 'quantitative', title: 'true y', scale: { zero: false } },
+            y: { field: 'predicted', type: 'quantitative', title: 'predicted y', scale: { zero: false } },
+          },
+        },
+        {
+          mark: { type: 'line', color: '#e45756', strokeDash: [4, 3] },
+          encoding: {
+            x: { field: 'truth', type: 'quantitative' },
+            y: { field: 'truth', type: 'quantitative' },
+          },
+        },
+      ],
+    },
+  } as TopLevelSpec;
+}
+
+/**
+ * The vanishing-gradient picture: gradient norm of every layer's weights at the start of
+ * training (left) and of the first layer through training (right), both on a log scale.
+ */
+export function deepSpec(profile: LayerNormPoint[], firstLayer: CurvePoint[], depth: number): TopLevelSpec {
+  const color = { field: 'config', type: 'nominal', title: 'hidden activation', sort: null };
+  return {
+    ...base(`Deep narrow network (${depth} hidden layers): gradient norm per layer`),
+    hconcat: [
+      {
+        width: 300,
+        height: 220,
+        data: { values: profile },
+        mark: { type: 'line', point: true, strokeWidth: 1.8 },
+        encoding: {
+          x: { field: 'layer', type: 'ordinal', title: 'layer (1 = next to the input)' },
+          y: { field: 'norm', type: 'quantitative', title: '\u2016\u2202L/\u2202W\u2016 in the first epoch', scale: { type: 'log' } },
+          color,
+        },
+      },
+      {
+        width: 300,
+        height: 220,
+        data: { values: firstLayer },
+        mark: { type: 'line', strokeWidth: 1.8 },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+          y: { field: 'mean', type: 'quantitative', title: 'first layer \u2016\u2202L/\u2202W\u2016', scale: { type: 'log' } },
+          color,
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
