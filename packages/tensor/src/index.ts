@@ -1,1 +1,23 @@
-export {};
+export type { DType, FloatArray } from './dtype.js';
+export { Tensor } from './tensor.js';
+export type { Axes, NestedArray, SliceSpec } from './tensor.js';
+export { tensor, empty, zeros, ones, full, arange, linspace, eye, zerosLike, onesLike } from './create.js';
+export type { TensorOptions } from './create.js';
+export { createRng, rand, randn, uniform } from './random.js';
+export type { RandomOptions, Rng } from './random.js';
+export {
+  add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge,
+  neg, exp, log, sqrt, abs, sign, square, reciprocal, tanh, sigmoid, log1p, expm1, relu,
+  where, clamp,
+} from './elementwise.js';
+export type { Operand } from './elementwise.js';
+export { addScaled, scaleInPlace, fill, copyInto } from './inplace.js';
+export { sum, mean, max, min, logSumExp, argmax } from './reduce.js';
+export { matmul } from './matmul.js';
+export { broadcastShapes, sumTo } from './broadcast.js';
+export {
+  transpose, permute, slice, squeeze, unsqueeze, expand, reshape,
+} from './views.js';
+export { tidy, keep, isTidying } from './storage.js';
+export { getBackend, setBackend, registerBackend, backendNames, jsBackend } from './backend/index.js';
+export type { Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, ReduceOp, UnaryOp } from './backend/index.js';

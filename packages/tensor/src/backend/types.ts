@@ -19,11 +19,57 @@ export interface MatrixOutput {
   rowStride: number;
 }
 
+/** Elementwise binary kernels; comparisons give 1 or 0. */
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+/** Elementwise unary kernels (`copy` moves data between layouts). */
+export type UnaryOp =
+  | 'copy' | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'square' | 'reciprocal'
+  | 'tanh' | 'sigmoid' | 'log1p' | 'expm1' | 'relu';
+
+/** Reductions a backend folds along one strided row. */
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+/**
+ * The strided elementwise and reduction loops. Every kernel walks `n` elements:
+ * operand element `i` is at `offset + i * stride`; a stride of 0 repeats one element
+ * (broadcasting). Output and inputs share one dtype.
+ */
+export interface ElementwiseKernels {
+  /** out[i] = a[i] op b[i]. */
+  binary(op: BinaryOp, n: number,
+    a: FloatArray, aOff: number, aStride: number,
+    b: FloatArray, bOff: number, bStride: number,
+    out: FloatArray, outOff: number, outStride: number): void;
+  /** out[i] = a[i] op s, or s op a[i] when `scalarFirst`. */
+  binaryScalar(op: BinaryOp, n: number,
+    a: FloatArray, aOff: number, aStride: number, s: number, scalarFirst: boolean,
+    out: FloatArray, outOff: number, outStride: number): void;
+  /** out[i] = op(x[i]). */
+  unary(op: UnaryOp, n: number, x: FloatArray, xOff: number, xStride: number,
+    out: FloatArray, outOff: number, outStride: number): void;
+  /** out[i] = min(max(x[i], lo), hi). */
+  clamp(n: number, x: FloatArray, xOff: number, xStride: number, lo: number, hi: number,
+    out: FloatArray, outOff: number, outStride: number): void;
+  /** y[i] += alpha · x[i]. */
+  axpy(n: number, alpha: number, x: FloatArray, xOff: number, xStride: number,
+    y: FloatArray, yOff: number, yStride: number): void;
+  /**
+   * Folds x into out: with `outStride` 0 the whole row folds into `out[outOff]`,
+   * otherwise out[i] = op(out[i], x[i]).
+   */
+  reduce(op: ReduceOp, n: number, x: FloatArray, xOff: number, xStride: number,
+    out: FloatArray, outOff: number, outStride: number): void;
+}
+
 /**
  * The seam between tensor operations and the loops that do the arithmetic.
  * Callers validate shapes and dtypes; a backend trusts its arguments and keeps
  * its inner loops check-free. A backend may implement only some kernels and
- * delegate the rest to the reference (pure TypeScript) backend.
+ * delegate the rest to the reference (pure TypeScript) backend: the optional
+ * `kernels` members that are absent are taken from it.
  */
 export interface Backend {
   readonly name: string;
@@ -31,4 +77,6 @@ export interface Backend {
   alloc(dtype: DType, length: number): FloatArray;
   /** C = A·B, or C += A·B when `accumulate`; A is m×k, B is k×n, C is m×n; all share one dtype. */
   gemm(m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, c: MatrixOutput, accumulate: boolean): void;
+  /** Elementwise and reduction loops; any kernel left out falls back to the `js` backend's. */
+  kernels?: Partial<ElementwiseKernels>;
 }

@@ -1,0 +1,156 @@
+import { kernels } from './backend/index.js';
+import type { ReduceOp } from './backend/types.js';
+import { checkTensor } from './elementwise.js';
+import { fail, fmtShape, normalizeAxes, normalizeAxis } from './errors.js';
+import { contiguousStrides, forEachRow, RowWalker } from './shape.js';
+import { allocTensor } from './storage.js';
+import type { Axes, Tensor } from './tensor.js';
+import { permute } from './views.js';
+
+// A reduction walks the input in its own memory order and folds each element into the output
+// element it belongs to: the output is read through strides that are 0 on reduced axes. When
+// the last axis is reduced, whole rows fold into one double accumulator; otherwise rows of the
+// output accumulate elementwise, so reducing axis 0 of a row-major matrix still streams memory.
+
+interface Plan {
+  keepShape: number[];
+  outShape: number[];
+  outStrides: number[];
+  count: number;
+}
+
+function plan(op: string, x: Tensor, axis: Axes, keepDims: boolean): Plan {
+  checkTensor(op, x);
+  const axes = normalizeAxes(op, axis, x.ndim);
+  const keepShape = x.shape.slice();
+  let count = 1;
+  for (const a of axes) {
+    count *= x.shape[a]!;
+    keepShape[a] = 1;
+  }
+  const strides = contiguousStrides(keepShape);
+  for (const a of axes) strides[a] = 0;
+  const outShape = keepDims ? keepShape : keepShape.filter((_, i) => !axes.includes(i));
+  return { keepShape, outShape, outStrides: strides, count };
+}
+
+function fold(op: ReduceOp, name: string, x: Tensor, axis: Axes, keepDims: boolean): { out: Tensor; count: number } {
+  const p = plan(name, x, axis, keepDims);
+  if (p.count === 0 && op !== 'sum') fail(name, `cannot reduce an empty axis of shape ${fmtShape(x.shape)}`);
+  const out = allocTensor(p.outShape, x.dtype);
+  out.data.fill(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity, out.offset, out.offset + out.size);
+  const k = kernels();
+  forEachRow(x.shape, [x.strides, p.outStrides], [x.offset, out.offset], (n, off, st) => {
+    k.reduce(op, n, x.data, off[0]!, st[0]!, out.data, off[1]!, st[1]!);
+  });
+  return { out, count: p.count };
+}
+
+/** Sum (used by sumTo under its caller's name). */
+export function reduceSum(x: Tensor, axis: Axes, keepDims: boolean, name: string): Tensor {
+  return fold('sum', name, x, axis, keepDims).out;
+}
+
+/** Sum over `axis` (a number, a list, or all axes when undefined). */
+export function sum(x: Tensor, axis?: Axes, keepDims = false): Tensor {
+  return fold('sum', 'sum', x, axis, keepDims).out;
+}
+
+/** Mean over `axis`. */
+export function mean(x: Tensor, axis?: Axes, keepDims = false): Tensor {
+  const { out, count } = fold('sum', 'mean', x, axis, keepDims);
+  const d = out.data;
+  const scale = 1 / count;
+  for (let i = out.offset, end = out.offset + out.size; i < end; i++) d[i] = d[i]! * scale;
+  return out;
+}
+
+/** Maximum over `axis` (NaN propagates; an empty axis is refused). */
+export function max(x: Tensor, axis?: Axes, keepDims = false): Tensor {
+  return fold('max', 'max', x, axis, keepDims).out;
+}
+
+/** Minimum over `axis`. */
+export function min(x: Tensor, axis?: Axes, keepDims = false): Tensor {
+  return fold('min', 'min', x, axis, keepDims).out;
+}
+
+/**
+ * log Σ exp(x) over `axis`, computed as m + log Σ exp(x − m) with m the maximum, so it stays
+ * finite at large |x| (±1000) where the naive form overflows.
+ */
+export function logSumExp(x: Tensor, axis?: Axes, keepDims = false): Tensor {
+  const p = plan('logSumExp', x, axis, keepDims);
+  const out = allocTensor(p.outShape, x.dtype);
+  const o = out.data, oo = out.offset, size = out.size;
+  if (p.count === 0) {
+    o.fill(-Infinity, oo, oo + size);
+    return out;
+  }
+  const shift = fold('max', 'logSumExp', x, axis, keepDims).out;
+  const m = shift.data, mo = shift.offset;
+  // An infinite maximum (all −∞, or a +∞) would give ∞ − ∞ = NaN: shift by 0 instead.
+  for (let i = 0; i < size; i++) if (!Number.isFinite(m[mo + i]!)) m[mo + i] = 0;
+  o.fill(0, oo, oo + size);
+  const xd = x.data;
+  forEachRow(x.shape, [x.strides, p.outStrides, p.outStrides], [x.offset, oo, mo], (n, off, st) => {
+    const xs = st[0]!, os = st[1]!;
+    let ix = off[0]!, io = off[1]!, im = off[2]!;
+    if (os === 0) {
+      const sh = m[im]!;
+      let acc = 0;
+      for (let i = 0; i < n; i++, ix += xs) acc += Math.exp(xd[ix]! - sh);
+      o[io] = o[io]! + acc;
+    } else {
+      for (let i = 0; i < n; i++, ix += xs, io += os, im += os) o[io] = o[io]! + Math.exp(xd[ix]! - m[im]!);
+    }
+  });
+  for (let i = 0; i < size; i++) o[oo + i] = m[mo + i]! + Math.log(o[oo + i]!);
+  return out;
+}
+
+/**
+ * Index of the largest element along `axis` (the first one on ties; a NaN counts as largest),
+ * in the input's dtype. Without an axis, the index into the row-major flattened tensor.
+ */
+export function argmax(x: Tensor, axis?: number, keepDims = false): Tensor {
+  checkTensor('argmax', x);
+  if (axis === undefined || axis === null) {
+    if (x.size === 0) fail('argmax', `cannot reduce an empty tensor of shape ${fmtShape(x.shape)}`);
+    const flat = x.contiguous();
+    const out = allocTensor(keepDims ? x.shape.map(() => 1) : [], x.dtype);
+    out.data[out.offset] = scanMax(flat.data, flat.offset, 1, x.size);
+    return out;
+  }
+  const a = normalizeAxis('argmax', axis, x.ndim);
+  const n = x.shape[a]!;
+  if (n === 0) fail('argmax', `cannot reduce axis ${axis} of size 0 (shape ${fmtShape(x.shape)})`);
+  const order = x.shape.map((_, i) => i).filter((i) => i !== a);
+  order.push(a);
+  const y = permute(x, order);
+  const keepShape = x.shape.slice();
+  keepShape[a] = 1;
+  const out = allocTensor(keepDims ? keepShape : x.shape.filter((_, i) => i !== a), x.dtype);
+  const walker = new RowWalker(y.shape, [y.strides], [y.offset]);
+  const stride = y.strides[y.ndim - 1]!;
+  for (let r = 0; r < walker.rows; r++) {
+    out.data[out.offset + r] = scanMax(x.data, walker.offsets[0]!, stride, n);
+    walker.next();
+  }
+  return out;
+}
+
+function scanMax(d: ArrayLike<number>, off: number, stride: number, n: number): number {
+  let best = d[off]!;
+  let at = 0;
+  if (best !== best) return 0;
+  for (let i = 1, j = off + stride; i < n; i++, j += stride) {
+    const v = d[j]!;
+    if (v > best || v !== v) {
+      if (v !== v) return i;
+      best = v;
+      at = i;
+    }
+  }
+  return at;
+}

@@ -1,0 +1,144 @@
+import type { DType, FloatArray } from './dtype.js';
+import { dtypeOf } from './dtype.js';
+import * as ew from './elementwise.js';
+import { formatTensor } from './format.js';
+import { matmul } from './matmul.js';
+import * as red from './reduce.js';
+import { contiguousStrides, sizeOf } from './shape.js';
+import * as views from './views.js';
+import { sumTo } from './broadcast.js';
+
+/** A nested JavaScript array of numbers, as `toArray()` returns and `tensor()` accepts. */
+export type NestedArray = number | NestedArray[];
+/** One axis of `slice`: an index (drops the axis), `null` (the whole axis) or `[start?, stop?, step?]`. */
+export type SliceSpec = number | null | readonly [start?: number | null, stop?: number | null, step?: number | null];
+/** An axis, a list of axes, or undefined for all axes. */
+export type Axes = number | readonly number[] | undefined;
+
+/**
+ * An n-dimensional array: four fields over one typed array, as in scijs/ndarray.
+ * Element `(i0, i1, …)` lives at `data[offset + Σ strides[k]·i[k]]`. Views (transpose,
+ * slice, expand, …) share `data` and only change shape, strides and offset.
+ */
+export class Tensor {
+  readonly data: FloatArray;
+  readonly shape: number[];
+  readonly strides: number[];
+  readonly offset: number;
+  readonly dtype: DType;
+
+  /**
+   * Wraps existing storage without copying or validating; use `tensor()` to build one from
+   * values. `strides` default to row-major.
+   */
+  constructor(data: FloatArray, shape: readonly number[], strides?: readonly number[], offset = 0) {
+    this.data = data;
+    this.shape = shape.slice();
+    this.strides = strides ? strides.slice() : contiguousStrides(shape);
+    this.offset = offset;
+    this.dtype = dtypeOf(data);
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** Number of axes. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Whether the elements are laid out row-major without gaps (the offset may be anywhere). */
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      const n = this.shape[i]!;
+      if (n !== 1 && this.strides[i] !== expected) return this.size === 0;
+      expected *= n;
+    }
+    return true;
+  }
+
+  // ---- views (never copy) ----
+  /** Permutes the axes; with no arguments reverses them. A view. */
+  transpose(...axes: number[]): Tensor { return views.transpose(this, ...axes); }
+  /** Reorders the axes: axis i of the result is axis `axes[i]` of this tensor. A view. */
+  permute(axes: readonly number[]): Tensor { return views.permute(this, axes); }
+  /** Selects along each axis (see `SliceSpec`); missing trailing specs take whole axes. A view. */
+  slice(...specs: SliceSpec[]): Tensor { return views.slice(this, ...specs); }
+  /** Drops `axis` (it must have size 1), or every size-1 axis. A view. */
+  squeeze(axis?: number): Tensor { return views.squeeze(this, axis); }
+  /** Inserts a size-1 axis at `axis` (negative counts from the end of the result). A view. */
+  unsqueeze(axis: number): Tensor { return views.unsqueeze(this, axis); }
+  /** Broadcasts to `shape` with stride 0 on repeated axes (-1 keeps a size). A view. */
+  expand(shape: readonly number[]): Tensor { return views.expand(this, shape); }
+  /** Same as `expand`. */
+  broadcastTo(shape: readonly number[]): Tensor { return views.expand(this, shape, 'broadcastTo'); }
+  /** New shape of the same elements; one -1 is inferred. A view when the strides allow, else one copy. */
+  reshape(shape: readonly number[]): Tensor { return views.reshape(this, shape); }
+  /** Flattens to one axis (a view when contiguous). */
+  flatten(): Tensor { return views.reshape(this, [-1]); }
+  /** Itself when contiguous, else a row-major copy. */
+  contiguous(): Tensor { return this.isContiguous() ? this : views.clone(this); }
+  /** A row-major copy with its own storage. */
+  clone(): Tensor { return views.clone(this); }
+  /** A row-major copy in `dtype`. */
+  astype(dtype: DType): Tensor { return views.astype(this, dtype); }
+  /** The element at `index` (one integer per axis, negative counts from the end). */
+  get(...index: number[]): number { return this.data[views.elementOffset(this, index, 'get')]!; }
+  /** Writes one element. */
+  set(index: readonly number[], value: number): void { this.data[views.elementOffset(this, index, 'set')] = value; }
+  /** The value of a one-element tensor. */
+  item(): number { return views.item(this); }
+  /** The elements as nested arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray { return views.toArray(this); }
+  /** A readable rendering with dtype and shape; large tensors are summarised. */
+  toString(): string { return formatTensor(this); }
+
+  // ---- elementwise (NumPy broadcasting, scalar operands, optional `out`) ----
+  add(b: Tensor | number, out?: Tensor): Tensor { return ew.add(this, b, out); }
+  sub(b: Tensor | number, out?: Tensor): Tensor { return ew.sub(this, b, out); }
+  mul(b: Tensor | number, out?: Tensor): Tensor { return ew.mul(this, b, out); }
+  div(b: Tensor | number, out?: Tensor): Tensor { return ew.div(this, b, out); }
+  pow(b: Tensor | number, out?: Tensor): Tensor { return ew.pow(this, b, out); }
+  maximum(b: Tensor | number, out?: Tensor): Tensor { return ew.maximum(this, b, out); }
+  minimum(b: Tensor | number, out?: Tensor): Tensor { return ew.minimum(this, b, out); }
+  eq(b: Tensor | number, out?: Tensor): Tensor { return ew.eq(this, b, out); }
+  ne(b: Tensor | number, out?: Tensor): Tensor { return ew.ne(this, b, out); }
+  lt(b: Tensor | number, out?: Tensor): Tensor { return ew.lt(this, b, out); }
+  le(b: Tensor | number, out?: Tensor): Tensor { return ew.le(this, b, out); }
+  gt(b: Tensor | number, out?: Tensor): Tensor { return ew.gt(this, b, out); }
+  ge(b: Tensor | number, out?: Tensor): Tensor { return ew.ge(this, b, out); }
+  neg(out?: Tensor): Tensor { return ew.neg(this, out); }
+  exp(out?: Tensor): Tensor { return ew.exp(this, out); }
+  log(out?: Tensor): Tensor { return ew.log(this, out); }
+  sqrt(out?: Tensor): Tensor { return ew.sqrt(this, out); }
+  abs(out?: Tensor): Tensor { return ew.abs(this, out); }
+  sign(out?: Tensor): Tensor { return ew.sign(this, out); }
+  square(out?: Tensor): Tensor { return ew.square(this, out); }
+  reciprocal(out?: Tensor): Tensor { return ew.reciprocal(this, out); }
+  tanh(out?: Tensor): Tensor { return ew.tanh(this, out); }
+  sigmoid(out?: Tensor): Tensor { return ew.sigmoid(this, out); }
+  log1p(out?: Tensor): Tensor { return ew.log1p(this, out); }
+  expm1(out?: Tensor): Tensor { return ew.expm1(this, out); }
+  relu(out?: Tensor): Tensor { return ew.relu(this, out); }
+  /** `this ? a : b` elementwise (this is the condition; nonzero is true). */
+  where(a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor { return ew.where(this, a, b, out); }
+  clamp(min: number | null | undefined, max: number | null | undefined, out?: Tensor): Tensor {
+    return ew.clamp(this, min, max, out);
+  }
+
+  // ---- reductions ----
+  sum(axis?: Axes, keepDims = false): Tensor { return red.sum(this, axis, keepDims); }
+  mean(axis?: Axes, keepDims = false): Tensor { return red.mean(this, axis, keepDims); }
+  max(axis?: Axes, keepDims = false): Tensor { return red.max(this, axis, keepDims); }
+  min(axis?: Axes, keepDims = false): Tensor { return red.min(this, axis, keepDims); }
+  logSumExp(axis?: Axes, keepDims = false): Tensor { return red.logSumExp(this, axis, keepDims); }
+  argmax(axis?: number, keepDims = false): Tensor { return red.argmax(this, axis, keepDims); }
+  /** Sums a broadcast result back to `shape` (the adjoint of `expand`). */
+  sumTo(shape: readonly number[]): Tensor { return sumTo(this, shape); }
+
+  /** Matrix product (2-D or batched with broadcast batch axes). */
+  matmul(b: Tensor, out?: Tensor): Tensor { return matmul(this, b, out); }
+}
