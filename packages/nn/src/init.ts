@@ -1,0 +1,67 @@
+import { gaussianSampler, type Rng } from './random.js';
+
+/**
+ * A weight initializer: fills `w` (a `[fanIn, fanOut]` matrix) from `rng`. Biases start at 0.
+ */
+export interface InitDef {
+  readonly name: string;
+  fill(w: Float32Array | Float64Array, fanIn: number, fanOut: number, rng: Rng): void;
+}
+
+function normal(std: number) {
+  return (w: Float32Array | Float64Array, rng: Rng) => {
+    const gauss = gaussianSampler(rng);
+    for (let i = 0; i < w.length; i++) w[i] = std * gauss();
+  };
+}
+
+function uniform(limit: number) {
+  return (w: Float32Array | Float64Array, rng: Rng) => {
+    for (let i = 0; i < w.length; i++) w[i] = limit * (2 * rng() - 1);
+  };
+}
+
+/**
+ * The built-in initializers. He (Kaiming, He et al. 2015) keeps Var(w) = 2/fanIn for the ReLU
+ * family, whose units pass half the signal; Glorot (Xavier, Glorot & Bengio 2010) uses
+ * 2/(fanIn + fanOut) for sigmoid, tanh, linear and softmax; LeCun normal uses 1/fanIn, the
+ * variance SELU's self-normalisation assumes (Klambauer et al. 2017).
+ */
+export const initializers = {
+  heNormal: { name: 'heNormal', fill: (w, i, _o, rng) => normal(Math.sqrt(2 / i))(w, rng) },
+  heUniform: { name: 'heUniform', fill: (w, i, _o, rng) => uniform(Math.sqrt(6 / i))(w, rng) },
+  glorotUniform: { name: 'glorotUniform', fill: (w, i, o, rng) => uniform(Math.sqrt(6 / (i + o)))(w, rng) },
+  glorotNormal: { name: 'glorotNormal', fill: (w, i, o, rng) => normal(Math.sqrt(2 / (i + o)))(w, rng) },
+  lecunNormal: { name: 'lecunNormal', fill: (w, i, _o, rng) => normal(Math.sqrt(1 / i))(w, rng) },
+  lecunUniform: { name: 'lecunUniform', fill: (w, i, _o, rng) => uniform(Math.sqrt(3 / i))(w, rng) },
+  zeros: { name: 'zeros', fill: (w) => w.fill(0) },
+} satisfies Record<string, InitDef>;
+
+/** A built-in initializer name. `glorot_uniform`-style snake_case spellings are accepted too. */
+export type InitName = keyof typeof initializers;
+
+/** Initializer names, for error messages and UIs. */
+export function initNames(): InitName[] {
+  return Object.keys(initializers) as InitName[];
+}
+
+/** Looks an initializer up by name (camelCase or snake_case) or passes a definition through. */
+export function resolveInit(init: string | InitDef): InitDef {
+  if (typeof init !== 'string') return init;
+  const camel = init.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  const def = (initializers as Record<string, InitDef>)[camel];
+  if (!def) throw new Error(`unknown initializer '${init}'; valid initializers: ${initNames().join(', ')}`);
+  return def;
+}
+
+const HE_FAMILY = new Set(['relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'prelu', 'softplus']);
+
+/**
+ * The initializer for a layer followed by `activation`: He normal for the ReLU family, LeCun
+ * normal for SELU, Glorot uniform for sigmoid, tanh, linear, softmax and anything unknown.
+ */
+export function defaultInitFor(activation: string): InitName {
+  if (HE_FAMILY.has(activation)) return 'heNormal';
+  if (activation === 'selu') return 'lecunNormal';
+  return 'glorotUniform';
+}

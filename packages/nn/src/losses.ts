@@ -1,0 +1,120 @@
+import { logSoftmax, pick, softplus, Variable, variable } from '@actgrad/autograd';
+import type { Tensor } from '@actgrad/tensor';
+
+/** Probabilities are clamped to [EPS, 1 − EPS] in the unfused losses so log never sees 0. */
+const EPS = 1e-7;
+
+/** A loss target: dense values in the prediction's shape, or (cross-entropy, nll) 1-D labels. */
+export type LossTarget = Variable | Tensor;
+
+/** How a loss reads its targets: dense (same shape as the predictions) or class labels/one-hot. */
+export type TargetKind = 'dense' | 'classes';
+
+/**
+ * A loss: call it as `loss(pred, target)` to get a scalar Variable (the batch mean). Losses that
+ * pair with an output activation (`fusesWith`) also compute from that activation's input:
+ * `fromLogits(z, target)` equals `loss(act(z), target)` but in one stable step, finite at any z.
+ */
+export interface Loss {
+  (pred: Variable, target: LossTarget): Variable;
+  readonly lossName: string;
+  readonly targetKind: TargetKind;
+  readonly fusesWith?: 'sigmoid' | 'softmax';
+  readonly fromLogits?: (logits: Variable, target: LossTarget) => Variable;
+}
+
+function asConst(t: LossTarget): Variable {
+  return t instanceof Variable ? t : variable(t, { requiresGrad: false });
+}
+
+function makeLoss(
+  lossName: string,
+  targetKind: TargetKind,
+  fn: (pred: Variable, target: LossTarget) => Variable,
+  fused?: { with: 'sigmoid' | 'softmax'; fromLogits: (z: Variable, target: LossTarget) => Variable },
+): Loss {
+  const loss = ((pred: Variable, target: LossTarget) => fn(pred, target)) as Loss;
+  Object.defineProperty(loss, 'name', { value: lossName });
+  return Object.assign(loss, { lossName, targetKind, fusesWith: fused?.with, fromLogits: fused?.fromLogits });
+}
+
+function isLabels(target: LossTarget, pred: Variable): boolean {
+  const shape = target instanceof Variable ? target.shape : target.shape;
+  return shape.length === 1 && pred.shape.length === 2;
+}
+
+/** −mean over rows of Σ_j y_ij·logp_ij (one-hot or soft targets) or of logp_i,label (labels). */
+function negLogLikelihood(logp: Variable, target: LossTarget): Variable {
+  const rows = logp.shape[0];
+  if (isLabels(target, logp)) {
+    const labels = target instanceof Variable ? target.data : target;
+    return pick(logp, labels).mean().neg();
+  }
+  return asConst(target).mul(logp).sum().mul(-1 / rows);
+}
+
+/** Mean squared error over all elements: mean((pred − y)²). */
+export const mse = makeLoss('mse', 'dense', (pred, y) => {
+  const d = pred.sub(asConst(y));
+  return d.mul(d).mean();
+});
+
+/** Mean absolute error over all elements: mean(|pred − y|). */
+export const mae = makeLoss('mae', 'dense', (pred, y) => pred.sub(asConst(y)).abs().mean());
+
+/**
+ * Binary cross-entropy of probabilities p against targets y in [0, 1]:
+ * −mean(y·log p + (1 − y)·log(1 − p)), p clamped to [1e−7, 1 − 1e−7]. After a sigmoid output,
+ * `fit` uses the fused form mean(softplus(z) − y·z) on the logits z instead: the same value where
+ * both are finite, with gradient σ(z) − y at any z.
+ */
+export const binaryCrossEntropy = makeLoss(
+  'binaryCrossEntropy',
+  'dense',
+  (p, yIn) => {
+    const y = asConst(yIn);
+    const pc = p.clamp(EPS, 1 - EPS);
+    const pos = y.mul(pc.log());
+    const neg = y.neg().add(1).mul(pc.neg().add(1).log());
+    return pos.add(neg).mean().neg();
+  },
+  {
+    with: 'sigmoid',
+    // log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z), so the loss is softplus(z) − y·z.
+    fromLogits: (z, y) => softplus(z).sub(asConst(y).mul(z)).mean(),
+  },
+);
+
+/**
+ * Cross-entropy of class probabilities p (`[n, classes]`) against integer labels (`[n]`) or
+ * one-hot rows (`[n, classes]`): −mean log p_label, p clamped at 1e−7. After a softmax output,
+ * `fit` computes it from the logits as −mean logSoftmax(z)_label (log-sum-exp, stable).
+ */
+export const crossEntropy = makeLoss(
+  'crossEntropy',
+  'classes',
+  (p, y) => negLogLikelihood(p.clamp(EPS, 1).log(), y),
+  { with: 'softmax', fromLogits: (z, y) => negLogLikelihood(logSoftmax(z, -1), y) },
+);
+
+/** Negative log-likelihood of log-probabilities (e.g. a logSoftmax output): −mean logp_label. */
+export const nll = makeLoss('nll', 'classes', (logp, y) => negLogLikelihood(logp, y));
+
+/** The losses by name, as `fit` accepts them in `loss: '…'`. */
+export const losses = { mse, mae, binaryCrossEntropy, crossEntropy, nll } satisfies Record<string, Loss>;
+
+/** A loss name from {@link losses}. */
+export type LossName = keyof typeof losses;
+
+/** Looks a loss up by name or passes one through; unknown names list the valid ones. */
+export function resolveLoss(loss: LossName | Loss | string): Loss {
+  if (typeof loss !== 'string') {
+    if (typeof loss !== 'function' || typeof loss.lossName !== 'string') {
+      throw new Error(`loss must be a name (${Object.keys(losses).join(', ')}) or a Loss`);
+    }
+    return loss;
+  }
+  const l = (losses as Record<string, Loss>)[loss];
+  if (!l) throw new Error(`unknown loss '${loss}'; valid losses: ${Object.keys(losses).join(', ')}`);
+  return l;
+}

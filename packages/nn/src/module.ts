@@ -1,0 +1,177 @@
+import { activation, parameter, variable, Variable, type ActivationDef } from '@actgrad/autograd';
+import { Tensor, type DType, type NestedArray } from '@actgrad/tensor';
+import { resolveInit, type InitDef, type InitName } from './init.js';
+import { makeRng, type Rng } from './random.js';
+
+/** What a module's `call` accepts: a Variable, a Tensor or nested arrays of numbers. */
+export type ModuleInput = Variable | Tensor | NestedArray;
+
+/** Wraps a tensor or nested array as a Variable that records no gradient. */
+export function asVariable(x: ModuleInput, dtype: DType = 'float32'): Variable {
+  if (x instanceof Variable) return x;
+  return variable(x, { requiresGrad: false, dtype });
+}
+
+/**
+ * Base of every layer and model. A module owns parameters (Variables that require a gradient)
+ * and sub-modules; `namedParameters()` walks both, so containers need only list children.
+ */
+export abstract class Module {
+  /** Training mode (the default) or evaluation mode; layers may behave differently. */
+  training = true;
+
+  /** Runs the module on a batch. */
+  abstract forward(x: Variable): Variable;
+
+  /** `forward` on a Variable, Tensor or nested array. */
+  call(x: ModuleInput): Variable {
+    return this.forward(asVariable(x));
+  }
+
+  /** This module's own parameters, by local name. */
+  protected ownParameters(): [string, Variable][] {
+    return [];
+  }
+
+  /** Direct sub-modules, by local name. */
+  children(): [string, Module][] {
+    return [];
+  }
+
+  /** Every parameter with a dotted path name, e.g. `layers.0.weight`, in a stable order. */
+  namedParameters(prefix = ''): [string, Variable][] {
+    const out: [string, Variable][] = [];
+    for (const [name, p] of this.ownParameters()) out.push([prefix + name, p]);
+    for (const [name, child] of this.children()) out.push(...child.namedParameters(`${prefix}${name}.`));
+    return out;
+  }
+
+  /** Every parameter, in the order of `namedParameters()`. */
+  parameters(): Variable[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Total number of scalar parameters. */
+  parameterCount(): number {
+    let n = 0;
+    for (const p of this.parameters()) n += p.data.size;
+    return n;
+  }
+
+  /** Zero-fills every parameter's gradient (its storage is reused). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.zeroGrad();
+  }
+
+  /** Sets training mode on this module and its children. Returns `this`. */
+  train(mode = true): this {
+    this.training = mode;
+    for (const [, child] of this.children()) child.train(mode);
+    return this;
+  }
+
+  /** Sets evaluation mode. Returns `this`. */
+  eval(): this {
+    return this.train(false);
+  }
+}
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Weight initializer by name or definition (default `glorotUniform`). Biases start at 0. */
+  init?: InitName | InitDef | string;
+  /** Add a bias (default true). */
+  bias?: boolean;
+  /** Seed of the initializer (default 42); ignored when `rng` is given. */
+  seed?: string | number;
+  /** A generator to draw from instead of a fresh seeded one (`mlp` shares one over all layers). */
+  rng?: Rng;
+  /** Parameter dtype (default float32; float64 for gradient checks). */
+  dtype?: DType;
+}
+
+/**
+ * Fully connected layer `y = x W + b` with `W` of shape `[inFeatures, outFeatures]` (row-major,
+ * so a batch `[n, in]` multiplies straight through) and `b` of shape `[outFeatures]`.
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weight: Variable;
+  readonly bias: Variable | null;
+  /** Name of the initializer that filled the weights (`custom` for a user definition). */
+  readonly init: string;
+
+  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+    super();
+    for (const [k, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`Linear: ${k} must be an integer ≥ 1; got ${v}`);
+    }
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const dtype = opts.dtype ?? 'float32';
+    const def = resolveInit(opts.init ?? 'glorotUniform');
+    this.init = def.name;
+    const w = dtype === 'float64' ? new Float64Array(inFeatures * outFeatures) : new Float32Array(inFeatures * outFeatures);
+    def.fill(w, inFeatures, outFeatures, makeRng(opts.seed, opts.rng));
+    this.weight = parameter(new Tensor(w, [inFeatures, outFeatures]), { name: 'weight' });
+    const b = dtype === 'float64' ? new Float64Array(outFeatures) : new Float32Array(outFeatures);
+    this.bias = opts.bias === false ? null : parameter(new Tensor(b, [outFeatures]), { name: 'bias' });
+  }
+
+  protected override ownParameters(): [string, Variable][] {
+    return this.bias ? [['weight', this.weight], ['bias', this.bias]] : [['weight', this.weight]];
+  }
+
+  forward(x: Variable): Variable {
+    const s = x.shape;
+    if (s.length !== 2 || s[1] !== this.inFeatures) {
+      throw new Error(
+        `Linear(${this.inFeatures} → ${this.outFeatures}): expected input [batch, ${this.inFeatures}]; got [${s.join(',')}]`,
+      );
+    }
+    const y = x.matmul(this.weight);
+    return this.bias ? y.add(this.bias) : y;
+  }
+}
+
+/** Hyper-parameters of a parametrised activation, e.g. `{ alpha: 0.1 }` for leakyRelu. */
+export type ActivationOptions = Record<string, number>;
+
+/**
+ * An activation given by built-in name, user definition (`defineActivation`), or either with
+ * options: `{ activation: 'leakyRelu', options: { alpha: 0.2 } }`.
+ */
+export type ActivationSpec = string | ActivationDef | { activation: string | ActivationDef; options?: ActivationOptions };
+
+/** An activation as a layer, e.g. `new Activation('relu')` or `new Activation('elu', { alpha: 0.5 })`. */
+export class Activation extends Module {
+  /** Registry name of the activation (the user definition's name for custom ones). */
+  readonly activationName: string;
+  readonly def: string | ActivationDef;
+  readonly options: ActivationOptions | undefined;
+  private readonly fn: (x: Variable) => Variable;
+
+  constructor(nameOrDef: string | ActivationDef, options?: ActivationOptions) {
+    super();
+    this.def = nameOrDef;
+    this.options = options;
+    this.activationName = typeof nameOrDef === 'string' ? nameOrDef : nameOrDef.name;
+    this.fn = activation(nameOrDef, options);
+  }
+
+  /** Builds an Activation from any {@link ActivationSpec}. */
+  static from(spec: ActivationSpec): Activation {
+    if (typeof spec === 'object' && 'activation' in spec) return new Activation(spec.activation, spec.options);
+    return new Activation(spec);
+  }
+
+  /** True when `def` is a user definition rather than a built-in name. */
+  get isCustom(): boolean {
+    return typeof this.def !== 'string';
+  }
+
+  forward(x: Variable): Variable {
+    return this.fn(x);
+  }
+}

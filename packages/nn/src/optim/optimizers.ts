@@ -1,0 +1,201 @@
+import type { FloatArray } from '@actgrad/tensor';
+import { Optimizer, type LearningRate, type ParamSource } from './optimizer.js';
+
+function check(name: string, key: string, v: number, lo: number, hi: number, hiOpen = false): number {
+  const ok = v >= lo && (hiOpen ? v < hi : v <= hi);
+  if (!ok) throw new Error(`${name}: ${key} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}; got ${v}`);
+  return v;
+}
+
+/** Options of {@link SGD}. */
+export interface SGDOptions {
+  /** Learning rate or schedule (default 0.01). */
+  lr?: LearningRate;
+  /** Momentum factor μ (default 0). */
+  momentum?: number;
+  /** Nesterov momentum (needs momentum > 0; default false). */
+  nesterov?: boolean;
+  /** L2 penalty λ added to the gradient: g + λw (default 0). */
+  weightDecay?: number;
+}
+
+/**
+ * Stochastic gradient descent, with PyTorch's update rule: g ← ∇ + λw; v ← μv + g;
+ * w ← w − lr·(g + μv) with Nesterov, w ← w − lr·v without (plain w − lr·g when μ = 0).
+ */
+export class SGD extends Optimizer {
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  private readonly velocity: FloatArray[] | null;
+
+  constructor(params: ParamSource, opts: SGDOptions = {}) {
+    super('SGD', params, opts.lr ?? 0.01);
+    this.momentum = check('SGD', 'momentum', opts.momentum ?? 0, 0, 1, true);
+    this.nesterov = opts.nesterov ?? false;
+    this.weightDecay = check('SGD', 'weightDecay', opts.weightDecay ?? 0, 0, Infinity);
+    if (this.nesterov && this.momentum === 0) throw new Error('SGD: nesterov needs momentum > 0');
+    this.velocity = this.momentum > 0 ? this.allocState() : null;
+  }
+
+  protected update(i: number, w: FloatArray, wo: number, g: FloatArray, go: number, n: number): void {
+    const { lr, momentum: mu, weightDecay: wd, nesterov } = this;
+    const v = this.velocity?.[i];
+    if (!v) {
+      for (let j = 0; j < n; j++) w[wo + j] -= lr * (g[go + j] + wd * w[wo + j]);
+      return;
+    }
+    for (let j = 0; j < n; j++) {
+      const grad = g[go + j] + wd * w[wo + j];
+      const vel = mu * v[j] + grad;
+      v[j] = vel;
+      w[wo + j] -= lr * (nesterov ? grad + mu * vel : vel);
+    }
+  }
+}
+
+/** Options of {@link Adam} and {@link AdamW}. */
+export interface AdamOptions {
+  /** Learning rate or schedule (default 0.001). */
+  lr?: LearningRate;
+  /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
+  betas?: [number, number];
+  /** Added to √v̂ in the denominator (default 1e-8). */
+  eps?: number;
+  /** Adam: L2 penalty added to the gradient (default 0). AdamW: decoupled decay (default 0.01). */
+  weightDecay?: number;
+}
+
+/** Adam's moments and bias correction, shared by {@link Adam} and {@link AdamW}. */
+export abstract class AdamBase extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  private readonly m: FloatArray[];
+  private readonly v: FloatArray[];
+  /** True for AdamW: the decay shrinks the weights directly instead of entering the moments. */
+  protected readonly decoupled: boolean;
+
+  protected constructor(name: string, params: ParamSource, opts: AdamOptions, decoupled: boolean) {
+    super(name, params, opts.lr ?? 1e-3);
+    const [b1, b2] = opts.betas ?? [0.9, 0.999];
+    this.beta1 = check(name, 'betas[0]', b1, 0, 1, true);
+    this.beta2 = check(name, 'betas[1]', b2, 0, 1, true);
+    this.eps = check(name, 'eps', opts.eps ?? 1e-8, 0, Infinity);
+    this.weightDecay = check(name, 'weightDecay', opts.weightDecay ?? (decoupled ? 0.01 : 0), 0, Infinity);
+    this.decoupled = decoupled;
+    this.m = this.allocState();
+    this.v = this.allocState();
+  }
+
+  protected update(i: number, w: FloatArray, wo: number, g: FloatArray, go: number, n: number): void {
+    const { lr, beta1: b1, beta2: b2, eps, weightDecay: wd } = this;
+    const m = this.m[i];
+    const v = this.v[i];
+    const c1 = 1 - b1 ** this.stepCount;
+    const c2 = 1 - b2 ** this.stepCount;
+    const l2 = this.decoupled ? 0 : wd;
+    // Loshchilov & Hutter's decoupled decay, applied before the Adam step as PyTorch does.
+    const shrink = this.decoupled ? 1 - lr * wd : 1;
+    for (let j = 0; j < n; j++) {
+      const grad = g[go + j] + l2 * w[wo + j];
+      const mj = b1 * m[j] + (1 - b1) * grad;
+      const vj = b2 * v[j] + (1 - b2) * grad * grad;
+      m[j] = mj;
+      v[j] = vj;
+      w[wo + j] = w[wo + j] * shrink - (lr * (mj / c1)) / (Math.sqrt(vj / c2) + eps);
+    }
+  }
+}
+
+/**
+ * Adam (Kingma & Ba, 2015): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − lr·m̂/(√v̂ + ε)
+ * with bias-corrected m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ). Weight decay here is the coupled L2 form
+ * g + λw; use {@link AdamW} for decoupled decay.
+ */
+export class Adam extends AdamBase {
+  constructor(params: ParamSource, opts: AdamOptions = {}) {
+    super('Adam', params, opts, false);
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay,
+ * w ← w·(1 − lr·λ) − lr·m̂/(√v̂ + ε). Default λ = 0.01.
+ */
+export class AdamW extends AdamBase {
+  constructor(params: ParamSource, opts: AdamOptions = {}) {
+    super('AdamW', params, opts, true);
+  }
+}
+
+/** Options of {@link RMSProp}. */
+export interface RMSPropOptions {
+  /** Learning rate or schedule (default 0.01). */
+  lr?: LearningRate;
+  /** Decay of the running mean of squared gradients (default 0.99). */
+  alpha?: number;
+  /** Added to √s in the denominator (default 1e-8). */
+  eps?: number;
+  /** Momentum on the scaled step (default 0). */
+  momentum?: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay?: number;
+}
+
+/**
+ * RMSProp (Hinton's lecture 6e), PyTorch's form: s ← αs + (1−α)g²; step = g/(√s + ε);
+ * with momentum b ← μb + step, w ← w − lr·b; without, w ← w − lr·step.
+ */
+export class RMSProp extends Optimizer {
+  readonly alpha: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  private readonly sq: FloatArray[];
+  private readonly buf: FloatArray[] | null;
+
+  constructor(params: ParamSource, opts: RMSPropOptions = {}) {
+    super('RMSProp', params, opts.lr ?? 0.01);
+    this.alpha = check('RMSProp', 'alpha', opts.alpha ?? 0.99, 0, 1, true);
+    this.eps = check('RMSProp', 'eps', opts.eps ?? 1e-8, 0, Infinity);
+    this.momentum = check('RMSProp', 'momentum', opts.momentum ?? 0, 0, 1, true);
+    this.weightDecay = check('RMSProp', 'weightDecay', opts.weightDecay ?? 0, 0, Infinity);
+    this.sq = this.allocState();
+    this.buf = this.momentum > 0 ? this.allocState() : null;
+  }
+
+  protected update(i: number, w: FloatArray, wo: number, g: FloatArray, go: number, n: number): void {
+    const { lr, alpha, eps, momentum: mu, weightDecay: wd } = this;
+    const s = this.sq[i];
+    const b = this.buf?.[i];
+    for (let j = 0; j < n; j++) {
+      const grad = g[go + j] + wd * w[wo + j];
+      const sj = alpha * s[j] + (1 - alpha) * grad * grad;
+      s[j] = sj;
+      let stepj = grad / (Math.sqrt(sj) + eps);
+      if (b) {
+        stepj = mu * b[j] + stepj;
+        b[j] = stepj;
+      }
+      w[wo + j] -= lr * stepj;
+    }
+  }
+}
+
+/** Optimizer names `fit` accepts in place of an instance (default hyper-parameters). */
+export const optimizerNames = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
+export type OptimizerName = (typeof optimizerNames)[number];
+
+/** Builds an optimizer by name over `params`; unknown names list the valid ones. */
+export function createOptimizer(name: string, params: ParamSource, lr?: LearningRate): Optimizer {
+  const opts = lr === undefined ? {} : { lr };
+  switch (name.toLowerCase()) {
+    case 'sgd': return new SGD(params, opts);
+    case 'adam': return new Adam(params, opts);
+    case 'adamw': return new AdamW(params, opts);
+    case 'rmsprop': return new RMSProp(params, opts);
+    default: throw new Error(`unknown optimizer '${name}'; valid optimizers: ${optimizerNames.join(', ')}`);
+  }
+}

@@ -1,0 +1,54 @@
+import seedrandom from 'seedrandom';
+
+/** A uniform generator in [0, 1). */
+export type Rng = () => number;
+
+/** Default seed when the caller gives none, so every run is reproducible unless asked otherwise. */
+export const DEFAULT_SEED = 42;
+
+/** A seeded generator (seedrandom's ARC4), or `rng` itself when one is passed. */
+export function makeRng(seed: string | number | undefined, rng?: Rng): Rng {
+  if (rng) return rng;
+  return seedrandom(String(seed ?? DEFAULT_SEED));
+}
+
+/**
+ * Standard normal samples by Box–Muller. Both values of each pair are used, so a stream of
+ * n samples draws n uniforms (rounded up to even).
+ */
+export function gaussianSampler(rng: Rng): () => number {
+  let spare = 0;
+  let hasSpare = false;
+  return () => {
+    if (hasSpare) {
+      hasSpare = false;
+      return spare;
+    }
+    let u = 0;
+    // log(0) is -Infinity: reject the (rare) exact zero.
+    while (u === 0) u = rng();
+    const v = rng();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    hasSpare = true;
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+/** Fisher–Yates shuffle of `perm` in place. */
+export function shuffleInPlace(perm: Int32Array, rng: Rng): Int32Array {
+  for (let i = perm.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = perm[i]!;
+    perm[i] = perm[j]!;
+    perm[j] = t;
+  }
+  return perm;
+}
+
+/** 0, 1, …, n−1. */
+export function identityPermutation(n: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  return p;
+}

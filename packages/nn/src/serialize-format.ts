@@ -1,0 +1,81 @@
+import type { DType, FloatArray } from '@actgrad/tensor';
+import { Activation, Linear, type Module } from './module.js';
+import type { MLPConfig } from './sequential.js';
+
+/** Identifies files written by `toJSON`/`saveModel`. */
+export const MODEL_FORMAT = 'actgrad-model';
+/** The format version this build writes and reads. */
+export const MODEL_FORMAT_VERSION = 1;
+
+/** A layer in a saved model's config. */
+export type LayerJSON =
+  | { type: 'linear'; inFeatures: number; outFeatures: number; bias: boolean; init: string }
+  | { type: 'activation'; name: string; options?: Record<string, number>; custom?: boolean };
+
+/**
+ * One parameter's values. `base64` holds the IEEE-754 bytes, little-endian, so a round trip
+ * is bit-exact; `numbers` (also accepted on load) is a plain array, exact as well because
+ * every float32 is a double and JSON prints doubles losslessly.
+ */
+export interface WeightJSON {
+  shape: number[];
+  dtype: DType;
+  encoding: 'base64' | 'numbers';
+  data: string | number[];
+}
+
+/** The saved form of a model: `JSON.stringify(model)` gives it, `loadModel` reads it. */
+export interface ModelJSON {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  config: { layers: LayerJSON[]; mlp?: MLPConfig };
+  weights: Record<string, WeightJSON>;
+}
+
+function describe(layer: Module, i: number): LayerJSON {
+  if (layer instanceof Linear) {
+    return { type: 'linear', inFeatures: layer.inFeatures, outFeatures: layer.outFeatures, bias: layer.bias !== null, init: layer.init };
+  }
+  if (layer instanceof Activation) {
+    const out: LayerJSON = { type: 'activation', name: layer.activationName };
+    if (layer.options) out.options = { ...layer.options };
+    if (layer.isCustom) out.custom = true;
+    return out;
+  }
+  throw new Error(`toJSON: layer ${i} (${layer.constructor.name}) cannot be saved; only Linear and Activation layers can`);
+}
+
+/** Little-endian bytes of `values`, base64-encoded. */
+export function encodeFloats(values: FloatArray, offset: number, length: number): string {
+  const bytesPer = values instanceof Float64Array ? 8 : 4;
+  const view = new DataView(new ArrayBuffer(length * bytesPer));
+  for (let i = 0; i < length; i++) {
+    if (bytesPer === 8) view.setFloat64(i * 8, values[offset + i], true);
+    else view.setFloat32(i * 4, values[offset + i], true);
+  }
+  return Buffer.from(view.buffer).toString('base64');
+}
+
+/** Inverse of {@link encodeFloats}; `null` when the byte count does not match `length`. */
+export function decodeFloats(text: string, dtype: DType, length: number): FloatArray | null {
+  const bytes = Buffer.from(text, 'base64');
+  const bytesPer = dtype === 'float64' ? 8 : 4;
+  if (bytes.length !== length * bytesPer) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = bytesPer === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
+  return out;
+}
+
+/** The JSON form of a Sequential model (see `Sequential.toJSON`). */
+export function modelToJSON(model: Module & { layers: Module[]; config?: MLPConfig }): ModelJSON {
+  const layers = model.layers.map(describe);
+  const weights: Record<string, WeightJSON> = {};
+  for (const [name, p] of model.namedParameters()) {
+    const t = p.data.contiguous();
+    weights[name] = { shape: [...t.shape], dtype: t.dtype, encoding: 'base64', data: encodeFloats(t.data, t.offset, t.size) };
+  }
+  const config: ModelJSON['config'] = { layers };
+  if (model.config) config.mlp = structuredClone(model.config);
+  return { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, config, weights };
+}

@@ -1,0 +1,191 @@
+import type { DataInput } from '../data/validate.js';
+import type { Loss, LossName } from '../losses.js';
+import { resolveMetric, type MetricDef, type MetricName } from '../metrics.js';
+import { createOptimizer } from '../optim/optimizers.js';
+import { Optimizer } from '../optim/optimizer.js';
+import type { LearningRate } from '../optim/optimizer.js';
+import { identityPermutation, makeRng, shuffleInPlace } from '../random.js';
+import type { Sequential } from '../sequential.js';
+import { BatchGatherer, prepare, type Prepared } from './batches.js';
+import { logValue, type Callback, type CallbackContext, type EpochLog } from './callbacks.js';
+import { copyOutputs, defaultMetrics, Evaluator, modelDtype, positiveInt } from './evaluate.js';
+import { layerHealth, type LayerHealth } from './health.js';
+import { ProgressBar, type ProgressStream } from './progress.js';
+import { Trainer } from './trainer.js';
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  /** Loss by name or value. With a sigmoid/softmax output and (binary) cross-entropy it is fused. */
+  loss: LossName | Loss | string;
+  /** An optimizer over the model's parameters, or a name (`sgd`, `adam`, `adamw`, `rmsprop`). */
+  optimizer: Optimizer | string;
+  /** Learning rate or schedule for a named optimizer (ignored with an instance). */
+  lr?: LearningRate;
+  /** Passes over the training data (default 10). */
+  epochs?: number;
+  /** Rows per minibatch (default 32); the last batch of an epoch may be smaller. */
+  batchSize?: number;
+  /** Reshuffle the rows every epoch (default true). */
+  shuffle?: boolean;
+  /** Seed of the shuffling and of a validation split (default 42). */
+  seed?: string | number;
+  /** Validation data, or the fraction of the training rows to hold out (seeded). */
+  validation?: { x: DataInput; y: DataInput } | number;
+  /** Metrics per epoch (default: accuracy for classification losses, R² for regression). */
+  metrics?: (MetricName | MetricDef)[];
+  callbacks?: Callback[];
+  /** Record per-layer health (gradient norms, dead ReLUs, saturation) in every epoch's log. */
+  health?: boolean;
+  /** Rows of the probe batch for health statistics (default 256, spread over the data). */
+  healthSamples?: number;
+  /** No progress bar even on a terminal. */
+  quiet?: boolean;
+  /** Where pairing warnings and a NaN stop are reported (default `console.warn`). */
+  onWarning?: (message: string) => void;
+  /** Stream of the progress bar (default `process.stderr`; drawn only when it is a TTY). */
+  progressStream?: ProgressStream;
+}
+
+/** What {@link fit} returns. */
+export interface FitResult {
+  history: EpochLog[];
+  /** Why training ended: all epochs done, a callback stopped it, or the loss became NaN/Infinity. */
+  stopReason: 'completed' | 'callback' | 'nan';
+  stopMessage?: string;
+  optimizer: Optimizer;
+  /** One logged value over the epochs, e.g. `series('valLoss')`. */
+  series(name: string): number[];
+}
+
+function splitOff(p: Prepared, fraction: number, seed: string | number | undefined): [Prepared, Prepared] {
+  if (!(fraction > 0 && fraction < 1)) throw new Error(`fit: validation fraction must be in (0, 1); got ${fraction}`);
+  const n = p.x.rows;
+  const nVal = Math.round(n * fraction);
+  if (nVal < 1 || nVal >= n) throw new Error(`fit: validation fraction ${fraction} of ${n} rows leaves an empty part`);
+  const perm = shuffleInPlace(identityPermutation(n), makeRng(`${seed ?? 42}:validation`));
+  const take = (idx: Int32Array): Prepared => {
+    const pick = (m: Prepared['x']) => {
+      const data = new Float32Array(idx.length * m.cols);
+      for (let i = 0; i < idx.length; i++) data.set(m.data.subarray(idx[i] * m.cols, (idx[i] + 1) * m.cols), i * m.cols);
+      return { ...m, data, rows: idx.length };
+    };
+    return { x: pick(p.x), y: pick(p.y), labels: p.labels };
+  };
+  return [take(perm.subarray(nVal)), take(perm.subarray(0, nVal))];
+}
+
+/**
+ * Trains `model` on `data` with minibatch gradient descent and returns the per-epoch history.
+ * Data is validated first (NaN, ragged rows, mismatched counts, the activation/loss/target
+ * pairing), so bad input fails before any weight changes. Shuffling is seeded; each step reuses
+ * its buffers (see {@link Trainer}).
+ *
+ * ```ts
+ * const { history } = fit(model, moons({ n: 500 }), { loss: 'binaryCrossEntropy', optimizer: 'adam', epochs: 50 });
+ * ```
+ */
+export function fit(model: Sequential, data: { x: DataInput; y: DataInput }, opts: FitOptions): FitResult {
+  if (!opts || opts.loss === undefined) throw new Error("fit: options need a loss, e.g. { loss: 'mse', optimizer: 'adam' }");
+  if (opts.optimizer === undefined) throw new Error("fit: options need an optimizer, e.g. optimizer: 'adam' or new SGD(model, { lr: 0.1 })");
+  const epochs = positiveInt('fit', opts.epochs ?? 10, 'epochs');
+  const batchSize = positiveInt('fit', opts.batchSize ?? 32);
+  const warn = opts.onWarning ?? ((m: string) => console.warn(m));
+  const optimizer = opts.optimizer instanceof Optimizer ? opts.optimizer : createOptimizer(String(opts.optimizer), model, opts.lr);
+  const trainer = new Trainer(model, { loss: opts.loss, optimizer });
+  const head = trainer.head;
+
+  let { prepared: train, warnings } = prepare('fit', model, head.loss, data);
+  let val: Prepared | null = null;
+  if (typeof opts.validation === 'number') [train, val] = splitOff(train, opts.validation, opts.seed);
+  else if (opts.validation) val = prepare('fit', model, head.loss, opts.validation, { x: 'validation x', y: 'validation y' }).prepared;
+  for (const w of warnings) warn(`fit: ${w.message}`);
+
+  const metricDefs = (opts.metrics ?? defaultMetrics(head.loss)).map(resolveMetric);
+  const n = train.x.rows;
+  const k = model.outFeatures;
+  const gatherer = new BatchGatherer(train, modelDtype(model));
+  const order = identityPermutation(n);
+  const rng = makeRng(opts.seed);
+  const evaluator = val ? new Evaluator(model, head, val, metricDefs, 1024, 'val') : null;
+  const fusedWith = head.fused ? head.loss.fusesWith ?? null : null;
+  // Outputs and targets of the epoch's batches, in visiting order, for the training metrics.
+  const epochPred = metricDefs.length > 0 ? new Float32Array(n * k) : null;
+  const epochY = metricDefs.length > 0 ? new Float32Array(n * train.y.cols) : null;
+  let sinkRow = 0;
+  if (epochPred) trainer.outputSink = (out) => copyOutputs(out, fusedWith, epochPred, sinkRow);
+
+  const probeRows = Math.min(n, positiveInt('fit', opts.healthSamples ?? 256, 'healthSamples'));
+  const probeOrder = new Int32Array(probeRows);
+  for (let i = 0; i < probeRows; i++) probeOrder[i] = Math.floor((i * n) / probeRows);
+  const probe = new BatchGatherer(train, modelDtype(model));
+  const measureHealth = (): LayerHealth[] => {
+    const b = probe.gather(probeOrder, 0, probeRows);
+    const y = head.loss.targetKind === 'dense' && b.y.ndim === 1 ? b.y.reshape([probeRows, 1]) : b.y;
+    return layerHealth(model, head, b.x, y);
+  };
+
+  const batches = Math.ceil(n / batchSize);
+  const progress = new ProgressBar(opts.quiet ? null : (opts.progressStream ?? process.stderr), epochs, batches);
+  const history: EpochLog[] = [];
+  let stopReason: FitResult['stopReason'] = 'completed';
+  let stopMessage: string | undefined;
+  let healthCache: LayerHealth[] | null = null;
+  const ctx: CallbackContext = {
+    model,
+    optimizer,
+    history,
+    health: () => (healthCache ??= measureHealth()),
+    stop(reason) {
+      stopReason = 'callback';
+      stopMessage = reason;
+    },
+  };
+  const callbacks = opts.callbacks ?? [];
+  model.train();
+  for (const cb of callbacks) cb.onTrainBegin?.(ctx);
+
+  for (let epoch = 0; epoch < epochs && stopReason === 'completed'; epoch++) {
+    const t0 = performance.now();
+    optimizer.setEpoch(epoch);
+    if (opts.shuffle ?? true) shuffleInPlace(order, rng);
+    let lossSum = 0;
+    for (let b = 0, start = 0; start < n; b++, start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      const batch = gatherer.gather(order, start, rows);
+      sinkRow = start;
+      if (epochY) epochY.set(batch.yBuf.subarray(0, rows * train.y.cols), start * train.y.cols);
+      const l = trainer.step(batch.x, batch.y);
+      lossSum += l * rows;
+      progress.tick(epoch, b, l);
+    }
+    const log: EpochLog = { epoch, seconds: 0, lr: optimizer.lr, loss: lossSum / n, metrics: {} };
+    if (epochPred && epochY) for (const m of metricDefs) log.metrics[m.name] = m.compute(epochPred, k, epochY, train.y.cols);
+    if (evaluator) {
+      const { valLoss, ...rest } = evaluator.run();
+      log.valLoss = valLoss;
+      Object.assign(log.metrics, rest);
+    }
+    healthCache = null;
+    if (opts.health) log.health = ctx.health();
+    log.seconds = (performance.now() - t0) / 1000;
+    history.push(log);
+    const shown = [`loss ${log.loss.toFixed(4)}`, ...Object.entries(log.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}`)];
+    if (log.valLoss !== undefined) shown.splice(1, 0, `valLoss ${log.valLoss.toFixed(4)}`);
+    progress.endEpoch(`epoch ${epoch + 1}/${epochs} ${shown.join('  ')}  ${log.seconds.toFixed(2)}s`);
+    if (!Number.isFinite(log.loss)) {
+      stopReason = 'nan';
+      stopMessage = `fit: the loss became ${log.loss} in epoch ${epoch}; training stopped (a smaller learning rate may help)`;
+      warn(stopMessage);
+      break;
+    }
+    for (const cb of callbacks) cb.onEpochEnd?.(log, ctx);
+  }
+  for (const cb of callbacks) cb.onTrainEnd?.(ctx);
+  return {
+    history,
+    stopReason,
+    stopMessage,
+    optimizer,
+    series: (name: string) => history.map((h) => logValue(h, name) ?? NaN),
+  };
+}

@@ -1,0 +1,73 @@
+import { variable } from '@actgrad/autograd';
+import { tidy, type Tensor } from '@actgrad/tensor';
+import type { Loss, LossName } from '../losses.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { Sequential } from '../sequential.js';
+import { makeHead, type Head } from './head.js';
+
+/** Options of {@link trainStep} and {@link Trainer}. */
+export interface TrainStepOptions {
+  loss: LossName | Loss | string;
+  optimizer: Optimizer;
+}
+
+/**
+ * One model, loss and optimizer, resolved once, for training batch by batch. Each `step` runs
+ * in `tidy`, so its intermediate tensors go back to the free list and the next step reuses
+ * them; gradients and optimizer state live outside and are reused as well.
+ *
+ * ```ts
+ * const trainer = new Trainer(model, { loss: 'crossEntropy', optimizer: new Adam(model, { lr: 1e-3 }) });
+ * for (const [x, y] of batches) trainer.step(x, y);
+ * ```
+ */
+export class Trainer {
+  readonly model: Sequential;
+  readonly optimizer: Optimizer;
+  readonly head: Head;
+  /** The loss as given (name or Loss), to recognise the same configuration again. */
+  readonly lossSpec: LossName | Loss | string;
+  /** When set, `step` copies the batch's output (logits when the head is fused) into it. */
+  outputSink: ((out: Tensor) => void) | null = null;
+
+  constructor(model: Sequential, opts: TrainStepOptions) {
+    this.model = model;
+    this.optimizer = opts.optimizer;
+    this.lossSpec = opts.loss;
+    this.head = makeHead(model, opts.loss);
+  }
+
+  /**
+   * Forward, loss, backward and one optimizer update on a batch: `x` is `[batch, in]`; `y` is
+   * `[batch, out]` (or `[batch]` for one output), or labels `[batch]` / one-hot rows for
+   * cross-entropy and nll. Returns the batch loss.
+   */
+  step(x: Tensor, y: Tensor): number {
+    const yy = this.head.loss.targetKind === 'dense' && y.ndim === 1 ? y.reshape([y.shape[0], 1]) : y;
+    return tidy(() => {
+      this.model.zeroGrad();
+      const { loss, out } = this.head.compute(variable(x, { requiresGrad: false }), yy);
+      loss.backward();
+      if (this.outputSink) this.outputSink(out.data);
+      this.optimizer.step();
+      return loss.item();
+    });
+  }
+}
+
+/**
+ * One training step without keeping a {@link Trainer}: resolves the loss and its fusion with the
+ * model's output activation (once: the Trainer is cached per model while the loss and optimizer
+ * stay the same), then runs its `step(x, y)`.
+ */
+export function trainStep(model: Sequential, x: Tensor, y: Tensor, opts: TrainStepOptions): number {
+  let trainer = cache.get(model);
+  if (!trainer || trainer.optimizer !== opts.optimizer || trainer.lossSpec !== opts.loss) {
+    trainer = new Trainer(model, opts);
+    cache.set(model, trainer);
+  }
+  return trainer.step(x, y);
+}
+
+// The last Trainer per model, so a loop of trainStep calls resolves the head once.
+const cache = new WeakMap<Sequential, Trainer>();
