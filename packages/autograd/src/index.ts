@@ -1,1 +1,31 @@
-export {};
+export { Variable, variable, parameter } from './variable.js';
+export type { BackwardOptions, VariableOptions } from './variable.js';
+export { noGrad, isGradEnabled } from './grad-mode.js';
+export {
+  add, sub, mul, div, neg, pow, exp, log, sqrt, abs, clamp, matmul, sum, mean, max,
+  reshape, transpose, permute, slice, expand, concat, gather, pick, where,
+} from './functional.js';
+export type { Operand } from './functional.js';
+export {
+  linear, sigmoid, tanh, relu, leakyRelu, elu, selu, softmax, logSoftmax, gelu, silu, softplus, prelu,
+} from './activations/functions.js';
+export { softmaxCrossEntropy, sigmoidBinaryCrossEntropy } from './loss-functions.js';
+export type { LossOptions, Reduction } from './loss-functions.js';
+export { ops } from './registry.js';
+export type { OpName } from './registry.js';
+export type { OpDef, BackwardArgs, Saved, Saves } from './op-def.js';
+export type { Axes } from './ops/reduce.js';
+export type { LabelsLike } from './ops/labels.js';
+export {
+  activations, activation, activationNames, getActivation, registerActivation, unregisterActivation,
+} from './activations/registry.js';
+export type {
+  ActivationDef, ActivationFn, ActivationName, ActivationOptions, ActivationParam,
+} from './activations/registry.js';
+export { defineActivation } from './activations/define.js';
+export type { ActivationPoint, ActivationSpec } from './activations/define.js';
+export { checkActivation } from './activations/check.js';
+export type { CheckActivationOptions } from './activations/check.js';
+export { SELU_ALPHA, SELU_LAMBDA } from './activations/kernels.js';
+export { gradcheck, assertGradcheck } from './gradcheck.js';
+export type { GradcheckOptions, GradcheckResult, GradcheckWorst } from './gradcheck.js';

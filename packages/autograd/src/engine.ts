@@ -1,0 +1,163 @@
+import { add, addScaled, copyInto, empty, keep, type Tensor } from '@actgrad/tensor';
+import type { BackwardArgs, OpDef, Saved } from './op-def.js';
+
+/**
+ * The graph fields of a Variable. A node with `op === null` is a leaf; a node whose graph was
+ * freed by backward keeps its `op` (for the error message) and sets `released`.
+ */
+export interface GraphNode {
+  data: Tensor;
+  grad: Tensor | null;
+  readonly requiresGrad: boolean;
+  op: OpDef<unknown> | null;
+  inputs: readonly GraphNode[] | null;
+  saved: Saved | null;
+  attrs: unknown;
+  released: boolean;
+  retainsGrad: boolean;
+  /** Sort epoch this node was last visited in; replaces a visited Set. */
+  mark: number;
+  /** Gradient flowing into this node during one backward pass. */
+  pending: Tensor | null;
+  /** Whether `pending` was allocated by the engine for this node alone, so it may be added to in place. */
+  pendingOwned: boolean;
+}
+
+let epoch = 0;
+
+/**
+ * Nodes reachable from `root` through inputs that require a gradient, each after all of its
+ * inputs (post-order). Iterative, so a 10,000-node chain does not overflow the stack; the
+ * visited mark is a number on the node, so the sort allocates only its two stacks and the result.
+ */
+export function topoSort(root: GraphNode): GraphNode[] {
+  const stamp = ++epoch;
+  const order: GraphNode[] = [];
+  const stack: GraphNode[] = [root];
+  const next: number[] = [0];
+  root.mark = stamp;
+  while (stack.length > 0) {
+    const top = stack.length - 1;
+    const node = stack[top]!;
+    if (node.released) throw releasedError(node);
+    const inputs = node.inputs;
+    const i = next[top]!;
+    if (inputs !== null && i < inputs.length) {
+      next[top] = i + 1;
+      const input = inputs[i]!;
+      if (input.requiresGrad && input.mark !== stamp) {
+        input.mark = stamp;
+        stack.push(input);
+        next.push(0);
+      }
+    } else {
+      stack.pop();
+      next.pop();
+      order.push(node);
+    }
+  }
+  return order;
+}
+
+function releasedError(node: GraphNode): Error {
+  return new Error(
+    `backward: the graph through '${node.op?.name ?? '?'}' was already freed by an earlier backward(); ` +
+      'pass { retainGraph: true } to the first backward() to backpropagate through it again',
+  );
+}
+
+/**
+ * The chain rule in reverse topological order from `seed` (∂L/∂root). Gradients reaching a node
+ * more than once are summed; leaves accumulate into `grad` (storage kept out of `tidy`).
+ * Frees each node's saved tensors afterwards unless `retainGraph`.
+ */
+export function runBackward(root: GraphNode, seed: Tensor, retainGraph: boolean): void {
+  if (root.op === null) {
+    accumulateLeaf(root, seed);
+    return;
+  }
+  const order = topoSort(root);
+  root.pending = seed;
+  root.pendingOwned = false;
+  let current: GraphNode = root;
+  const args: BackwardArgs<unknown> & { grad: Tensor; saved: Saved; attrs: unknown } = {
+    grad: seed,
+    saved: root.saved!,
+    attrs: root.attrs,
+    needsGrad: (i: number) => current.inputs![i]!.requiresGrad,
+  };
+  try {
+    for (let k = order.length - 1; k >= 0; k--) {
+      const node = order[k]!;
+      const grad = node.pending;
+      if (grad === null || node.op === null) continue;
+      node.pending = null;
+      if (node.retainsGrad) retainGrad(node, grad);
+      current = node;
+      args.grad = grad;
+      args.saved = node.saved!;
+      args.attrs = node.attrs;
+      const grads = node.op.backward(args);
+      const inputs = node.inputs!;
+      for (let i = 0; i < inputs.length; i++) {
+        const input = inputs[i]!;
+        const g = grads[i];
+        if (input.requiresGrad && g !== null && g !== undefined) send(input, g, node);
+      }
+      if (!retainGraph) release(node);
+    }
+  } finally {
+    // A throwing backward must not leave half-summed gradients for the next pass.
+    for (let k = 0; k < order.length; k++) order[k]!.pending = null;
+  }
+}
+
+function send(input: GraphNode, g: Tensor, from: GraphNode): void {
+  const want = input.data.shape;
+  if (!sameShape(g.shape, want)) {
+    throw new Error(
+      `backward of '${from.op!.name}': gradient of shape [${g.shape.join(',')}] for an input of shape [${want.join(',')}]`,
+    );
+  }
+  if (input.op === null) {
+    accumulateLeaf(input, g);
+    return;
+  }
+  const pending = input.pending;
+  if (pending === null) {
+    // One consumer so far: pass the tensor through, no copy.
+    input.pending = g;
+    input.pendingOwned = false;
+  } else if (input.pendingOwned) {
+    addScaled(pending, g, 1);
+  } else {
+    input.pending = add(pending, g);
+    input.pendingOwned = true;
+  }
+}
+
+function accumulateLeaf(leaf: GraphNode, g: Tensor): void {
+  if (leaf.grad === null) {
+    leaf.grad = copyInto(keep(empty(leaf.data.shape, leaf.data.dtype)), g);
+  } else {
+    addScaled(leaf.grad, g, 1);
+  }
+}
+
+function retainGrad(node: GraphNode, g: Tensor): void {
+  if (node.grad === null) node.grad = copyInto(keep(empty(node.data.shape, node.data.dtype)), g);
+  else addScaled(node.grad, g, 1);
+}
+
+function release(node: GraphNode): void {
+  node.inputs = null;
+  node.saved = null;
+  node.attrs = null;
+  node.released = true;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,40 @@
+import type { Tensor } from '@actgrad/tensor';
+
+/**
+ * What an op's backward reads besides the upstream gradient: its inputs (log, relu), its output
+ * (exp, sigmoid, tanh, elu keep `a`, as the lecture writes their derivatives in terms of `a`),
+ * both, or nothing (add, neg, reshape need only shapes).
+ */
+export type Saves = 'input' | 'output' | 'both' | 'none';
+
+/** The tensors recorded with a node. Shapes of the inputs are always available through `inputs`. */
+export interface Saved {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+}
+
+/** Everything an op's backward gets, by name. */
+export interface BackwardArgs<A> {
+  /** Upstream gradient ∂L/∂output, in the output's shape (possibly a strided or broadcast view). */
+  readonly grad: Tensor;
+  readonly saved: Saved;
+  /** The non-differentiable arguments the op was called with (axis, alpha, labels, …). */
+  readonly attrs: A;
+  /** Whether input `i` wants a gradient; skip the work when it does not. */
+  needsGrad(i: number): boolean;
+}
+
+/**
+ * One differentiable op: its name, what it saves, forward and backward side by side.
+ * Backward returns one gradient per input, in that input's shape (broadcasting already
+ * summed away), or `null` where no gradient is needed or defined.
+ */
+export interface OpDef<A = unknown> {
+  readonly name: string;
+  readonly saves: Saves;
+  forward(inputs: readonly Tensor[], attrs: A): Tensor;
+  backward(args: BackwardArgs<A>): readonly (Tensor | null)[];
+}
+
+/** Attrs of ops that take none; one shared object so recording allocates nothing for them. */
+export const NO_ATTRS: Readonly<Record<string, never>> = Object.freeze({});

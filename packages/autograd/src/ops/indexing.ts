@@ -1,0 +1,102 @@
+import { empty, sumTo, where as tWhere, zeros, type Tensor } from '@actgrad/tensor';
+import { NO_ATTRS, type OpDef } from '../op-def.js';
+import type { Labels } from './labels.js';
+
+export interface PickAttrs { readonly labels: Labels }
+
+/**
+ * Row i's element labels[i] of a 2-D x ([N, C] → [N]): the log-likelihood picker of
+ * cross-entropy, −pick(logSoftmax(z), y). ∂/∂x is g[i] at (i, labels[i]) and 0 elsewhere.
+ */
+export const pick: OpDef<PickAttrs> = {
+  name: 'pick',
+  saves: 'none',
+  forward: (inputs, { labels }) => {
+    const x = inputs[0];
+    const n = x.shape[0];
+    const out = empty([n], x.dtype);
+    const xd = x.data, od = out.data, ld = labels.data;
+    const rs = x.strides[0], cs = x.strides[1], xo = x.offset, oo = out.offset;
+    for (let i = 0; i < n; i++) od[oo + i] = xd[xo + i * rs + ld[labels.offset + i * labels.stride] * cs];
+    return out;
+  },
+  backward: ({ grad, saved, attrs: { labels } }) => {
+    const x = saved.inputs[0];
+    const n = x.shape[0], c = x.shape[1];
+    const dx = zeros(x.shape, x.dtype);
+    const dd = dx.data, gd = grad.data, ld = labels.data;
+    const gs = grad.strides[0], go = grad.offset, dof = dx.offset;
+    for (let i = 0; i < n; i++) dd[dof + i * c + ld[labels.offset + i * labels.stride]] = gd[go + i * gs];
+    return [dx];
+  },
+};
+
+export interface GatherAttrs { readonly indices: Tensor; readonly axis: number }
+
+/**
+ * torch.gather: out[…i…] = x[…indices[…i…]…] along `axis`, out shaped like `indices`.
+ * ∂/∂x scatter-adds g back (an index used twice gets both contributions).
+ */
+export const gather: OpDef<GatherAttrs> = {
+  name: 'gather',
+  saves: 'none',
+  forward: (inputs, { indices, axis }) => {
+    const x = inputs[0];
+    const out = empty(indices.shape, x.dtype);
+    walk(x, indices, axis, (xAt, k) => {
+      out.data[out.offset + k] = x.data[xAt];
+    });
+    return out;
+  },
+  backward: ({ grad, saved, attrs: { indices, axis } }) => {
+    const x = saved.inputs[0];
+    const dx = zeros(x.shape, x.dtype);
+    const g = grad.isContiguous() ? grad : grad.contiguous();
+    // dx is row-major, so x's logical offset maps to dx through dx's own strides.
+    walk(dx, indices, axis, (dxAt, k) => {
+      dx.data[dxAt] += g.data[g.offset + k];
+    });
+    return [dx];
+  },
+};
+
+/**
+ * Visits every element of `indices` in row-major order k, with the storage offset in `x` of the
+ * element it selects. One callback per element is acceptable here: gather is not on the MLP path.
+ */
+function walk(x: Tensor, indices: Tensor, axis: number, visit: (xAt: number, k: number) => void): void {
+  const nd = indices.ndim;
+  const shape = indices.shape;
+  const counter = new Array<number>(nd).fill(0);
+  const total = indices.size;
+  for (let k = 0; k < total; k++) {
+    let iAt = indices.offset;
+    let xAt = x.offset;
+    for (let d = 0; d < nd; d++) iAt += counter[d] * indices.strides[d];
+    const chosen = indices.data[iAt];
+    for (let d = 0; d < nd; d++) xAt += (d === axis ? chosen : counter[d]) * x.strides[d];
+    visit(xAt, k);
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++counter[d] < shape[d]) break;
+      counter[d] = 0;
+    }
+  }
+}
+
+/**
+ * cond ? a : b elementwise, broadcasting all three. cond is not differentiated;
+ * ∂/∂a = g where cond, ∂/∂b = g elsewhere, each summed back to its operand's shape.
+ */
+export const where: OpDef<typeof NO_ATTRS> = {
+  name: 'where',
+  saves: 'input',
+  forward: (inputs) => tWhere(inputs[0], inputs[1], inputs[2]),
+  backward: ({ grad, saved, needsGrad }) => {
+    const cond = saved.inputs[0];
+    return [
+      null,
+      needsGrad(1) ? sumTo(tWhere(cond, grad, 0), saved.inputs[1].shape) : null,
+      needsGrad(2) ? sumTo(tWhere(cond, 0, grad), saved.inputs[2].shape) : null,
+    ];
+  },
+};

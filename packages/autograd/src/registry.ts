@@ -1,0 +1,58 @@
+import * as act from './activations/ops.js';
+import type { OpDef } from './op-def.js';
+import * as binary from './ops/binary.js';
+import * as indexing from './ops/indexing.js';
+import * as linalg from './ops/linalg.js';
+import * as losses from './ops/losses.js';
+import * as movement from './ops/movement.js';
+import * as reduce from './ops/reduce.js';
+import * as unary from './ops/unary.js';
+
+/**
+ * Every differentiable op, by name: the one list the engine, the method table and the tests
+ * iterate over, so an op added here is gradient-checked the day it lands.
+ */
+export const ops = {
+  add: binary.add,
+  sub: binary.sub,
+  mul: binary.mul,
+  div: binary.div,
+  neg: unary.neg,
+  pow: unary.pow,
+  exp: unary.exp,
+  log: unary.log,
+  sqrt: unary.sqrt,
+  abs: unary.abs,
+  clamp: unary.clamp,
+  matmul: linalg.matmul,
+  sum: reduce.sum,
+  mean: reduce.mean,
+  max: reduce.max,
+  reshape: movement.reshape,
+  transpose: movement.transpose,
+  permute: movement.permute,
+  slice: movement.slice,
+  expand: movement.expand,
+  concat: movement.concat,
+  gather: indexing.gather,
+  pick: indexing.pick,
+  where: indexing.where,
+  linear: act.linear,
+  sigmoid: act.sigmoid,
+  tanh: act.tanh,
+  relu: act.relu,
+  leakyRelu: act.leakyRelu,
+  elu: act.elu,
+  selu: act.selu,
+  softmax: act.softmax,
+  logSoftmax: act.logSoftmax,
+  gelu: act.gelu,
+  silu: act.silu,
+  softplus: act.softplus,
+  prelu: act.prelu,
+  softmaxCrossEntropy: losses.softmaxCrossEntropy,
+  sigmoidBinaryCrossEntropy: losses.sigmoidBinaryCrossEntropy,
+} satisfies Record<string, OpDef<never>>;
+
+/** Name of a registered op. */
+export type OpName = keyof typeof ops;
