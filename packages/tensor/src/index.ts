@@ -21,3 +21,4 @@ export {
 export { tidy, keep, isTidying } from './storage.js';
 export { getBackend, setBackend, registerBackend, backendNames, jsBackend } from './backend/index.js';
 export type { Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, ReduceOp, UnaryOp } from './backend/index.js';
+export type { WasmBackend, HeapStats } from './backend/wasm/index.js';

@@ -1,11 +1,15 @@
 import { jsKernels } from './js-elementwise.js';
 import { jsBackend } from './js.js';
 import type { Backend, ElementwiseKernels } from './types.js';
+import { tryCreateWasmBackend, wasmUnavailableReason } from './wasm/index.js';
 
 export type { Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, ReduceOp, UnaryOp } from './types.js';
 export { jsBackend } from './js.js';
 
 const registry = new Map<string, Backend>([['js', jsBackend]]);
+// The wasm backend registers itself when this runtime can instantiate it.
+const wasm = tryCreateWasmBackend(jsBackend);
+if (wasm) registry.set('wasm', wasm);
 // When no backend is asked for, the first registered one in this list wins.
 const PREFERENCE = ['wasm', 'js'];
 
@@ -33,7 +37,10 @@ export function getBackend(): Backend {
   const requested = typeof process !== 'undefined' ? process.env?.ACTGRAD_BACKEND : undefined;
   if (requested) {
     const b = registry.get(requested);
-    if (!b) throw new Error(`ACTGRAD_BACKEND: unknown backend '${requested}' (registered: ${backendNames().join(', ')})`);
+    if (!b) {
+      const why = requested === 'wasm' && wasmUnavailableReason() ? `: it failed to start (${wasmUnavailableReason()})` : '';
+      throw new Error(`ACTGRAD_BACKEND: unknown backend '${requested}'${why} (registered: ${backendNames().join(', ')})`);
+    }
     return use(b);
   }
   for (const name of PREFERENCE) {

@@ -1,0 +1,34 @@
+import type { Backend } from '../types.js';
+import { createWasmBackend } from './backend.js';
+import type { WasmBackend, WasmBackendOptions } from './backend.js';
+
+export { createWasmBackend } from './backend.js';
+export type { WasmBackend, WasmBackendOptions } from './backend.js';
+export type { HeapStats } from './heap.js';
+
+let unavailable: string | undefined;
+
+/**
+ * The wasm backend, or `undefined` when this runtime cannot instantiate it (no
+ * WebAssembly SIMD, no shared memory); `wasmUnavailableReason()` then says why.
+ * `ACTGRAD_THREADS` caps the threads a large matmul uses (default: all cores).
+ */
+export function tryCreateWasmBackend(fallback: Backend, options: WasmBackendOptions = {}): WasmBackend | undefined {
+  const env = typeof process !== 'undefined' ? process.env?.ACTGRAD_THREADS : undefined;
+  let threads: number | undefined = env !== undefined && env !== '' ? Number(env) : undefined;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    process.emitWarning(`ACTGRAD_THREADS must be a positive integer, got '${env}'; using all cores`);
+    threads = undefined;
+  }
+  try {
+    return createWasmBackend(fallback, { threads, ...options });
+  } catch (err) {
+    unavailable = err instanceof Error ? err.message : String(err);
+    return undefined;
+  }
+}
+
+/** Why the wasm backend could not be created, if it could not. */
+export function wasmUnavailableReason(): string | undefined {
+  return unavailable;
+}
