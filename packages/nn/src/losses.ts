@@ -1,4 +1,4 @@
-import { logSoftmax, pick, softplus, Variable, variable } from '@actgrad/autograd';
+import { logSoftmax, pick, sigmoidBinaryCrossEntropy, softmaxCrossEntropy, Variable, variable } from '@actgrad/autograd';
 import type { Tensor } from '@actgrad/tensor';
 
 /** Probabilities are clamped to [EPS, 1 − EPS] in the unfused losses so log never sees 0. */
@@ -80,8 +80,9 @@ export const binaryCrossEntropy = makeLoss(
   },
   {
     with: 'sigmoid',
-    // log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z), so the loss is softplus(z) − y·z.
-    fromLogits: (z, y) => softplus(z).sub(asConst(y).mul(z)).mean(),
+    // log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z), so the loss is softplus(z) − y·z:
+    // autograd's one-node op, whose backward is (σ(z) − y)/N.
+    fromLogits: (z, y) => sigmoidBinaryCrossEntropy(z, y instanceof Variable ? y.data : y),
   },
 );
 
@@ -94,7 +95,12 @@ export const crossEntropy = makeLoss(
   'crossEntropy',
   'classes',
   (p, y) => negLogLikelihood(p.clamp(EPS, 1).log(), y),
-  { with: 'softmax', fromLogits: (z, y) => negLogLikelihood(logSoftmax(z, -1), y) },
+  {
+    with: 'softmax',
+    // Labels go to autograd's fused op (backward (softmax(z) − onehot)/N); one-hot rows to logSoftmax.
+    fromLogits: (z, y) =>
+      isLabels(y, z) ? softmaxCrossEntropy(z, y instanceof Variable ? y.data : y) : negLogLikelihood(logSoftmax(z, -1), y),
+  },
 );
 
 /** Negative log-likelihood of log-probabilities (e.g. a logSoftmax output): −mean logp_label. */

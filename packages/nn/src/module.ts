@@ -1,4 +1,4 @@
-import { activation, parameter, variable, Variable, type ActivationDef } from '@actgrad/autograd';
+import { activation, parameter, variable, Variable, type ActivationDef, type ActivationFn } from '@actgrad/autograd';
 import { Tensor, type DType, type NestedArray } from '@actgrad/tensor';
 import { resolveInit, type InitDef, type InitName } from './init.js';
 import { makeRng, type Rng } from './random.js';
@@ -150,14 +150,19 @@ export class Activation extends Module {
   readonly activationName: string;
   readonly def: string | ActivationDef;
   readonly options: ActivationOptions | undefined;
-  private readonly fn: (x: Variable) => Variable;
+  private readonly fn: ActivationFn;
 
   constructor(nameOrDef: string | ActivationDef, options?: ActivationOptions) {
     super();
     this.def = nameOrDef;
     this.options = options;
-    this.activationName = typeof nameOrDef === 'string' ? nameOrDef : nameOrDef.name;
     this.fn = activation(nameOrDef, options);
+    this.activationName = this.fn.activationName;
+  }
+
+  // Learnable hyper-parameters (PReLU's α) train with the weights, under their option name.
+  protected override ownParameters(): [string, Variable][] {
+    return this.fn.parameters.map((p) => [p.name?.split('.').pop() ?? 'param', p]);
   }
 
   /** Builds an Activation from any {@link ActivationSpec}. */
