@@ -1,0 +1,188 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, usage, type BenchArgs } from './args.js';
+import { writeDataFiles } from './data-files.js';
+import { machineInfo, packageVersions } from './machine.js';
+import { resultPrefix, type Job, type WorkerResult } from './peers/types.js';
+import { toMarkdown, formatValue, primaryMetric, type ResultRow, type Results } from './report.js';
+import { runners, type Runner } from './runners.js';
+import { settingsFor, specRepetitions, type WorkloadId } from './spec.js';
+import { interleave, summarize } from './stats.js';
+
+const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(benchDir, '..');
+const resultsDir = join(benchDir, 'results');
+const dataDir = join(resultsDir, 'tmp', 'data');
+const python = '/usr/bin/python3';
+/** A process that takes longer than this is stuck, not slow. */
+const processTimeoutMs = 10 * 60_000;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Outcome {
+  result?: WorkerResult;
+  error?: string;
+  seconds: number;
+}
+
+/** Runs one job in a fresh process and reads its one result line. */
+function runJob(runner: Runner, job: Job): Promise<Outcome> {
+  const [command, args, env] =
+    runner.framework === 'torch'
+      ? [python, [join(benchDir, 'python', 'torch_bench.py'), JSON.stringify({ ...job, dataDir })], {}]
+      : [process.execPath, ['--conditions=source', '--import', 'tsx', join(benchDir, 'src', 'worker.ts'), JSON.stringify(job)],
+        runner.framework === 'actgrad' ? { ACTGRAD_BACKEND: runner.id.slice('actgrad-'.length) } : {}];
+  const started = performance.now();
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), processTimeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const seconds = (performance.now() - started) / 1000;
+      const line = stdout.split('\n').find((l) => l.startsWith(resultPrefix));
+      if (code === 0 && line) return done({ result: JSON.parse(line.slice(resultPrefix.length)) as WorkerResult, seconds });
+      done({ error: firstErrorLine(stderr) || `exited with ${signal ?? `code ${code}`}`, seconds });
+    });
+    child.on('error', (error) => done({ error: error.message, seconds: 0 }));
+  });
+}
+
+/** The line of a child's stderr that says what went wrong, without the stack. */
+function firstErrorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at ') && !/^=+$|^Hi,? |tfjs-node/.test(l));
+  return (lines.find((l) => /error/i.test(l)) ?? lines[0] ?? '').slice(0, 300);
+}
+
+function torchAvailable(): string | undefined {
+  const probe = spawnSync(python, ['-c', 'import sys, torch; print(sys.version.split()[0])'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : undefined;
+}
+
+/** The backends @actgrad/tensor registers and the one it picks by default, asked of a fresh process. */
+function actgradBackends(): { names: string[]; default: string } {
+  const env = { ...process.env };
+  delete env.ACTGRAD_BACKEND;
+  const probe = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', '-e', "import('@actgrad/tensor').then((t) => console.log(JSON.stringify({ names: t.backendNames(), default: t.getBackend().name })))"],
+    { cwd: benchDir, encoding: 'utf8', env },
+  );
+  try {
+    return JSON.parse(probe.stdout.trim().split('\n').pop() ?? '') as { names: string[]; default: string };
+  } catch {
+    return { names: ['js'], default: 'js' };
+  }
+}
+
+async function main(args: BenchArgs): Promise<void> {
+  const settings = settingsFor(args.mode);
+  // n = 1024 on a pure-JS peer is several seconds a call: the quick overview leaves it out, an
+  // explicit `pnpm bench matmul` (or --only w3) keeps it.
+  if (args.mode === 'quick' && !args.explicit) settings.w3.sizes = settings.w3.sizes.filter((n) => n < 1024);
+  const repetitions = args.repetitions ?? (args.mode === 'full' ? specRepetitions : 1);
+  const notes: string[] = [];
+  const machine = machineInfo();
+
+  const pythonVersion = torchAvailable();
+  if (pythonVersion) machine.python = pythonVersion;
+  else notes.push(`PyTorch skipped: \`${python} -c 'import torch'\` failed (install Debian's python3-torch to compare with it).`);
+  const backends = actgradBackends();
+  if (!backends.names.includes('wasm')) notes.push(`actgrad (wasm) skipped: @actgrad/tensor registers no wasm backend (has ${backends.names.join(', ')}).`);
+
+  const selected = runners.filter(
+    (r) =>
+      (!args.peers || args.peers.includes(r.id)) &&
+      (r.framework !== 'torch' || pythonVersion) &&
+      (r.framework !== 'actgrad' || backends.names.includes(r.id.slice('actgrad-'.length))),
+  );
+  if (args.peers) {
+    const unknown = args.peers.filter((id) => !runners.some((r) => r.id === id));
+    if (unknown.length) throw new Error(`bench: unknown runner ${unknown.join(', ')} (valid: ${runners.map((r) => r.id).join(', ')})`);
+  }
+  if (pythonVersion && selected.some((r) => r.framework === 'torch')) writeDataFiles(dataDir, settings);
+
+  const rows: ResultRow[] = [];
+  const versions = packageVersions(root);
+  const repsDone: Partial<Record<WorkloadId, number>> = {};
+  for (const workload of args.only) {
+    const taking = selected.filter((r) => r.workloads.includes(workload));
+    const failed = new Set<string>();
+    const collected = new Map<string, { row: Omit<ResultRow, 'median' | 'min' | 'max' | 'values'>; values: number[] }>();
+    for (const { peer: runner, repetition } of interleave(taking, repetitions)) {
+      if (failed.has(runner.id)) continue;
+      const job: Job = { workload, runner: runner.id, settings: settings[workload] };
+      if ((workload === 'w3' || workload === 'w4') && runner.framework !== 'torch' && repetition === repetitions - 1) {
+        job.chart = { folder: join(resultsDir, 'charts'), file: `${workload}-${runner.id}` };
+      }
+      const outcome = await runJob(runner, job);
+      const tag = `${workload} ${runner.label} #${repetition + 1}/${repetitions}`;
+      if (!outcome.result) {
+        failed.add(runner.id);
+        notes.push(`${workload.toUpperCase()} ${runner.label} failed: ${outcome.error}`);
+        log(`${tag}: failed after ${outcome.seconds.toFixed(1)} s: ${outcome.error}`);
+        continue;
+      }
+      const { result } = outcome;
+      Object.assign(versions, result.versions);
+      for (const m of result.measurements) {
+        const key = `${m.case}\u0000${m.metric}`;
+        const entry = collected.get(`${runner.id}\u0000${key}`) ?? {
+          row: { workload, case: m.case, metric: m.metric, runner: runner.id, label: runner.label, backend: result.backend },
+          values: [],
+        };
+        entry.values.push(m.value);
+        collected.set(`${runner.id}\u0000${key}`, entry);
+      }
+      const headline = result.measurements.filter((m) => m.metric === primaryMetric[workload]).map((m) => `${m.case ? `${m.case} ` : ''}${formatValue(m.metric, m.value)}`);
+      log(`${tag}: ${headline.join(', ')} (${outcome.seconds.toFixed(1)} s)`);
+    }
+    for (const { row, values } of collected.values()) rows.push({ ...row, ...summarize(values) });
+    repsDone[workload] = repetitions;
+  }
+
+  const results: Results = {
+    date: new Date().toISOString(),
+    mode: args.mode,
+    command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
+    machine,
+    versions,
+    reference: `actgrad-${backends.default}`,
+    repetitions: repsDone,
+    settings: Object.fromEntries(args.only.map((w) => [w, settings[w]])),
+    rows,
+    notes,
+  };
+  const markdown = toMarkdown(results);
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(resultsDir, 'latest.md'), markdown);
+  // A full run of every workload is what the README quotes; a partial or quick run must not replace it.
+  if (args.mode === 'full' && args.only.length === 4 && !args.peers) {
+    copyFileSync(join(resultsDir, 'latest.json'), join(resultsDir, 'full.json'));
+    copyFileSync(join(resultsDir, 'latest.md'), join(resultsDir, 'full.md'));
+  }
+  process.stdout.write(args.json ? `${JSON.stringify(results, null, 2)}\n` : `\n${markdown}`);
+  log(`\nWrote ${join('bench', 'results', 'latest.md')} and latest.json.`);
+}
+
+let args: BenchArgs;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (error) {
+  log((error as Error).message);
+  process.exit(2);
+}
+if (args.help) {
+  process.stdout.write(`${usage}\n`);
+} else {
+  main(args).catch((error: unknown) => {
+    log(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  });
+}

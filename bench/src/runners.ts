@@ -1,0 +1,25 @@
+import type { WorkloadId } from './spec.js';
+
+/** A way of running a workload: one peer with one backend or thread count. */
+export interface Runner {
+  id: string;
+  label: string;
+  framework: 'actgrad' | 'tfjs' | 'torch';
+  /** Workloads this runner takes part in. */
+  workloads: readonly WorkloadId[];
+}
+
+const all: readonly WorkloadId[] = ['w1', 'w2', 'w3', 'w4'];
+/** Threads only help where there is enough arithmetic to split: the 784-wide MLP and matmul. */
+const threaded: readonly WorkloadId[] = ['w2', 'w3'];
+
+export const runners: readonly Runner[] = [
+  { id: 'actgrad-js', label: 'actgrad (js)', framework: 'actgrad', workloads: all },
+  { id: 'actgrad-wasm', label: 'actgrad (wasm)', framework: 'actgrad', workloads: all },
+  { id: 'tfjs-cpu', label: 'TF.js cpu', framework: 'tfjs', workloads: all },
+  { id: 'tfjs-wasm', label: 'TF.js wasm', framework: 'tfjs', workloads: all },
+  { id: 'torch-1t', label: 'PyTorch (1 thread)', framework: 'torch', workloads: all },
+  { id: 'torch-2t', label: 'PyTorch (2 threads)', framework: 'torch', workloads: threaded },
+];
+
+export const runnerById = (id: string): Runner | undefined => runners.find((r) => r.id === id);
