@@ -45,6 +45,10 @@ export interface WasmBackend extends Backend {
   /** The same while the workers are awake from a previous split (they spin briefly before sleeping). */
   hotParallelThreshold: number;
   readonly heap: WasmHeap;
+  /** Matmuls split across threads, and worker jobs the main thread redid because a worker failed. */
+  readonly counters: { splitCalls: number; workerFailures: number };
+  /** Starts the worker threads now and resolves once they take jobs (otherwise they start on the first large matmul). */
+  warmUp(): Promise<void>;
   /** Stops the worker threads (they restart on the next large matmul). */
   close(): Promise<void>;
 }
@@ -136,6 +140,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         : [m, len, k, a, aRs, aCs, b + start * bCs * 4, bRs, bCs, c + start * 4, cRs, acc]);
     }
     const p = pool!;
+    backend.counters.splitCalls++;
     for (let w = 1; w < jobs.length; w++) {
       const job = jobs[w]!;
       for (let j = 0; j < 12; j++) args[j] = job[j]!;
@@ -146,6 +151,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     exports.gemm(own[0]!, own[1]!, own[2]!, own[3]!, own[4]!, own[5]!, own[6]!, own[7]!, own[8]!, own[9]!, own[10]!, own[11]!, mainScratch);
     for (let w = 1; w < jobs.length; w++) {
       if (!p.finish(w - 1)) {
+        backend.counters.workerFailures++;
         const job = jobs[w]!;
         exports.gemm(job[0]!, job[1]!, job[2]!, job[3]!, job[4]!, job[5]!, job[6]!, job[7]!, job[8]!, job[9]!, job[10]!, job[11]!, mainScratch);
       }
@@ -158,6 +164,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     parallelThreshold: options.parallelThreshold ?? 2 ** 23,
     hotParallelThreshold: options.hotParallelThreshold ?? 2 ** 20,
     heap,
+    counters: { splitCalls: 0, workerFailures: 0 },
 
     alloc(dtype: DType, length: number): FloatArray {
       if (dtype !== 'float32' || length === 0) return fallback.alloc(dtype, length);
@@ -196,6 +203,16 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         const len = Math.abs((m - 1) * c.rowStride) + n;
         const start = (cp >> 2) - (c.offset - lo);
         c.data.set(heap.f32().subarray(start, start + len), lo);
+      }
+    },
+
+    async warmUp(): Promise<void> {
+      if (backend.threads <= 1) return;
+      if (!pool) startPool();
+      const started = Date.now();
+      while (pool!.readyCount() < Math.min(pool!.size, backend.threads - 1)) {
+        if (Date.now() - started > 30_000) throw new Error('wasm backend: worker threads did not start within 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 2));
       }
     },
 

@@ -27,35 +27,38 @@ const MAIN_SPIN_MS = 1;
 // The worker runs from source text rather than a file so it works unchanged
 // from the TypeScript sources (tests), the bundled dist and any bundler that
 // does not know about worker entry points. It is plain JavaScript and fixed.
+// Dynamic import() is the one module loader that works whether Node evaluates
+// the text as CommonJS or as ESM (it follows --input-type, which workers inherit).
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, control, spinMs } = workerData;
-const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
-const c = new Int32Array(memory.buffer, control, ${ARGS + GEMM_ARG_COUNT});
-let seen = Atomics.load(c, ${SEQ});
-Atomics.store(c, ${STATE}, 1);
-for (;;) {
-  let seq = Atomics.load(c, ${SEQ});
-  if (seq === seen) {
-    const until = performance.now() + spinMs;
-    while ((seq = Atomics.load(c, ${SEQ})) === seen && performance.now() < until);
-    while (seq === seen) {
-      Atomics.store(c, ${SLEEPING}, 1);
-      if ((seq = Atomics.load(c, ${SEQ})) === seen) Atomics.wait(c, ${SEQ}, seen);
-      Atomics.store(c, ${SLEEPING}, 0);
-      seq = Atomics.load(c, ${SEQ});
+import('node:worker_threads').then(({ workerData }) => serve(workerData));
+function serve({ module, memory, control, spinMs }) {
+  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+  const c = new Int32Array(memory.buffer, control, ${ARGS + GEMM_ARG_COUNT});
+  let seen = Atomics.load(c, ${SEQ});
+  Atomics.store(c, ${STATE}, 1);
+  for (;;) {
+    let seq = Atomics.load(c, ${SEQ});
+    if (seq === seen) {
+      const until = performance.now() + spinMs;
+      while ((seq = Atomics.load(c, ${SEQ})) === seen && performance.now() < until);
+      while (seq === seen) {
+        Atomics.store(c, ${SLEEPING}, 1);
+        if ((seq = Atomics.load(c, ${SEQ})) === seen) Atomics.wait(c, ${SEQ}, seen);
+        Atomics.store(c, ${SLEEPING}, 0);
+        seq = Atomics.load(c, ${SEQ});
+      }
     }
+    seen = seq;
+    if (Atomics.load(c, ${STATE}) === 2) break;
+    try {
+      gemm(c[${ARGS}], c[${ARGS + 1}], c[${ARGS + 2}], c[${ARGS + 3}], c[${ARGS + 4}], c[${ARGS + 5}], c[${ARGS + 6}],
+        c[${ARGS + 7}], c[${ARGS + 8}], c[${ARGS + 9}], c[${ARGS + 10}], c[${ARGS + 11}], c[${ARGS + 12}]);
+    } catch {
+      Atomics.store(c, ${FAILED}, seen);
+    }
+    Atomics.store(c, ${DONE}, seen);
+    Atomics.notify(c, ${DONE});
   }
-  seen = seq;
-  if (Atomics.load(c, ${STATE}) === 2) break;
-  try {
-    gemm(c[${ARGS}], c[${ARGS + 1}], c[${ARGS + 2}], c[${ARGS + 3}], c[${ARGS + 4}], c[${ARGS + 5}], c[${ARGS + 6}],
-      c[${ARGS + 7}], c[${ARGS + 8}], c[${ARGS + 9}], c[${ARGS + 10}], c[${ARGS + 11}], c[${ARGS + 12}]);
-  } catch {
-    Atomics.store(c, ${FAILED}, seen);
-  }
-  Atomics.store(c, ${DONE}, seen);
-  Atomics.notify(c, ${DONE});
 }
 `;
 
@@ -74,6 +77,8 @@ export class GemmPool {
     for (const control of controls) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
+        // The worker needs none of the parent's flags (loaders, --input-type).
+        execArgv: [],
         workerData: { module, memory, control, spinMs: WORKER_SPIN_MS },
       });
       // Idle workers never keep the process alive.
@@ -82,6 +87,11 @@ export class GemmPool {
       this.workers.push({ worker, control: view, seq: 0 });
       worker.on('exit', () => Atomics.store(view, STATE, 2));
     }
+  }
+
+  /** Workers in the pool, started or not. */
+  get size(): number {
+    return this.workers.length;
   }
 
   /** Workers that have started and can take a job now (none while they boot). */

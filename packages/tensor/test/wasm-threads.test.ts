@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng, jsBackend, type MatrixOperand } from '@actgrad/tensor';
+import { createWasmBackend } from '../src/backend/wasm/index.js';
+
+// A split only changes which thread computes a block of C, never the order of
+// the additions inside an element, so threaded and single-threaded results
+// must agree bit for bit.
+
+const threaded = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1 });
+const single = createWasmBackend(jsBackend, { threads: 1 });
+
+beforeAll(() => threaded.warmUp());
+afterAll(async () => {
+  await threaded.close();
+  await single.close();
+});
+
+function matrix(backend: typeof single, rows: number, cols: number, transposed: boolean, seed: string): MatrixOperand {
+  const rng = createRng(seed);
+  const data = backend.alloc('float32', rows * cols) as Float32Array;
+  for (let i = 0; i < data.length; i++) data[i] = rng() * 2 - 1;
+  return transposed
+    ? { data, offset: 0, rowStride: 1, colStride: rows }
+    : { data, offset: 0, rowStride: cols, colStride: 1 };
+}
+
+function product(backend: typeof single, m: number, n: number, k: number, ta: boolean, tb: boolean, accumulate: boolean): Float32Array {
+  const a = matrix(backend, m, k, ta, `a${m}-${k}`);
+  const b = matrix(backend, k, n, tb, `b${k}-${n}`);
+  const c = backend.alloc('float32', m * n) as Float32Array;
+  c.fill(0.5);
+  backend.gemm(m, n, k, a, b, { data: c, offset: 0, rowStride: n }, accumulate);
+  return c;
+}
+
+describe('multi-threaded gemm', () => {
+  const shapes: Array<[number, number, number, boolean, boolean, boolean]> = [
+    [301, 37, 50, false, false, false], // split by rows
+    [37, 301, 50, false, true, true], // split by columns
+    [130, 130, 300, true, false, false],
+    [9, 1001, 64, true, true, true],
+    [784, 10, 33, false, false, false],
+  ];
+  for (const [m, n, k, ta, tb, acc] of shapes) {
+    it(`${m}×${k} · ${k}×${n} (aᵀ ${ta}, bᵀ ${tb}, accumulate ${acc}) equals the single-threaded result`, () => {
+      const before = threaded.counters.splitCalls;
+      const got = product(threaded, m, n, k, ta, tb, acc);
+      const want = product(single, m, n, k, ta, tb, acc);
+      expect(threaded.counters.splitCalls).toBe(before + 1);
+      expect(threaded.counters.workerFailures).toBe(0);
+      expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength))).toBe(true);
+    });
+  }
+
+  it('keeps small products on the main thread with the default thresholds', async () => {
+    const tuned = createWasmBackend(jsBackend, { threads: 2 });
+    await tuned.warmUp();
+    product(tuned, 32, 32, 32, false, false, false);
+    expect(tuned.counters.splitCalls).toBe(0);
+    product(tuned, 256, 256, 256, false, false, false);
+    expect(tuned.counters.splitCalls).toBe(1);
+    await tuned.close();
+  });
+
+  it('restarts the workers after close()', async () => {
+    const b = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1 });
+    await b.warmUp();
+    await b.close();
+    await b.warmUp();
+    const got = product(b, 64, 64, 64, false, false, false);
+    expect(b.counters.splitCalls).toBe(1);
+    expect(Array.from(got)).toEqual(Array.from(product(single, 64, 64, 64, false, false, false)));
+    await b.close();
+  });
+
+  it('idle workers do not keep the process alive', () => {
+    const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+    const script = `
+      import { getBackend, matmul, randn } from ${JSON.stringify(entry)};
+      const b = getBackend();
+      await b.warmUp();
+      const x = randn([400, 400], { seed: 1 });
+      matmul(x, x);
+      console.log(b.name, b.counters.splitCalls);
+    `;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, ACTGRAD_BACKEND: 'wasm', ACTGRAD_THREADS: '2' },
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('wasm 1');
+  });
+});
