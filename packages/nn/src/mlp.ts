@@ -1,6 +1,6 @@
 import type { DType } from '@actgrad/tensor';
 import { defaultInitFor, resolveInit, type InitDef, type InitName } from './init.js';
-import { Activation, Linear, type ActivationSpec, type Module } from './module.js';
+import { Activation, Linear, type ActivationChoice, type Module } from './module.js';
 import { DEFAULT_SEED, makeRng } from './random.js';
 import { Sequential } from './sequential.js';
 
@@ -12,9 +12,9 @@ export interface MLPOptions {
   /** Layer widths from input to output, e.g. `[2, 16, 16, 1]` (at least two entries). */
   sizes: number[];
   /** Hidden activation, or one per hidden layer (default `relu`). Built-in name or user definition. */
-  hidden?: ActivationSpec | ActivationSpec[];
+  hidden?: ActivationChoice | ActivationChoice[];
   /** Output activation (default `linear`, i.e. none). */
-  output?: ActivationSpec;
+  output?: ActivationChoice;
   /**
    * Weight initializer, or one per Linear layer (default `auto`: He normal before the ReLU family,
    * Glorot uniform before sigmoid, tanh, linear and softmax, LeCun normal before SELU).
@@ -26,7 +26,7 @@ export interface MLPOptions {
   dtype?: DType;
 }
 
-function specName(spec: ActivationSpec): string {
+function specName(spec: ActivationChoice): string {
   if (typeof spec === 'string') return spec;
   if ('activation' in spec) return typeof spec.activation === 'string' ? spec.activation : spec.activation.name;
   return spec.name;
@@ -49,7 +49,7 @@ export function mlp(opts: MLPOptions): Sequential {
   const nLinear = sizes.length - 1;
   const nHidden = nLinear - 1;
   const hiddenIn = opts.hidden ?? 'relu';
-  const hidden: ActivationSpec[] = Array.isArray(hiddenIn) ? hiddenIn : new Array<ActivationSpec>(nHidden).fill(hiddenIn);
+  const hidden: ActivationChoice[] = Array.isArray(hiddenIn) ? hiddenIn : new Array<ActivationChoice>(nHidden).fill(hiddenIn);
   if (hidden.length !== nHidden) {
     throw new Error(`mlp: hidden lists ${hidden.length} activations but sizes [${sizes.join(', ')}] has ${nHidden} hidden layers`);
   }

@@ -142,7 +142,7 @@ export type ActivationOptions = Record<string, number>;
  * An activation given by built-in name, user definition (`defineActivation`), or either with
  * options: `{ activation: 'leakyRelu', options: { alpha: 0.2 } }`.
  */
-export type ActivationSpec = string | ActivationDef | { activation: string | ActivationDef; options?: ActivationOptions };
+export type ActivationChoice = string | ActivationDef | { activation: string | ActivationDef; options?: ActivationOptions };
 
 /** An activation as a layer, e.g. `new Activation('relu')` or `new Activation('elu', { alpha: 0.5 })`. */
 export class Activation extends Module {
@@ -165,8 +165,8 @@ export class Activation extends Module {
     return this.fn.parameters.map((p) => [p.name?.split('.').pop() ?? 'param', p]);
   }
 
-  /** Builds an Activation from any {@link ActivationSpec}. */
-  static from(spec: ActivationSpec): Activation {
+  /** Builds an Activation from any {@link ActivationChoice}. */
+  static from(spec: ActivationChoice): Activation {
     if (typeof spec === 'object' && 'activation' in spec) return new Activation(spec.activation, spec.options);
     return new Activation(spec);
   }
