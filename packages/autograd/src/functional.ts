@@ -14,14 +14,36 @@ function binary(op: typeof ops.add, a: Operand, b: Operand): Variable {
   return apply(op, [lift(op.name, a, dtype), lift(op.name, b, dtype)], NO_ATTRS);
 }
 
-/** a + b, broadcasting. */
-export function add(a: Operand, b: Operand): Variable { return binary(ops.add, a, b); }
+function scalarOp(op: typeof ops.addScalar, x: Variable | Tensor, c: number): Variable {
+  if (Number.isNaN(c)) throw new Error(`${op.name}: operand is NaN`);
+  return apply(op, [asVariable(op.name, x)], { scalar: c });
+}
+
+const isNum = (x: Operand): x is number => typeof x === 'number';
+
+/** a + b, broadcasting; a number operand stays a scalar (no tensor is made for it). */
+export function add(a: Operand, b: Operand): Variable {
+  if (isNum(b) && !isNum(a)) return scalarOp(ops.addScalar, a, b);
+  if (isNum(a) && !isNum(b)) return scalarOp(ops.addScalar, b, a);
+  return binary(ops.add, a, b);
+}
 /** a − b, broadcasting. */
-export function sub(a: Operand, b: Operand): Variable { return binary(ops.sub, a, b); }
+export function sub(a: Operand, b: Operand): Variable {
+  if (isNum(b) && !isNum(a)) return scalarOp(ops.addScalar, a, -b);
+  if (isNum(a) && !isNum(b)) return scalarOp(ops.addScalar, neg(b), a);
+  return binary(ops.sub, a, b);
+}
 /** a · b elementwise, broadcasting. */
-export function mul(a: Operand, b: Operand): Variable { return binary(ops.mul, a, b); }
+export function mul(a: Operand, b: Operand): Variable {
+  if (isNum(b) && !isNum(a)) return scalarOp(ops.mulScalar, a, b);
+  if (isNum(a) && !isNum(b)) return scalarOp(ops.mulScalar, b, a);
+  return binary(ops.mul, a, b);
+}
 /** a / b elementwise, broadcasting. */
-export function div(a: Operand, b: Operand): Variable { return binary(ops.div, a, b); }
+export function div(a: Operand, b: Operand): Variable {
+  if (isNum(b) && !isNum(a)) return scalarOp(ops.divScalar, a, b);
+  return binary(ops.div, a, b);
+}
 
 /** −x. */
 export function neg(x: Variable | Tensor): Variable { return apply(ops.neg, [asVariable('neg', x)], NO_ATTRS); }

@@ -6,6 +6,7 @@ import * as linalg from './ops/linalg.js';
 import * as losses from './ops/losses.js';
 import * as movement from './ops/movement.js';
 import * as reduce from './ops/reduce.js';
+import * as scalar from './ops/scalar.js';
 import * as unary from './ops/unary.js';
 
 /**
@@ -17,6 +18,9 @@ export const ops = {
   sub: binary.sub,
   mul: binary.mul,
   div: binary.div,
+  addScalar: scalar.addScalar,
+  mulScalar: scalar.mulScalar,
+  divScalar: scalar.divScalar,
   neg: unary.neg,
   pow: unary.pow,
   exp: unary.exp,

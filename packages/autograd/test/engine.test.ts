@@ -1,0 +1,130 @@
+import { add as tAdd, ones, tensor, tidy } from '@actgrad/tensor';
+import { describe, expect, it } from 'vitest';
+import { exp, isGradEnabled, noGrad, parameter, relu, sum, tanh, variable, Variable } from '../src/index.js';
+import { flat } from './helpers.js';
+
+describe('backward engine', () => {
+  it('accumulates the gradient of a value used twice', () => {
+    const x = parameter([1.5, -2, 3], { dtype: 'float64' });
+    x.mul(x).sum().backward(); // d/dx Σx² = 2x
+    expect(flat(x.grad!)).toEqual([3, -4, 6]);
+  });
+
+  it('sums gradients along a diamond without corrupting shared tensors', () => {
+    // y = a·b + a with a = e^x, b = tanh(x): a feeds two consumers and add passes one tensor to both.
+    const x = parameter([0.3, -0.7], { dtype: 'float64' });
+    const a = exp(x);
+    const b = tanh(x);
+    const y = a.mul(b).add(a).add(a.mul(b));
+    y.backward(tensor([5, 50], { dtype: 'float64' }));
+    const expected = [0.3, -0.7].map((v, i) => {
+      const e = Math.exp(v), t = Math.tanh(v);
+      return [5, 50][i] * (2 * (e * t + e * (1 - t * t)) + e);
+    });
+    flat(x.grad!).forEach((g, i) => expect(g).toBeCloseTo(expected[i], 12));
+  });
+
+  it('accumulates across backward calls until zeroGrad, reusing the same storage', () => {
+    const w = parameter([2, -1], { dtype: 'float64' });
+    w.mul(3).sum().backward();
+    const storage = w.grad!;
+    w.mul(3).sum().backward();
+    expect(flat(w.grad!)).toEqual([6, 6]);
+    w.zeroGrad();
+    expect(w.grad).toBe(storage);
+    expect(flat(w.grad!)).toEqual([0, 0]);
+    w.mul(w).sum().backward();
+    expect(flat(w.grad!)).toEqual([4, -2]);
+  });
+
+  it('backpropagates through a 10,000-node chain without recursion', () => {
+    const x = parameter([1], { dtype: 'float64' });
+    let y: Variable = x;
+    for (let i = 0; i < 10_000; i++) y = y.mul(1.0001);
+    y.sum().backward();
+    expect(x.grad!.item()).toBeCloseTo(Math.pow(1.0001, 10_000), 8);
+  });
+
+  it('frees the graph after backward and says so on a second pass', () => {
+    const x = parameter([1, 2], { dtype: 'float64' });
+    const y = relu(x.mul(2)).sum();
+    y.backward();
+    expect(() => y.backward()).toThrow(/already freed.*retainGraph: true/);
+    expect(flat(x.grad!)).toEqual([2, 2]); // the failed pass added nothing
+  });
+
+  it('keeps the graph with retainGraph and runs it again', () => {
+    const x = parameter([1, -3], { dtype: 'float64' });
+    const y = x.mul(x).sum();
+    y.backward(undefined, { retainGraph: true });
+    y.backward();
+    expect(flat(x.grad!)).toEqual([4, -12]);
+    expect(() => y.backward()).toThrow(/already freed/);
+  });
+
+  it('records nothing inside noGrad, and restores the mode after a throw', () => {
+    const w = parameter([1, 2], { dtype: 'float64' });
+    const y = noGrad(() => {
+      expect(isGradEnabled()).toBe(false);
+      return w.mul(2).sum();
+    });
+    expect(y.requiresGrad).toBe(false);
+    expect(() => y.backward()).toThrow(/does not require a gradient/);
+    expect(() => noGrad(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(isGradEnabled()).toBe(true);
+  });
+
+  it('detach cuts the graph but shares the data', () => {
+    const x = parameter([2, 3], { dtype: 'float64' });
+    const d = x.mul(x).detach();
+    expect(d.requiresGrad).toBe(false);
+    const y = x.mul(d).sum(); // d is a constant: dy/dx = d = x²
+    y.backward();
+    expect(flat(x.grad!)).toEqual([4, 9]);
+  });
+
+  it('undoes broadcasting by summing back to each input shape', () => {
+    const a = parameter([[1, 2, 3], [4, 5, 6]], { dtype: 'float64' });
+    const b = parameter([10, 20, 30], { dtype: 'float64' });
+    const c = parameter([[1], [2]], { dtype: 'float64' });
+    a.add(b).mul(c).backward(tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float64' }));
+    expect(a.grad!.shape).toEqual([2, 3]);
+    expect(flat(b.grad!)).toEqual([1 * 1 + 4 * 2, 2 * 1 + 5 * 2, 3 * 1 + 6 * 2]);
+    expect(flat(c.grad!)).toEqual([11 * 1 + 22 * 2 + 33 * 3, 14 * 4 + 25 * 5 + 36 * 6]);
+  });
+
+  it('needs an explicit gradient for a non-scalar output and checks its shape', () => {
+    const x = parameter([1, 2], { dtype: 'float64' });
+    expect(() => x.mul(2).backward()).toThrow(/shape \[2\].*pass an upstream gradient/);
+    expect(() => x.mul(2).backward(ones([3], 'float64'))).toThrow(/gradient of shape \[3\] for a value of shape \[2\]/);
+  });
+
+  it('gives no gradient to constants and keeps interior gradients only on request', () => {
+    const x = parameter([1, 2], { dtype: 'float64' });
+    const k = variable([3, 4], { dtype: 'float64' });
+    const h = x.mul(k).retainGrad();
+    const y = sum(h.mul(h));
+    y.backward();
+    expect(k.grad).toBeNull();
+    expect(flat(h.grad!)).toEqual([6, 16]);
+    expect(flat(x.grad!)).toEqual([18, 64]);
+  });
+
+  it('keeps leaf gradients alive across tidy while intermediates are recycled', () => {
+    const w = parameter([[0.5, -1], [2, 0.25]], { dtype: 'float64' });
+    const x = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+    const step = () => tidy(() => {
+      variable(x).matmul(w).relu().sum().backward();
+    });
+    step();
+    const first = flat(w.grad!);
+    for (let i = 0; i < 3; i++) tidy(() => tAdd(ones([2, 2], 'float64'), 1)); // churn the free list
+    step();
+    expect(flat(w.grad!)).toEqual(first.map((g) => 2 * g));
+  });
+
+  it('refuses NaN at the boundary', () => {
+    expect(() => variable([1, NaN, 3])).toThrow(/NaN at flat index 1/);
+    expect(() => parameter([1, 2]).mul(NaN)).toThrow(/NaN/);
+  });
+});
