@@ -6,9 +6,13 @@ import { makeRng, type Rng } from './random.js';
 /** What a module's `call` accepts: a Variable, a Tensor or nested arrays of numbers. */
 export type ModuleInput = Variable | Tensor | NestedArray;
 
-/** Wraps a tensor or nested array as a Variable that records no gradient. */
+/**
+ * Wraps a tensor (as it is) or a nested array (as `dtype`, default float32) as a Variable that
+ * records no gradient.
+ */
 export function asVariable(x: ModuleInput, dtype: DType = 'float32'): Variable {
   if (x instanceof Variable) return x;
+  if (x instanceof Tensor) return variable(x, { requiresGrad: false });
   return variable(x, { requiresGrad: false, dtype });
 }
 
@@ -23,9 +27,9 @@ export abstract class Module {
   /** Runs the module on a batch. */
   abstract forward(x: Variable): Variable;
 
-  /** `forward` on a Variable, Tensor or nested array. */
+  /** `forward` on a Variable, Tensor or nested array (read in the parameters' dtype). */
   call(x: ModuleInput): Variable {
-    return this.forward(asVariable(x));
+    return this.forward(asVariable(x, this.parameters()[0]?.data.dtype));
   }
 
   /** This module's own parameters, by local name. */
