@@ -45,5 +45,9 @@ export function meanStd(values: readonly number[]): MeanStd {
 /** `mean ± std` with the given formatter; a single value has no ± part. */
 export function formatMeanStd(m: MeanStd, format: (v: number) => string): string {
   if (m.n === 0) return '—';
-  return m.n === 1 ? format(m.mean) : `${format(m.mean)} ± ${format(m.std)}`;
+  const mean = format(m.mean);
+  if (m.n === 1) return mean;
+  // The std takes the mean's decimals: "0.0466 ± 0.0009", not "0.0466 ± 8.65e-4".
+  const fixed = /^[-−]?\d+\.(\d+)$/.exec(mean);
+  return `${mean} ± ${fixed ? m.std.toFixed(fixed[1]!.length) : format(m.std)}`;
 }

@@ -16,7 +16,7 @@ function run(config: string, seed: number, metrics: number[]): RunRecord {
   const history = metrics.map((m, i) => epoch(i + 1, 1 / (i + 1) + seed, m));
   const last = history.at(-1)!;
   return {
-    config, hidden: [config], output: 'sigmoid', seed, history, trainLoss: last.trainLoss, testLoss: last.testLoss,
+    config, hidden: [config], output: 'sigmoid', seed, history, initialGradNorms: [1, 2], trainLoss: last.trainLoss, testLoss: last.testLoss,
     metric: last.metric, epochsToThreshold: firstEpochReaching(history, 0.9), seconds: seed,
   };
 }

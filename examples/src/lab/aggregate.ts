@@ -106,13 +106,13 @@ export function healthPoints(runs: readonly RunRecord[]): HealthPoint[] {
   return out;
 }
 
-/** Per-layer gradient norm in the first epoch, averaged over seeds: the vanishing-gradient profile. */
-export function firstEpochProfile(runs: readonly RunRecord[]): LayerNormPoint[] {
+/** Per-layer gradient norm at initialisation, averaged over seeds: the vanishing-gradient profile. */
+export function initialProfile(runs: readonly RunRecord[]): LayerNormPoint[] {
   const out: LayerNormPoint[] = [];
   for (const [config, group] of groupByConfig(runs)) {
-    const layers = group[0]!.history[0]?.gradNorms.length ?? 0;
+    const layers = group[0]!.initialGradNorms.length;
     for (let l = 0; l < layers; l++) {
-      const norm = group.reduce((s, r) => s + r.history[0]!.gradNorms[l]!, 0) / group.length;
+      const norm = group.reduce((s, r) => s + r.initialGradNorms[l]!, 0) / group.length;
       out.push({ config, layer: l + 1, norm });
     }
   }

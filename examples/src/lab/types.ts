@@ -7,11 +7,11 @@ export interface EpochRecord {
   testLoss: number;
   /** Test accuracy or R², per the task. */
   metric: number;
-  /** ‖∂L/∂W‖ of each Linear layer's weight, averaged over the epoch's batches. */
+  /** ‖∂L/∂W‖ of each Linear layer's weight on nn's probe batch after the epoch. */
   gradNorms: number[];
-  /** Per hidden layer: share of units whose derivative was 0 on every training sample. */
+  /** Per hidden layer, ReLU only (NaN otherwise): share of units negative on every probe row. */
   dead: number[];
-  /** Per hidden layer: share of (sample, unit) pairs where 0 < a′(s) < 1% of the activation's peak slope. */
+  /** Per hidden layer, sigmoid and tanh only (NaN otherwise): share of outputs in the flat tails. */
   saturated: number[];
 }
 
@@ -22,6 +22,8 @@ export interface RunRecord {
   output: string;
   seed: number;
   history: EpochRecord[];
+  /** ‖∂L/∂W‖ per Linear layer before the first update. */
+  initialGradNorms: number[];
   trainLoss: number;
   testLoss: number;
   metric: number;
@@ -66,5 +68,7 @@ export interface LabResult {
   runs: RunRecord[];
   pictures: RunPicture[];
   deep?: DeepResult;
+  /** Test points of a 2-D classification task, drawn over the decision boundaries. */
+  testPoints?: { x: number; y: number; label: string }[];
   warnings: string[];
 }

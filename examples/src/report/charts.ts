@@ -11,6 +11,22 @@ export interface LabelledPoint { config: string; x: number; y: number; label: st
 export interface PredictionPoint { config: string; truth: number; predicted: number }
 export interface LayerNormPoint { config: string; layer: number; norm: number }
 
+/** Distinct values of a field in first-appearance order: facets, legends and colours follow the caller's order. */
+function order<T extends object>(rows: readonly T[], key: keyof T): string[] {
+  return [...new Set(rows.map((r) => String(r[key])))];
+}
+
+/** Colour by configuration, with the domain pinned so a configuration keeps its colour across charts. */
+function configColor(rows: readonly { config: string }[], title = 'configuration') {
+  return { field: 'config', type: 'nominal', title, scale: { domain: order(rows, 'config') }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5 } };
+}
+
+/** Log axes label only powers of ten, compactly (1e-7 rather than 0.0000001). */
+const LOG_AXIS = {
+  labelExpr: "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) > 1e-6 ? ''"
+    + " : datum.value >= 0.001 && datum.value <= 1000 ? format(datum.value, '~g') : format(datum.value, '.0e')",
+};
+
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 220;
 const HEIGHT = 160;
@@ -30,7 +46,7 @@ export function activationSpec(rows: ActivationPoint[], columns = 4): TopLevelSp
   return {
     ...base("Activations a(s) and their derivatives a'(s), as implemented"),
     data: { values: rows },
-    facet: { field: 'activation', type: 'nominal', title: null, sort: null },
+    facet: { field: 'activation', type: 'nominal', title: null, sort: order(rows, 'activation') },
     columns,
     spec: {
       width: 160,
@@ -53,25 +69,25 @@ export function activationSpec(rows: ActivationPoint[], columns = 4): TopLevelSp
 export function bandCurveSpec(
   title: string,
   rows: CurvePoint[],
-  opts: { yTitle: string; log?: boolean; facetTitle?: string } = { yTitle: 'value' },
+  opts: { yTitle: string; log?: boolean; facetTitle?: string; colorTitle?: string } = { yTitle: 'value' },
 ): TopLevelSpec {
-  const y = { field: 'mean', type: 'quantitative', title: opts.yTitle, scale: opts.log ? { type: 'log' } : { zero: false } };
+  const y = { field: 'mean', type: 'quantitative', title: opts.yTitle, scale: opts.log ? { type: 'log' } : { zero: false }, axis: opts.log ? LOG_AXIS : {} };
   return {
     ...base(title),
     data: { values: rows },
-    facet: { field: 'series', type: 'nominal', title: opts.facetTitle ?? null, sort: null },
+    facet: { field: 'series', type: 'nominal', title: opts.facetTitle ?? null, sort: order(rows, 'series') },
     columns: 3,
     spec: {
       width: WIDTH,
       height: HEIGHT,
       layer: [
         {
-          mark: { type: 'area', opacity: 0.18 },
+          mark: { type: 'area', fillOpacity: 0.18 },
           encoding: {
             x: { field: 'epoch', type: 'quantitative' },
             y: { ...y, field: 'lo' },
             y2: { field: 'hi' },
-            color: { field: 'config', type: 'nominal', title: 'configuration', sort: null },
+            color: configColor(rows, opts.colorTitle),
           },
         },
         {
@@ -79,7 +95,7 @@ export function bandCurveSpec(
           encoding: {
             x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
             y,
-            color: { field: 'config', type: 'nominal', title: 'configuration', sort: null },
+            color: configColor(rows, opts.colorTitle),
           },
         },
       ],
@@ -93,8 +109,8 @@ export function healthSpec(rows: HealthPoint[]): TopLevelSpec {
     ...base('Unit health per hidden layer: dead (never active) and saturated (a\u2032 near 0) fractions'),
     data: { values: rows },
     facet: {
-      row: { field: 'measure', type: 'nominal', title: null, sort: null },
-      column: { field: 'layer', type: 'nominal', title: null, sort: null },
+      row: { field: 'measure', type: 'nominal', title: null, sort: order(rows, 'measure') },
+      column: { field: 'layer', type: 'nominal', title: null, sort: order(rows, 'layer') },
     },
     spec: {
       width: WIDTH,
@@ -103,7 +119,7 @@ export function healthSpec(rows: HealthPoint[]): TopLevelSpec {
       encoding: {
         x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
         y: { field: 'fraction', type: 'quantitative', title: 'fraction of units', scale: { domain: [0, 1] } },
-        color: { field: 'config', type: 'nominal', title: 'configuration', sort: null },
+        color: configColor(rows),
       },
     },
   } as TopLevelSpec;
@@ -122,7 +138,7 @@ export function boundarySpec(images: BoundaryImage[], points: LabelledPoint[]): 
   return {
     ...base('Decision boundaries, with the test points (first seed)'),
     data: { values },
-    facet: { field: 'config', type: 'nominal', title: null, sort: null },
+    facet: { field: 'config', type: 'nominal', title: null, sort: order(images, 'config') },
     columns: 3,
     spec: {
       width: 200,
@@ -160,7 +176,7 @@ export function predictionSpec(rows: PredictionPoint[]): TopLevelSpec {
   return {
     ...base('Predicted vs true on the test set (first seed)'),
     data: { values: rows },
-    facet: { field: 'config', type: 'nominal', title: null, sort: null },
+    facet: { field: 'config', type: 'nominal', title: null, sort: order(rows, 'config') },
     columns: 3,
     spec: {
       width: 200,
@@ -186,11 +202,11 @@ export function predictionSpec(rows: PredictionPoint[]): TopLevelSpec {
 }
 
 /**
- * The vanishing-gradient picture: gradient norm of every layer's weights at the start of
- * training (left) and of the first layer through training (right), both on a log scale.
+ * The vanishing-gradient picture: gradient norm of every layer's weights before training
+ * (left) and of the first layer through training (right), both on a log scale.
  */
 export function deepSpec(profile: LayerNormPoint[], firstLayer: CurvePoint[], depth: number): TopLevelSpec {
-  const color = { field: 'config', type: 'nominal', title: 'hidden activation', sort: null };
+  const color = configColor(profile, 'hidden activation');
   return {
     ...base(`Deep narrow network (${depth} hidden layers): gradient norm per layer`),
     hconcat: [
@@ -201,7 +217,7 @@ export function deepSpec(profile: LayerNormPoint[], firstLayer: CurvePoint[], de
         mark: { type: 'line', point: true, strokeWidth: 1.8 },
         encoding: {
           x: { field: 'layer', type: 'ordinal', title: 'layer (1 = next to the input)' },
-          y: { field: 'norm', type: 'quantitative', title: '\u2016\u2202L/\u2202W\u2016 in the first epoch', scale: { type: 'log' } },
+          y: { field: 'norm', type: 'quantitative', title: '\u2016\u2202L/\u2202W\u2016 at initialisation', scale: { type: 'log' }, axis: LOG_AXIS },
           color,
         },
       },
@@ -212,7 +228,7 @@ export function deepSpec(profile: LayerNormPoint[], firstLayer: CurvePoint[], de
         mark: { type: 'line', strokeWidth: 1.8 },
         encoding: {
           x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
-          y: { field: 'mean', type: 'quantitative', title: 'first layer \u2016\u2202L/\u2202W\u2016', scale: { type: 'log' } },
+          y: { field: 'mean', type: 'quantitative', title: 'first layer \u2016\u2202L/\u2202W\u2016', scale: { type: 'log' }, axis: LOG_AXIS },
           color,
         },
       },

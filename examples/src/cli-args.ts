@@ -1,0 +1,179 @@
+import { activationNames } from '@actgrad/autograd';
+import { checkName, formatOptions, parseArgv, UsageError, type OptionTable, type Parsed } from './argv.js';
+import { OPTIMIZERS, TASK_NAMES, TASKS, type OptimizerName, type TaskName, type TrainSettings } from './tasks.js';
+
+/** Options of `pnpm example`, fully resolved against the task's defaults. */
+export interface ExampleOptions extends TrainSettings {
+  task: TaskName;
+  json: boolean;
+}
+
+export interface LabCliOptions {
+  task: TaskName;
+  hidden: string[];
+  output: string;
+  seeds: number;
+  settings: TrainSettings;
+  threshold?: number;
+  deep: number;
+  json: boolean;
+  out?: string;
+}
+
+export interface DemoOptions {
+  epochs?: number;
+  seed?: number;
+  out?: string;
+}
+
+const TRAINING: OptionTable = {
+  epochs: { kind: 'int', positive: true, value: 'N', help: 'passes over the training set' },
+  lr: { kind: 'number', positive: true, value: 'X', help: 'learning rate' },
+  batch: { kind: 'int', positive: true, value: 'N', help: 'mini-batch size' },
+  optimizer: { kind: 'string', value: 'NAME', help: `one of ${OPTIMIZERS.join(', ')}` },
+  sizes: { kind: 'list', value: 'N[,N…]', help: 'width of each hidden layer, e.g. 32,32' },
+  seed: { kind: 'int', min: 0, value: 'N', help: 'seed of data, initialisation and data order' },
+};
+
+const EXAMPLE_OPTIONS: OptionTable = {
+  hidden: { kind: 'list', value: 'NAME[,NAME…]', help: 'hidden activation(s): one for every layer, or one per layer' },
+  output: { kind: 'string', value: 'NAME', help: 'output activation' },
+  ...TRAINING,
+  json: { kind: 'flag', help: 'print one JSON line with the result instead of the table' },
+};
+
+const LAB_OPTIONS: OptionTable = {
+  task: { kind: 'string', value: 'NAME', help: `task to train (default moons): ${TASK_NAMES.join(', ')}` },
+  hidden: { kind: 'list', value: 'NAME[,NAME…]', help: 'hidden activations to compare (default relu,leakyRelu,elu,selu,tanh,sigmoid)' },
+  output: { kind: 'string', value: 'NAME', help: "output activation (default: the task's)" },
+  seeds: { kind: 'int', positive: true, value: 'N', help: 'seeds per configuration (default 3)' },
+  ...TRAINING,
+  threshold: { kind: 'number', value: 'X', help: "test metric for 'epochs to reach' (default: the task's bar)" },
+  deep: { kind: 'int', min: 0, value: 'N', help: 'also train an N-hidden-layer narrow network with sigmoid, relu and selu' },
+  out: { kind: 'string', value: 'PATH', help: 'where to write the HTML report (default examples/out/lab-<task>.html)' },
+  json: { kind: 'flag', help: 'print the summary as one JSON line' },
+};
+
+const DEMO_OPTIONS: OptionTable = {
+  epochs: TRAINING.epochs!,
+  seed: TRAINING.seed!,
+  out: { kind: 'string', value: 'PATH', help: 'where to write the HTML page (default examples/out/demo.html)' },
+};
+
+function taskTable(): string {
+  const width = Math.max(...TASK_NAMES.map((t) => t.length));
+  return TASK_NAMES.map((name) => {
+    const t = TASKS[name];
+    const bar = t.metric === 'accuracy' ? `accuracy ≥ ${Math.round(t.bar * 100)}%` : `R² ≥ ${t.bar}`;
+    return `  ${name.padEnd(width)}  ${t.description}; output ${t.recommendedOutput}; ${bar}`;
+  }).join('\n');
+}
+
+export const EXAMPLE_HELP = `Usage: pnpm example <task> [options]
+
+Trains a small MLP on one task and prints its train and test results.
+
+Tasks:
+${taskTable()}
+
+Options (defaults per task):
+${formatOptions(EXAMPLE_OPTIONS)}`;
+
+export const LAB_HELP = `Usage: pnpm lab [options]
+
+Trains every hidden activation on one task with the same data, data order and seeds, prints
+mean ± std over seeds and writes a self-contained HTML report.
+
+Options:
+${formatOptions(LAB_OPTIONS)}`;
+
+export const DEMO_HELP = `Usage: pnpm demo [options]
+
+Trains the two-moons classifier, prints the result and writes an HTML page with the decision
+boundary and the loss curve.
+
+Options:
+${formatOptions(DEMO_OPTIONS)}`;
+
+function num(p: Parsed, key: string): number | undefined {
+  return p.values[key] as number | undefined;
+}
+
+function activation(what: string, name: string, valid: readonly string[]): string {
+  return checkName(what, name, valid);
+}
+
+/** Hidden sizes and activations: one activation spreads over every layer; several set the depth. */
+function resolveLayers(p: Parsed, defaults: TrainSettings, valid: readonly string[]): { sizes: number[]; hidden: string[] } {
+  const rawSizes = p.values.sizes as string[] | undefined;
+  const sizes = rawSizes?.map((s) => {
+    const v = Number(s);
+    if (!Number.isInteger(v) || v <= 0) throw new UsageError(`--sizes must be positive integers; got "${s}"`);
+    return v;
+  });
+  const hidden = (p.values.hidden as string[] | undefined)?.map((n) => activation('activation', n, valid));
+  if (sizes && hidden && hidden.length !== 1 && hidden.length !== sizes.length) {
+    throw new UsageError(`--hidden names ${hidden.length} activations but --sizes ${sizes.length} layers; give one activation, or one per layer`);
+  }
+  const depth = sizes?.length ?? (hidden && hidden.length > 1 ? hidden.length : defaults.sizes.length);
+  const widths = sizes ?? Array.from({ length: depth }, (_, i) => defaults.sizes[Math.min(i, defaults.sizes.length - 1)]!);
+  const acts = hidden ?? defaults.hidden;
+  return { sizes: widths, hidden: Array.from({ length: depth }, (_, i) => acts[acts.length === 1 ? 0 : Math.min(i, acts.length - 1)]!) };
+}
+
+function resolveTraining(p: Parsed, defaults: TrainSettings, valid: readonly string[]): TrainSettings {
+  const optimizer = p.values.optimizer as string | undefined;
+  return {
+    ...defaults,
+    ...resolveLayers(p, defaults, valid),
+    output: p.values.output !== undefined ? activation('activation', p.values.output as string, valid) : defaults.output,
+    epochs: num(p, 'epochs') ?? defaults.epochs,
+    lr: num(p, 'lr') ?? defaults.lr,
+    batch: num(p, 'batch') ?? defaults.batch,
+    optimizer: optimizer !== undefined ? checkName<OptimizerName>('optimizer', optimizer.toLowerCase(), OPTIMIZERS) : defaults.optimizer,
+    seed: num(p, 'seed') ?? defaults.seed,
+  };
+}
+
+/** `pnpm example <task> [options]`. */
+export function parseExampleArgs(argv: readonly string[], valid: readonly string[] = activationNames()): ExampleOptions {
+  const p = parseArgv(argv, EXAMPLE_OPTIONS, EXAMPLE_HELP);
+  if (p.positionals.length === 0) throw new UsageError(`missing task; valid tasks are ${TASK_NAMES.join(', ')}`);
+  if (p.positionals.length > 1) throw new UsageError(`expected one task, got ${p.positionals.join(' ')}`);
+  const task = checkName<TaskName>('task', p.positionals[0]!, TASK_NAMES);
+  return { task, ...resolveTraining(p, TASKS[task].defaults, valid), json: p.values.json === true };
+}
+
+export const DEFAULT_LAB_HIDDEN = ['relu', 'leakyRelu', 'elu', 'selu', 'tanh', 'sigmoid'];
+
+/** `pnpm lab [options]`. */
+export function parseLabArgs(argv: readonly string[], valid: readonly string[] = activationNames()): LabCliOptions {
+  const p = parseArgv(argv, LAB_OPTIONS, LAB_HELP);
+  if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"; the task is given with --task NAME`);
+  const task = checkName<TaskName>('task', (p.values.task as string | undefined) ?? 'moons', TASK_NAMES);
+  const defaults = TASKS[task].defaults;
+  const hidden = ((p.values.hidden as string[] | undefined) ?? DEFAULT_LAB_HIDDEN.filter((n) => valid.includes(n)))
+    .map((n) => activation('activation', n, valid));
+  if (new Set(hidden).size !== hidden.length) throw new UsageError(`--hidden lists an activation twice: ${hidden.join(',')}`);
+  // The compared activation fills every hidden layer, so the layers' defaults need only their widths.
+  const p1: Parsed = { positionals: [], values: { ...p.values, hidden: [hidden[0]!] } };
+  const settings = resolveTraining(p1, defaults, valid);
+  return {
+    task,
+    hidden,
+    output: settings.output,
+    seeds: num(p, 'seeds') ?? 3,
+    settings,
+    threshold: num(p, 'threshold'),
+    deep: num(p, 'deep') ?? 0,
+    json: p.values.json === true,
+    out: p.values.out as string | undefined,
+  };
+}
+
+/** `pnpm demo [options]`. */
+export function parseDemoArgs(argv: readonly string[]): DemoOptions {
+  const p = parseArgv(argv, DEMO_OPTIONS, DEMO_HELP);
+  if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  return { epochs: num(p, 'epochs'), seed: num(p, 'seed'), out: p.values.out as string | undefined };
+}

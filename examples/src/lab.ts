@@ -1,0 +1,58 @@
+import { activationNames } from '@actgrad/autograd';
+import { runCli } from './argv.js';
+import { parseLabArgs } from './cli-args.js';
+import { formatTable } from './format.js';
+import { runLab } from './lab/run-lab.js';
+import type { LabOptions, LabResult } from './lab/types.js';
+import { ProgressBar } from './progress.js';
+import { buildLabPage, summaryRows } from './report/lab-page.js';
+import { writePage } from './report/write.js';
+import { TASKS } from './tasks.js';
+import { summarize } from './lab/aggregate.js';
+
+/** The hidden activations of `--deep`: the lecture's vanishing-gradient comparison. */
+export const DEEP_HIDDEN = ['sigmoid', 'relu', 'selu'];
+
+/** The lab's summary as one JSON object (for scripts): numbers over seeds per configuration. */
+export function labJson(result: LabResult, reportPath: string): string {
+  const o = result.options;
+  return JSON.stringify({
+    task: o.task, output: o.output, seeds: o.seeds, epochs: o.settings.epochs, metric: result.metric, threshold: o.threshold,
+    configurations: summarize(result.runs).map((s) => ({
+      hidden: s.config,
+      trainLoss: s.trainLoss, testLoss: s.testLoss, metric: s.metric,
+      epochsToThreshold: s.epochsToThreshold, reached: s.reached, seconds: s.seconds,
+    })),
+    report: reportPath,
+  }, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+}
+
+async function main(): Promise<void> {
+  const args = parseLabArgs(process.argv.slice(2));
+  const task = TASKS[args.task];
+  const options: LabOptions = {
+    task: args.task,
+    hidden: args.hidden,
+    output: args.output,
+    seeds: args.seeds,
+    seed: args.settings.seed,
+    settings: args.settings,
+    threshold: args.threshold ?? task.bar,
+    deep: args.deep,
+    deepHidden: DEEP_HIDDEN,
+  };
+  const total = options.hidden.length * options.seeds + (options.deep > 0 ? DEEP_HIDDEN.length * options.seeds : 0);
+  const bar = new ProgressBar(total, 'lab', process.stderr, args.json ? false : undefined);
+  const result = runLab(options, { onRun: (done, _total, label) => bar.update(done, label) });
+  bar.finish();
+  const html = await buildLabPage({ result, testPoints: result.testPoints, allActivations: activationNames() });
+  const path = writePage(html, `lab-${args.task}.html`, args.out);
+  if (args.json) {
+    process.stdout.write(`${labJson(result, path)}\n`);
+    return;
+  }
+  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(`${formatTable(summaryRows(result))}\n\nReport: ${path}\n`);
+}
+
+void runCli(main);

@@ -1,0 +1,159 @@
+import { activationCurve, isElementwise } from '../activation-probe.js';
+import { formatLoss, formatMeanStd, formatMetric, formatSeconds } from '../format.js';
+import { bandCurves, initialProfile, gradNormSeries, healthPoints, lossSeries, summarize } from '../lab/aggregate.js';
+import type { LabResult, RunPicture } from '../lab/types.js';
+import { TASKS } from '../tasks.js';
+import {
+  activationSpec, bandCurveSpec, boundarySpec, deepSpec, healthSpec, predictionSpec,
+  type ActivationPoint, type BoundaryImage, type LabelledPoint, type PredictionPoint,
+} from './charts.js';
+import { buildPage, type Section } from './html.js';
+import { pngDataUrl, probabilityRaster } from './png.js';
+import { renderSvg } from './render.js';
+
+/** The lab's summary as table rows (header first); the CLI prints the same rows as text. */
+export function summaryRows(result: LabResult): string[][] {
+  const metricName = result.metric === 'accuracy' ? 'test accuracy' : 'test R²';
+  const fm = (v: number) => formatMetric(result.metric, v);
+  const threshold = `epochs to ${fm(result.options.threshold)}`;
+  const rows = [['configuration', 'train loss', 'test loss', metricName, threshold, 'seconds']];
+  for (const s of summarize(result.runs)) {
+    const reached = s.reached === s.seeds ? '' : ` (${s.reached}/${s.seeds})`;
+    rows.push([
+      s.config,
+      formatMeanStd(s.trainLoss, formatLoss),
+      formatMeanStd(s.testLoss, formatLoss),
+      formatMeanStd(s.metric, fm),
+      s.reached === 0 ? `never (0/${s.seeds})` : formatMeanStd(s.epochsToThreshold, (v) => v.toFixed(1)) + reached,
+      formatMeanStd(s.seconds, formatSeconds),
+    ]);
+  }
+  return rows;
+}
+
+/** Registered elementwise activations worth drawing: the compared ones first, then the rest. */
+function activationRows(names: string[]): ActivationPoint[] {
+  const rows: ActivationPoint[] = [];
+  for (const name of names) {
+    const { s, a, da } = activationCurve(name);
+    for (let i = 0; i < s.length; i++) {
+      rows.push({ activation: name, s: s[i]!, curve: 'a(s)', value: a[i]! });
+      rows.push({ activation: name, s: s[i]!, curve: "a\u2032(s)", value: da[i]! });
+    }
+  }
+  return rows;
+}
+
+function boundaryImages(pictures: RunPicture[]): BoundaryImage[] {
+  const images: BoundaryImage[] = [];
+  for (const p of pictures) {
+    if (!p.grid) continue;
+    const g = p.grid;
+    const url = pngDataUrl(g.width, g.height, probabilityRaster(g.width, g.height, g.probs, g.classes));
+    images.push({ config: p.config, x0: g.x0, x1: g.x1, y0: g.y0, y1: g.y1, url });
+  }
+  return images;
+}
+
+export interface LabPageInput {
+  result: LabResult;
+  /** Test points for the boundary charts (2-D tasks). */
+  testPoints?: { x: number; y: number; label: string }[];
+  /** Every activation in the registry, to draw beside the compared ones. */
+  allActivations: string[];
+}
+
+export async function buildLabPage({ result, testPoints, allActivations }: LabPageInput): Promise<string> {
+  const { options } = result;
+  const task = TASKS[options.task];
+  const sections: Section[] = [];
+
+  const compared = options.hidden.filter(isElementwise);
+  const others = allActivations.filter((n) => isElementwise(n) && !compared.includes(n) && n !== options.output);
+  const drawn = [...compared, ...(isElementwise(options.output) && !compared.includes(options.output) ? [options.output] : []), ...others];
+  sections.push({
+    id: 'activations',
+    title: 'Activations and derivatives',
+    text: `Each panel runs the registered activation node on a grid of s and back-propagates ones through it, so a′(s) is the derivative training uses, not a formula typed again. `
+      + `Registered activations: ${drawn.join(', ')}. At s = 0 the ReLU family takes the right-hand slope, as in the lecture's notes.`
+      + (allActivations.some((n) => !isElementwise(n)) ? `\n\nNot drawn: ${allActivations.filter((n) => !isElementwise(n)).join(', ')}, which mix a whole row and have no single a(s).` : ''),
+    svg: await renderSvg(activationSpec(activationRows(drawn))),
+  });
+
+  sections.push({
+    id: 'loss',
+    title: 'Loss curves',
+    text: `Mean over ${options.seeds} seed${options.seeds > 1 ? 's' : ''} per configuration; the band spans the lowest to the highest seed. Same data, same data order and same seeds for every configuration; only the activation (and the initialisation that suits it) changes.`,
+    svg: await renderSvg(bandCurveSpec('Loss per epoch (log scale)', bandCurves(result.runs, lossSeries), { yTitle: 'loss', log: true })),
+  });
+
+  sections.push({
+    id: 'gradients',
+    title: 'Gradient norm per layer',
+    text: 'Frobenius norm of ∂L/∂W for each Linear layer, averaged over the batches of each epoch (mean over seeds). Norms that shrink towards the input mean the first layers learn slowly.',
+    svg: await renderSvg(bandCurveSpec('‖∂L/∂W‖ per layer (log scale)', bandCurves(result.runs, gradNormSeries), { yTitle: '‖∂L/∂W‖', log: true })),
+  });
+
+  sections.push({
+    id: 'health',
+    title: 'Dead and saturated units',
+    text: 'Measured on the training set after each epoch. Dead: a hidden unit whose derivative is 0 on every sample (a ReLU that never fires) — no gradient reaches its weights again. '
+      + 'Saturated: share of (sample, unit) pairs where a′(s) is positive but below 1% of the activation\u2019s peak slope, as in the flat tails of sigmoid and tanh.',
+    svg: await renderSvg(healthSpec(healthPoints(result.runs))),
+  });
+
+  const pictures = result.pictures;
+  if (pictures.some((p) => p.grid)) {
+    const images = boundaryImages(pictures);
+    const points: LabelledPoint[] = images.flatMap((img) => (testPoints ?? []).map((p) => ({ config: img.config, ...p })));
+    sections.push({
+      id: 'boundaries',
+      title: 'Decision boundaries',
+      text: 'Model output over the input plane for the first seed: solid colour where the model is sure, pale near the boundary. Dots are the test points, coloured by their true class.',
+      svg: await renderSvg(boundarySpec(images, points)),
+    });
+  } else if (pictures.some((p) => p.predictions)) {
+    const rows: PredictionPoint[] = [];
+    for (const p of pictures) {
+      if (!p.predictions) continue;
+      const { truth, predicted } = p.predictions;
+      for (let i = 0; i < truth.length; i++) rows.push({ config: p.config, truth: truth[i]!, predicted: predicted[i]! });
+    }
+    sections.push({
+      id: 'predictions',
+      title: 'Predicted vs true',
+      text: 'Test-set predictions of the first seed against the true targets; the dashed line is a perfect fit. An output activation that cannot reach part of the target range flattens against its bound.',
+      svg: await renderSvg(predictionSpec(rows)),
+    });
+  }
+
+  if (result.deep) {
+    const { depth, width, runs } = result.deep;
+    const first = bandCurves(runs, (e) => ({ 'layer 1': e.gradNorms[0]! }));
+    const profile = initialProfile(runs);
+    const ratio = (config: string) => {
+      const p = profile.filter((r) => r.config === config);
+      return p.length ? p[0]!.norm / p.at(-1)!.norm : NaN;
+    };
+    const ratios = [...new Set(runs.map((r) => r.config))].map((c) => `${c}: ${ratio(c).toExponential(1)}`).join(', ');
+    sections.push({
+      id: 'deep',
+      title: 'Vanishing gradients in a deep network',
+      text: `The same ${depth}-hidden-layer network, ${width} units wide, trained on ${task.name} with each activation. With sigmoid each layer multiplies the backward signal by a′(s) ≤ 0.25, so the first layer's gradient is orders of magnitude smaller than the last's; ReLU and SELU keep it flowing. `
+        + `First-layer over output-layer gradient norm at initialisation — ${ratios}.`,
+      svg: await renderSvg(deepSpec(profile, first, depth)),
+    });
+  }
+
+  const s = options.settings;
+  return buildPage({
+    title: `Activation lab: ${task.name}`,
+    subtitle: [
+      `${task.description}. Hidden layers ${s.sizes.join('×')}, output ${options.output}, ${s.optimizer} lr ${s.lr}, batch ${s.batch}, ${s.epochs} epochs, seeds ${options.seed}…${options.seed + options.seeds - 1}.`,
+      `Generated ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    ],
+    warnings: result.warnings,
+    tables: [{ caption: `Mean ± std over ${options.seeds} seed${options.seeds > 1 ? 's' : ''}`, rows: summaryRows(result) }],
+    sections,
+  });
+}

@@ -1,0 +1,68 @@
+import type { Sequential } from '@actgrad/nn';
+import type { ExampleOptions } from './cli-args.js';
+import { TASKS, type TaskData } from './tasks.js';
+import { trainTask, type EpochPoint } from './train.js';
+
+/** The `--json` line: exactly these fields, in this order. */
+export interface ExampleResult {
+  task: string;
+  hidden: string[];
+  output: string;
+  epochs: number;
+  seed: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy?: number;
+  testR2?: number;
+  seconds: number;
+}
+
+export interface ExampleRun {
+  options: ExampleOptions;
+  result: ExampleResult;
+  trainMetric: number;
+  history: EpochPoint[];
+  warnings: string[];
+  model: Sequential;
+  data: TaskData;
+  inputs: number;
+  outputs: number;
+}
+
+export interface ExampleHooks {
+  onEpoch?: (point: EpochPoint) => void;
+  onWarning?: (message: string) => void;
+  /** nn's progress bar (drawn on a TTY only). */
+  progress?: boolean;
+}
+
+/**
+ * Trains one task with the given settings and returns its result. Data, initialisation and
+ * data order all follow `options.seed`, so a run is reproducible to the bit.
+ */
+export function runExample(options: ExampleOptions, hooks: ExampleHooks = {}): ExampleRun {
+  const task = TASKS[options.task];
+  const data = task.load(options.seed);
+  const out = trainTask(task, data, options, { onEpoch: hooks.onEpoch, onWarning: hooks.onWarning, progress: hooks.progress });
+  const metricKey = task.metric === 'accuracy' ? 'testAccuracy' : 'testR2';
+  const result: ExampleResult = {
+    task: task.name,
+    hidden: options.hidden,
+    output: options.output,
+    epochs: out.history.length,
+    seed: options.seed,
+    trainLoss: out.trainLoss,
+    testLoss: out.testLoss,
+    [metricKey]: out.testMetric,
+    seconds: Math.round(out.seconds * 1000) / 1000,
+  };
+  return {
+    options, result, trainMetric: out.trainMetric, history: out.history, warnings: out.warnings,
+    model: out.model, data, inputs: data.inputs, outputs: data.outputs,
+  };
+}
+
+/** One JSON line: non-finite numbers (a diverged run) become null rather than invalid JSON. */
+export function jsonLine(run: ExampleRun): string {
+  return JSON.stringify(run.result, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+}
