@@ -93,18 +93,23 @@ export abstract class AdamBase extends Optimizer {
     const { lr, beta1: b1, beta2: b2, eps, weightDecay: wd } = this;
     const m = this.m[i];
     const v = this.v[i];
-    const c1 = 1 - b1 ** this.stepCount;
-    const c2 = 1 - b2 ** this.stepCount;
+    // Bias correction folded into two constants, as PyTorch does: lr·m̂/(√v̂ + ε) =
+    // (lr/c1)·m/(√v/√c2 + ε) with c = 1 − βᵗ.
+    const stepSize = lr / (1 - b1 ** this.stepCount);
+    const invSqrtC2 = 1 / Math.sqrt(1 - b2 ** this.stepCount);
     const l2 = this.decoupled ? 0 : wd;
     // Loshchilov & Hutter's decoupled decay, applied before the Adam step as PyTorch does.
     const shrink = this.decoupled ? 1 - lr * wd : 1;
+    const a1 = 1 - b1;
+    const a2 = 1 - b2;
     for (let j = 0; j < n; j++) {
-      const grad = g[go + j] + l2 * w[wo + j];
-      const mj = b1 * m[j] + (1 - b1) * grad;
-      const vj = b2 * v[j] + (1 - b2) * grad * grad;
+      const wj = w[wo + j];
+      const grad = g[go + j] + l2 * wj;
+      const mj = b1 * m[j] + a1 * grad;
+      const vj = b2 * v[j] + a2 * grad * grad;
       m[j] = mj;
       v[j] = vj;
-      w[wo + j] = w[wo + j] * shrink - (lr * (mj / c1)) / (Math.sqrt(vj / c2) + eps);
+      w[wo + j] = wj * shrink - (stepSize * mj) / (Math.sqrt(vj) * invSqrtC2 + eps);
     }
   }
 }

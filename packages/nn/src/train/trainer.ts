@@ -1,4 +1,4 @@
-import { variable } from '@actgrad/autograd';
+import { variable, type Variable } from '@actgrad/autograd';
 import { tidy, type Tensor } from '@actgrad/tensor';
 import type { Loss, LossName } from '../losses.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -27,6 +27,8 @@ export class Trainer {
   readonly head: Head;
   /** The loss as given (name or Loss), to recognise the same configuration again. */
   readonly lossSpec: LossName | Loss | string;
+  // The model's parameters, listed once: walking the module tree every step is measurable on tiny models.
+  private readonly params: Variable[];
   /** When set, `step` copies the batch's output (logits when the head is fused) into it. */
   outputSink: ((out: Tensor) => void) | null = null;
 
@@ -35,6 +37,7 @@ export class Trainer {
     this.optimizer = opts.optimizer;
     this.lossSpec = opts.loss;
     this.head = makeHead(model, opts.loss);
+    this.params = model.parameters();
   }
 
   /**
@@ -45,7 +48,8 @@ export class Trainer {
   step(x: Tensor, y: Tensor): number {
     const yy = this.head.loss.targetKind === 'dense' && y.ndim === 1 ? y.reshape([y.shape[0], 1]) : y;
     return tidy(() => {
-      this.model.zeroGrad();
+      const params = this.params;
+      for (let i = 0; i < params.length; i++) params[i].zeroGrad();
       const { loss, out } = this.head.compute(variable(x, { requiresGrad: false }), yy);
       loss.backward();
       if (this.outputSink) this.outputSink(out.data);
