@@ -1,7 +1,8 @@
-import { tensor, type Tensor } from '@actgrad/tensor';
+import { full, tensor, uniform, type Tensor } from '@actgrad/tensor';
 import { describe, expect, it } from 'vitest';
 import * as ag from '../src/index.js';
-import { ops, type OpName, type Variable } from '../src/index.js';
+import { ops, parameter, type OpDef, type OpName, type Variable } from '../src/index.js';
+import type { Saved } from '../src/op-def.js';
 import { everyOtherRow, rnd, transposed } from './helpers.js';
 
 interface Case {
@@ -132,6 +133,43 @@ function rowScale(...shape: number[]): Tensor {
   const n = shape.reduce((p, q) => p * q, 1);
   return tensor(Array.from({ length: n }, (_, i) => 1 + i / n), { shape, dtype: 'float64' });
 }
+
+/** Gradients of all inputs of `c`, optionally with every undeclared saved tensor of `op` replaced by NaN. */
+function inputGrads(c: Case, op: OpDef<never>, hideUndeclared: boolean): number[][] {
+  const leaves = c.inputs.map((t) => parameter(t.clone()));
+  const out = c.f(...leaves);
+  if (hideUndeclared) {
+    const stack: Variable[] = [out];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.op === op && node.saved !== null) node.saved = hide(node.saved, op.saves);
+      for (const input of node.inputs ?? []) stack.push(input);
+    }
+  }
+  out.backward(uniform(out.shape, -1, 1, { seed: 7, dtype: 'float64' }));
+  return leaves.map((v) => (v.grad === null ? [] : Array.from(v.grad.contiguous().data)));
+}
+
+const nanLike = (t: Tensor) => full(t.shape, NaN, t.dtype);
+function hide(saved: Saved, saves: OpDef['saves']): Saved {
+  const keepInputs = saves === 'input' || saves === 'both';
+  const keepOutput = saves === 'output' || saves === 'both';
+  return {
+    inputs: keepInputs ? saved.inputs : saved.inputs.map(nanLike),
+    output: keepOutput ? saved.output : nanLike(saved.output),
+  };
+}
+
+describe('every op reads only what it says it saves', () => {
+  for (const name of Object.keys(ops) as OpName[]) {
+    const op = ops[name] as OpDef<never>;
+    it(`${name} saves '${op.saves}'`, () => {
+      // Undeclared tensors keep their shapes but hold NaN: a backward that reads them gives NaN.
+      const c = cases[name][0];
+      expect(inputGrads(c, op, true)).toEqual(inputGrads(c, op, false));
+    });
+  }
+});
 
 describe('gradcheck over the op registry', () => {
   it('has a case for every registered op', () => {
