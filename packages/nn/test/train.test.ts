@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { tensor } from '@actgrad/tensor';
+import { describe, expect, it, vi } from 'vitest';
+import { getBackend, Tensor, tensor } from '@actgrad/tensor';
 import {
   Adam, circles, evaluate, fit, iris, Linear, mlp, moons, predict, Sequential, SGD, sine, spirals, standardize, Trainer,
   trainStep, trainTestSplit, xor, type Dataset,
@@ -95,6 +95,31 @@ describe('fit mechanics', () => {
       const l = trainer.step(x, y);
       expect(l).toBeLessThan(last);
       last = l;
+    }
+  });
+
+  it('reuses its buffers: after the first steps, training allocates no new storage', () => {
+    const alloc = vi.spyOn(getBackend(), 'alloc');
+    try {
+      const model = mlp({ sizes: [2, 16, 16, 3], hidden: 'relu', output: 'softmax', seed: 1 });
+      const trainer = new Trainer(model, { loss: 'crossEntropy', optimizer: new Adam(model) });
+      const x = new Tensor(Float32Array.from({ length: 64 }, (_, i) => Math.sin(i)), [32, 2]);
+      const y = new Tensor(Float32Array.from({ length: 32 }, (_, i) => i % 3), [32]);
+      for (let i = 0; i < 3; i++) trainer.step(x, y);
+      expect(alloc).toHaveBeenCalled(); // the spy sees allocations at all
+      alloc.mockClear();
+      for (let i = 0; i < 50; i++) trainer.step(x, y);
+      expect(alloc).not.toHaveBeenCalled();
+      // The same holds for fit's epochs, validation included, once a first fit has warmed up.
+      const d = moons({ n: 100, seed: 1 });
+      const binary = mlp({ sizes: [2, 8, 1], hidden: 'tanh', output: 'sigmoid', seed: 1 });
+      const opts = { loss: 'binaryCrossEntropy', optimizer: 'sgd', validation: d, ...quiet };
+      fit(binary, d, { ...opts, epochs: 1 });
+      alloc.mockClear();
+      fit(binary, d, { ...opts, epochs: 5 });
+      expect(alloc).not.toHaveBeenCalled();
+    } finally {
+      alloc.mockRestore();
     }
   });
 
