@@ -83,7 +83,11 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     if (heap.owns(data)) return data.byteOffset + offset * 4;
     const lo = offset + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs);
     const hi = offset + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs);
-    heap.f32().set(data.subarray(lo, hi + 1), at >> 2);
+    const heapF32 = heap.f32();
+    const dst = (at >> 2) - lo;
+    // Small operands are copied by a loop: subarray() would allocate a view per call.
+    if (hi - lo < 1024) for (let i = lo; i <= hi; i++) heapF32[dst + i] = data[i]!;
+    else heapF32.set(data.subarray(lo, hi + 1), at >> 2);
     return at + (offset - lo) * 4;
   }
 
@@ -127,9 +131,12 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
       exports.gemm(m, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, acc, mainScratch);
       return;
     }
-    // Split the longer side of C, on multiples of the 4×8 register tile.
-    const byRows = m >= n;
-    const unit = byRows ? 4 : 8;
+    // Each thread packs the part of B it multiplies, and the part of A too unless
+    // A is row-major (read in place). Splitting the columns of C halves each
+    // thread's B packing; splitting the rows halves its A packing. Columns are cut
+    // on 16 floats (64-byte lines of C), rows on the 4-row register tile.
+    const byRows = aCs === 1 ? n < 64 * parts && m >= n : m >= n;
+    const unit = byRows ? 4 : 16;
     const total = byRows ? m : n;
     const chunk = Math.ceil(total / parts / unit) * unit;
     const jobs: number[][] = [];
@@ -202,7 +209,9 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         const lo = c.offset + Math.min(0, (m - 1) * c.rowStride);
         const len = Math.abs((m - 1) * c.rowStride) + n;
         const start = (cp >> 2) - (c.offset - lo);
-        c.data.set(heap.f32().subarray(start, start + len), lo);
+        const heapF32 = heap.f32(), out = c.data;
+        if (len < 1024) for (let i = 0; i < len; i++) out[lo + i] = heapF32[start + i]!;
+        else out.set(heapF32.subarray(start, start + len), lo);
       }
     },
 
