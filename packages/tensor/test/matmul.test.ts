@@ -63,6 +63,19 @@ describe('matmul against a naive triple loop', () => {
     });
   }
 
+  it('sizes that cross every cache block (m > 64, n > 256, k > 128), transposed and reversed', () => {
+    const rng = seeded('matmul-blocks');
+    for (const dtype of ['float32', 'float64'] as DType[]) {
+      const [m, k, n] = [67, 131, 259];
+      for (const [la, lb] of [['contiguous', 'contiguous'], ['transposed', 'reversed']] as const) {
+        const a = operand(rng, m, k, dtype, la);
+        const b = operand(rng, k, n, dtype, lb);
+        const ref = naive(a, b);
+        expect(maxRelErr(T.matmul(a, b).toArray() as number[][], ref)).toBeLessThan(dtype === 'float32' ? 1e-5 : 1e-12);
+      }
+    }
+  });
+
   it('batched, with broadcast batch axes and strided batches', () => {
     const rng = seeded('matmul-batched');
     const a = randomTensor(rng, [2, 1, 4, 3]);
