@@ -52,6 +52,14 @@ describe('toJSON / loadModel', () => {
     expect(Array.from(predict(loaded, [[0.3, 0.1]]).data)).toEqual(Array.from(predict(model, [[0.3, 0.1]]).data));
   });
 
+  it('round-trips PReLU\'s learned α', () => {
+    const model = mlp({ sizes: [2, 4, 1], hidden: 'prelu', output: 'sigmoid', seed: 2 });
+    fit(model, moons({ n: 32, seed: 1 }), { loss: 'binaryCrossEntropy', optimizer: 'adam', lr: 0.05, epochs: 2, quiet: true });
+    const alpha = model.namedParameters().find(([n]) => n === 'layers.1.alpha')![1];
+    expect(alpha.data.data[0]).not.toBe(Math.fround(0.25)); // it trained
+    expect(bits(loadModel(JSON.stringify(model)))).toEqual(bits(model));
+  });
+
   it('refuses other formats, versions, and weights that do not fit the config', () => {
     const good = trained().toJSON();
     const edit = (f: (j: ModelJSON) => void) => {

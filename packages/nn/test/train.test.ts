@@ -170,6 +170,8 @@ describe('bad data is refused before training starts', () => {
 
   it('validation data and options are checked too', () => {
     expect(() => fit(model, { x, y }, { ...opts, validation: { x: [[1, 2]], y: [0, 1] } })).toThrow('fit: validation x has 1 rows but validation y has 2');
+    const other = mlp({ sizes: [2, 4, 3], output: 'softmax', seed: 1 });
+    expect(() => fit(model, { x, y }, { ...opts, optimizer: new SGD(other) })).toThrow(/^fit: the optimizer holds none of this model's parameters/);
     expect(() => fit(model, { x, y }, { ...opts, epochs: 0 })).toThrow('fit: epochs must be an integer ≥ 1; got 0');
     expect(() => fit(model, { x, y }, { ...opts, batchSize: 2.5 })).toThrow('fit: batchSize must be an integer ≥ 1; got 2.5');
     expect(() => predict(model, [[1, 2, 3]])).toThrow('predict: x has 3 features per row but the model expects 2');

@@ -91,6 +91,10 @@ export function fit(model: Sequential, data: { x: DataInput; y: DataInput }, opt
   const batchSize = positiveInt('fit', opts.batchSize ?? 32);
   const warn = opts.onWarning ?? ((m: string) => console.warn(m));
   const optimizer = opts.optimizer instanceof Optimizer ? opts.optimizer : createOptimizer(String(opts.optimizer), model, opts.lr);
+  const owned = new Set(optimizer.params);
+  if (!model.parameters().some((p) => owned.has(p))) {
+    throw new Error("fit: the optimizer holds none of this model's parameters; create it with the model, e.g. new SGD(model, { lr: 0.1 })");
+  }
   const trainer = new Trainer(model, { loss: opts.loss, optimizer });
   const head = trainer.head;
 

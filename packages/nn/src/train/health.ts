@@ -86,7 +86,9 @@ export function layerHealth(model: Sequential, head: Head, x: Tensor, y: LossTar
     const acts: string[] = [];
     const linears: { layer: Linear; index: number }[] = [];
     let h = variable(x, { requiresGrad: false });
+    let logits = h;
     model.layers.forEach((layer, index) => {
+      logits = h; // ends as the input of the last layer: the output activation's logits
       h = layer.forward(h);
       if (layer instanceof Linear) {
         linears.push({ layer, index });
@@ -98,7 +100,6 @@ export function layerHealth(model: Sequential, head: Head, x: Tensor, y: LossTar
         acts[acts.length - 1] = layer.activationName;
       }
     });
-    const logits = pre[pre.length - 1];
     const loss = head.fused ? head.loss.fromLogits!(logits, y) : head.loss(h, y);
     loss.backward();
     return linears.map(({ layer, index }, i) => ({
