@@ -159,7 +159,7 @@ export function pick(x: Variable | Tensor, labels: LabelsLike): Variable {
 /** a where cond ≠ 0, else b; cond is a constant (not differentiated); all three broadcast. */
 export function where(cond: Variable | Tensor, a: Operand, b: Operand): Variable {
   const c = asVariable('where', cond);
-  const dtype = dtypeOf(a, b) ;
+  const dtype = dtypeOf(a, b);
   const va = lift('where', a, typeof a === 'number' && typeof b === 'number' ? c.dtype : dtype);
   const vb = lift('where', b, va.dtype);
   broadcastShapes(broadcastShapes(c.shape, va.shape, 'where'), vb.shape, 'where');

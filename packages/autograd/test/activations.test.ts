@@ -33,6 +33,17 @@ describe('derivatives at the kink s = 0 follow the notes (the s ≥ 0 branch)', 
     });
   }
 
+  it('smooth activations take their usual values at 0', () => {
+    const at0: [string, (x: Variable) => Variable, number, number][] = [
+      ['linear', ag.linear, 0, 1], ['sigmoid', ag.sigmoid, 0.5, 0.25], ['tanh', ag.tanh, 0, 1],
+      ['gelu', ag.gelu, 0, 0.5], ['silu', ag.silu, 0, 0.5], ['softplus', ag.softplus, Math.LN2, 0.5],
+    ];
+    for (const [name, f, a, slope] of at0) {
+      const out = run(f, [0], [3]);
+      expect({ name, a: out.a[0], ds: out.ds[0] }).toEqual({ name, a: expect.closeTo(a, 15), ds: expect.closeTo(3 * slope, 15) });
+    }
+  });
+
   it('abs uses the symmetric subgradient 0 at 0 (not an activation of the notes)', () => {
     expect(run(ag.abs, [-2, 0, 3], G).ds).toEqual([-5, 0, 500]);
   });

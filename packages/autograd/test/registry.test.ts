@@ -57,6 +57,11 @@ describe('activation registry', () => {
     const x = variable([[-2, 3], [-1, -4]]);
     act(x).sum().backward();
     expect(alpha.grad!.item()).toBeCloseTo(-2 - 1 - 4, 6); // ∂/∂α = Σ s over s < 0
+    const act64 = activation('prelu');
+    const x64 = variable([[-2, 3]], { dtype: 'float64' });
+    act64(x64).sum().backward();
+    expect(act64.parameters[0].dtype).toBe('float64'); // an owned α follows the input's dtype
+    expect(act64.parameters[0].grad!.item()).toBe(-2);
     const shared = parameter([0.1]);
     expect(activation('prelu', { alpha: shared }).parameters[0]).toBe(shared);
   });

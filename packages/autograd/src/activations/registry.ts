@@ -1,4 +1,4 @@
-import { tensor } from '@actgrad/tensor';
+import { keep, tensor } from '@actgrad/tensor';
 import type { OpDef, Saves } from '../op-def.js';
 import { ops } from '../registry.js';
 import { parameter, Variable } from '../variable.js';
@@ -158,6 +158,10 @@ export function activation(nameOrDef: string | ActivationDef, options: Activatio
       resolved[key] = given ?? spec.default;
     }
   }
-  const run = ((x: Variable) => def.apply(x, resolved)) as ActivationFn;
+  const run = ((x: Variable) => {
+    // An α this function created follows the input's dtype until it has been trained.
+    for (const p of owned) if (p.dtype !== x.dtype && p.grad === null) p.data = keep(p.data.astype(x.dtype));
+    return def.apply(x, resolved);
+  }) as ActivationFn;
   return Object.assign(run, { activationName: def.name, parameters: owned });
 }
