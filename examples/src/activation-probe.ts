@@ -55,8 +55,9 @@ export function outputRange(name: string): [number, number] {
   if (!isElementwise(name)) return [0, 1];
   const far = 40;
   const { a } = probe(name, Float64Array.from([-far, -far / 2, far / 2, far]));
+  // Rounded, so float32's sigmoid(−40) ≈ 4e-18 reads as the bound 0 it approaches.
   const bound = (outer: number, inner: number, sign: number) =>
-    Math.abs(outer - inner) < 1e-3 * far ? outer : sign * Infinity;
+    Math.abs(outer - inner) < 1e-3 * far ? Math.round(outer * 1e6) / 1e6 : sign * Infinity;
   return [bound(a[0]!, a[1]!, -1), bound(a[3]!, a[2]!, 1)];
 }
 
