@@ -25,9 +25,9 @@ def load(data_dir, manifest, name):
     return torch.from_numpy(array.reshape(entry["shape"]))
 
 
-def init_layers(data_dir, manifest, prefix, count):
+def init_layers(data_dir, manifest, prefix):
     layers = []
-    for l in range(count):
+    for l in range(sum(1 for name in manifest if name.startswith(f"{prefix}_w"))):
         w = load(data_dir, manifest, f"{prefix}_w{l}").clone().requires_grad_(True)
         b = torch.zeros(w.shape[1], requires_grad=True)
         layers.append((w, b))
@@ -53,7 +53,7 @@ def run_w1(settings, data_dir, manifest):
     n = x.shape[0]
     batch = settings["batchSize"]
     steps_per_epoch = n // batch
-    layers = init_layers(data_dir, manifest, "w1_init", 3)
+    layers = init_layers(data_dir, manifest, "w1_init")
     optimizer = torch.optim.SGD(params_of(layers), lr=settings["lr"])
 
     start = time.perf_counter()
@@ -86,7 +86,7 @@ def run_w2(settings, data_dir, manifest):
     labels = load(data_dir, manifest, "w2_labels").to(torch.int64)
     batch = settings["batchSize"]
     pool = x.shape[0] // batch
-    layers = init_layers(data_dir, manifest, "w2_init", 3)
+    layers = init_layers(data_dir, manifest, "w2_init")
     optimizer = torch.optim.Adam(
         params_of(layers), lr=settings["lr"], betas=(settings["beta1"], settings["beta2"]), eps=settings["eps"]
     )
@@ -115,9 +115,13 @@ def run_w2(settings, data_dir, manifest):
 
 
 def calls_per_second(fn, settings):
-    """Warm-up calls, then calls until both minSamples and maxTime are reached, as benny does."""
-    for _ in range(settings["warmupCalls"]):
+    """Warm-up (warmupCalls calls and at least warmupSeconds), then calls until both minSamples and
+    maxTime are reached, as bench/src/drivers.ts does before and with benny."""
+    calls = 0
+    start = time.perf_counter()
+    while calls < settings["warmupCalls"] or time.perf_counter() - start < settings["warmupSeconds"]:
         fn()
+        calls += 1
     calls = 0
     start = time.perf_counter()
     elapsed = 0.0
@@ -139,10 +143,12 @@ def run_w3(settings, data_dir, manifest):
 
 
 def activations(options):
+    """The activations by the spec's names, and the learnable parameters they own."""
     alpha = lambda name: options.get(name, {}).get("alpha")  # noqa: E731
-    prelu_weight = torch.tensor([alpha("prelu")])
+    # PReLU's alpha is learnable, so the backward computes its gradient too, as for the other peers.
+    prelu_weight = torch.tensor([alpha("prelu")], requires_grad=True)
     # `linear` is a copy: the identity's forward and backward, with the output a tensor of its own.
-    return {
+    return [prelu_weight], {
         "linear": lambda x: x.clone(),
         "sigmoid": torch.sigmoid,
         "tanh": torch.tanh,
@@ -162,7 +168,7 @@ def activations(options):
 def run_w4(settings, data_dir, manifest):
     x = load(data_dir, manifest, "w4_x").clone().requires_grad_(True)
     grad = load(data_dir, manifest, "w4_grad")
-    table = activations(settings["options"])
+    learnable, table = activations(settings["options"])
     results = []
     for name in settings["activations"]:
         fn = table.get(name)
@@ -172,6 +178,9 @@ def run_w4(settings, data_dir, manifest):
         def forward_backward(fn=fn):
             x.grad = None
             fn(x).backward(grad)
+            # Keeps PReLU's alpha gradient from accumulating across calls.
+            for p in learnable:
+                p.grad = None
 
         results.append((name, "elements_per_s", calls_per_second(forward_backward, settings) * x.numel()))
     return results

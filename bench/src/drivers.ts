@@ -73,11 +73,15 @@ interface NamedCase {
 }
 
 /**
- * Times the cases with benny (benchmark.js underneath): explicit warm-up calls first, then samples
- * until both `minSamples` and `maxTime` are reached. Returns calls per second by case name.
+ * Times the cases with benny (benchmark.js underneath): explicit warm-up first (`warmupCalls` calls
+ * and at least `warmupSeconds`), then samples until both `minSamples` and `maxTime` are reached.
+ * Returns calls per second by case name.
  */
 async function timeCases(title: string, cases: NamedCase[], settings: MicroSettings, chart?: Job['chart']): Promise<Map<string, number>> {
-  for (const c of cases) for (let i = 0; i < settings.warmupCalls; i++) c.run();
+  for (const c of cases) {
+    const start = seconds();
+    for (let i = 0; i < settings.warmupCalls || seconds() - start < settings.warmupSeconds; i++) c.run();
+  }
   const summary = await suite(
     title,
     configure({ cases: { minSamples: settings.minSamples, maxTime: settings.maxTime } }),

@@ -44,6 +44,11 @@ export interface W2Settings {
 /** W3 and W4 are timed by benny (benchmark.js): warm-up calls, then samples for at least `maxTime`. */
 export interface MicroSettings {
   warmupCalls: number;
+  /**
+   * Warm-up also lasts at least this long: a process's first large allocations and first JIT tiers
+   * can make the first few calls many times slower than the rest.
+   */
+  warmupSeconds: number;
   minSamples: number;
   maxTime: number;
 }
@@ -89,6 +94,7 @@ export function settingsFor(mode: 'quick' | 'full'): WorkloadSettings {
     w3: {
       sizes: [...w3.sizes],
       warmupCalls: full ? w3.warmupCalls : 1,
+      warmupSeconds: full ? 0.25 : 0.1,
       minSamples: full ? w3.minTimedCalls : 2,
       maxTime: full ? w3.minTimedSeconds : 0.25,
     },
@@ -97,8 +103,9 @@ export function settingsFor(mode: 'quick' | 'full'): WorkloadSettings {
       activations: [...w4.activations],
       options: w4.options,
       warmupCalls: full ? w4.warmupCalls : 1,
-      minSamples: full ? w4.minTimedCalls : 3,
-      maxTime: full ? w4.minTimedSeconds : 0.15,
+      warmupSeconds: full ? 0.25 : 0.1,
+      minSamples: full ? w4.minTimedCalls : 2,
+      maxTime: full ? w4.minTimedSeconds : 0.1,
     },
   };
 }

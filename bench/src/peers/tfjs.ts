@@ -27,8 +27,8 @@ function logitsOf(layers: ReturnType<typeof variablesOf>, x: tf.Tensor2D, hidden
 type Activation = (x: tf.Tensor, alpha: number) => tf.Tensor;
 
 /**
- * The activations TF.js has as ops. `linear` is a copy (its forward and backward are the identity);
- * TF.js has no GELU or SiLU op, so those are left out rather than composed.
+ * The activations TF.js has as ops (PReLU below). `linear` is a copy (its forward and backward are
+ * the identity); TF.js has no GELU or SiLU op, so those are left out rather than composed.
  */
 const activations: Record<string, Activation> = {
   linear: (x) => tf.clone(x),
@@ -41,8 +41,16 @@ const activations: Record<string, Activation> = {
   softmax: (x) => tf.softmax(x),
   logSoftmax: (x) => tf.logSoftmax(x),
   softplus: (x) => tf.softplus(x),
-  prelu: (x, alpha) => tf.prelu(x, tf.scalar(alpha)),
 };
+
+/** PReLU's α is learnable: the backward gives its gradient as well as the input's. */
+function prelu(input: ActivationInput): BenchCase {
+  const x = tf.tensor2d(input.x, input.shape);
+  const dy = tf.tensor2d(input.grad, input.shape);
+  const alpha = tf.scalar(input.options.prelu?.alpha ?? 0.25);
+  const forwardBackward = tf.grads((t: tf.Tensor, a: tf.Tensor) => tf.prelu(t, a));
+  return () => tf.tidy(() => void forwardBackward([x, alpha], dy));
+}
 
 export async function createTfjsPeer(backend: 'cpu' | 'wasm'): Promise<JsPeer> {
   const versions: Record<string, string> = { '@tensorflow/tfjs': tf.version.tfjs };
@@ -107,6 +115,7 @@ export async function createTfjsPeer(backend: 'cpu' | 'wasm'): Promise<JsPeer> {
     },
 
     activation(name, input: ActivationInput): BenchCase | undefined {
+      if (name === 'prelu') return prelu(input);
       const fn = activations[name];
       if (!fn) return undefined;
       const alpha = input.options[name]?.alpha ?? 0;
