@@ -37,7 +37,7 @@ export type { Head } from './train/head.js';
 export { moons, circles, spirals, xor, blobs, sine, regression } from './data/toy.js';
 export type { ToyOptions, RegressionOptions } from './data/toy.js';
 export { iris, IRIS_FEATURES } from './data/iris.js';
-export { trainTestSplit, standardize } from './data/preprocess.js';
+export { trainTestSplit, standardize, oneHot } from './data/preprocess.js';
 export type { SplitOptions, StandardizeStats } from './data/preprocess.js';
 export type { Dataset, LabeledDataset } from './data/dataset.js';
 export { toMatrix } from './data/validate.js';

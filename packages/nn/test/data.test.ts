@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@actgrad/tensor';
-import { blobs, circles, iris, moons, regression, sine, spirals, standardize, trainTestSplit, xor } from '../src/index.js';
+import { blobs, circles, iris, moons, oneHot, regression, sine, spirals, standardize, trainTestSplit, xor } from '../src/index.js';
 import { toMatrix } from '../src/data/validate.js';
 
 function rows(t: { data: ArrayLike<number>; shape: number[] }): number[][] {
@@ -150,6 +150,15 @@ describe('trainTestSplit and standardize', () => {
     const t = standardize([[4, 11]], s);
     expect(t.x.data[0]).toBeCloseTo((4 - 2) / Math.sqrt(2 / 3), 5);
     expect(() => standardize([[1, 2, 3]], s)).toThrow(/stats are for 2 features but x has 3/);
+  });
+});
+
+describe('oneHot', () => {
+  it('encodes labels as rows and refuses labels that are not classes', () => {
+    expect(oneHot([2, 0, 1]).toArray()).toEqual([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+    expect(oneHot([1], 4).toArray()).toEqual([[0, 1, 0, 0]]);
+    expect(() => oneHot([0, 1.5])).toThrow('oneHot: label 1.5 at row 1 is not an integer ≥ 0');
+    expect(() => oneHot([0, 3], 3)).toThrow('oneHot: label 3 does not fit 3 classes');
   });
 });
 

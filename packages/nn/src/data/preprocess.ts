@@ -111,3 +111,23 @@ export function standardize(x: DataInput, stats?: StandardizeStats): { x: Tensor
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < d; j++) out[i * d + j] = (m.data[i * d + j] - mean[j]) / std[j];
   return { x: tensor(out, { shape: [m.rows, d] }), mean, std };
 }
+
+/**
+ * One-hot rows `[n, classes]` from integer labels `[n]`; `classes` defaults to the largest
+ * label + 1. Non-integer, negative or too large labels are refused with their row.
+ */
+export function oneHot(labels: DataInput, classes?: number): Tensor {
+  const m = toMatrix('oneHot', 'labels', labels);
+  if (m.cols !== 1) throw new Error(`oneHot: labels must be one per row; got ${m.cols} columns`);
+  let max = 0;
+  for (let i = 0; i < m.rows; i++) {
+    const v = m.data[i];
+    if (!Number.isInteger(v) || v < 0) throw new Error(`oneHot: label ${v} at row ${i} is not an integer ≥ 0`);
+    if (v > max) max = v;
+  }
+  const k = classes ?? max + 1;
+  if (max >= k) throw new Error(`oneHot: label ${max} does not fit ${k} classes`);
+  const out = new Float32Array(m.rows * k);
+  for (let i = 0; i < m.rows; i++) out[i * k + m.data[i]] = 1;
+  return tensor(out, { shape: [m.rows, k] });
+}

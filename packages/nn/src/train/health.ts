@@ -59,6 +59,7 @@ function stats(pre: Tensor, post: Tensor, activation: string): Omit<LayerHealth,
     let dead = 0;
     for (let j = 0; j < units; j++) {
       let alive = false;
+      // s = 0 counts as alive: ReLU'(0) = 1 here, following the notes (PyTorch and TF.js use 0).
       for (let i = 0; i < rows && !alive; i++) alive = s.data[s.offset + i * units + j] >= 0;
       if (!alive) dead++;
     }
