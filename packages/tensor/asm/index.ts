@@ -1,1 +1,2 @@
 export { gemm, gemmScratchBytes } from './gemm';
+export { adamF32, axpyF32, binaryF32, sumF32, unaryF32 } from './elementwise';

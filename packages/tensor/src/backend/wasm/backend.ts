@@ -1,13 +1,15 @@
 import { availableParallelism } from 'node:os';
 import type { DType, FloatArray } from '../../dtype.js';
+import { jsKernels } from '../js-elementwise.js';
 import type { Backend, MatrixOperand, MatrixOutput } from '../types.js';
+import { createElementwiseKernels, type ElementwiseExports } from './elementwise.js';
 import { WasmHeap } from './heap.js';
 import { wasmModuleBase64 } from './module.generated.js';
 import { CONTROL_BYTES, GemmPool } from './pool.js';
 import { wasmApi } from './webassembly.js';
 import type { WasmMemory } from './webassembly.js';
 
-interface KernelExports {
+interface KernelExports extends ElementwiseExports {
   gemm(
     m: number, n: number, k: number,
     a: number, aRs: number, aCs: number,
@@ -70,6 +72,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   const heap = new WasmHeap(memory, 1024);
   const scratchBytes = exports.gemmScratchBytes();
   const mainScratch = heap.reserve(scratchBytes);
+  const scalarSlot = heap.reserve(16);
   const cores = options.threads ?? Math.max(1, availableParallelism());
 
   let pool: GemmPool | null = null;
@@ -172,6 +175,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     hotParallelThreshold: options.hotParallelThreshold ?? 2 ** 20,
     heap,
     counters: { splitCalls: 0, workerFailures: 0 },
+    kernels: createElementwiseKernels(exports, heap, scalarSlot, jsKernels),
 
     alloc(dtype: DType, length: number): FloatArray {
       if (dtype !== 'float32' || length === 0) return fallback.alloc(dtype, length);

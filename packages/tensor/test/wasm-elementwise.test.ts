@@ -1,0 +1,132 @@
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { createRng, type BinaryOp, type ElementwiseKernels, type UnaryOp } from '@actgrad/tensor';
+import { jsKernels } from '../src/backend/js-elementwise.js';
+import { createWasmBackend } from '../src/backend/wasm/index.js';
+
+// The wasm kernels must give the reference's bits (sums over a whole row excepted:
+// they add in another order), including at NaN, ±Infinity, −0 and subnormals.
+
+const wasm = createWasmBackend({ name: 'reference', alloc: (d, n) => (d === 'float32' ? new Float32Array(n) : new Float64Array(n)), gemm: () => {} }, { threads: 1 });
+const k = wasm.kernels as ElementwiseKernels;
+afterAll(() => wasm.close());
+afterEach(() => vi.restoreAllMocks());
+
+const SPECIAL = [NaN, Infinity, -Infinity, -0, 0, 1e-40, -1e-42, 3.4e38, 1, -1];
+
+function data(seed: string, n: number, inWasm = true): Float32Array {
+  const rng = createRng(seed);
+  const x = inWasm ? (wasm.alloc('float32', n) as Float32Array) : new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = rng() < 0.1 ? SPECIAL[Math.floor(rng() * SPECIAL.length)]! : (rng() * 8 - 4) * 10 ** Math.floor(rng() * 6 - 3);
+  return x;
+}
+
+function expectSameBits(got: Float32Array, want: Float32Array, what: string): void {
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) throw new Error(`${what}: element ${i} is ${got[i]}, reference ${want[i]}`);
+  }
+}
+
+const LENGTHS = [64, 67, 1000, 1027];
+
+describe('wasm elementwise kernels match the reference bit for bit', () => {
+  const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div'];
+  for (const op of binaryOps) {
+    it(`binary ${op}: contiguous and broadcast operands, offsets`, () => {
+      const spy = vi.spyOn(jsKernels, 'binary');
+      for (const n of LENGTHS) {
+        for (const [as, bs] of [[1, 1], [1, 0], [0, 1]] as const) {
+          const a = data(`a${op}${n}`, n + 3), b = data(`b${op}${n}`, n + 5);
+          const got = wasm.alloc('float32', n + 2) as Float32Array, want = new Float32Array(n + 2);
+          k.binary(op, n, a, 3, as, b, 5, bs, got, 1, 1);
+          jsKernels.binary(op, n, a, 3, as, b, 5, bs, want, 1, 1);
+          expectSameBits(got, want, `${op} n=${n} strides ${as},${bs}`);
+        }
+      }
+      // Only the reference calls made above reached the js kernel.
+      expect(spy).toHaveBeenCalledTimes(LENGTHS.length * 3);
+    });
+
+    it(`binary scalar ${op}, scalar first and last`, () => {
+      const spy = vi.spyOn(jsKernels, 'binaryScalar');
+      const a = data(`s${op}`, 300);
+      for (const s of [2.5, -0.375, 0, Infinity]) {
+        for (const first of [false, true]) {
+          const got = wasm.alloc('float32', 300) as Float32Array, want = new Float32Array(300);
+          k.binaryScalar(op, 300, a, 0, 1, s, first, got, 0, 1);
+          jsKernels.binaryScalar(op, 300, a, 0, 1, s, first, want, 0, 1);
+          expectSameBits(got, want, `${op} scalar ${s} first=${first}`);
+        }
+      }
+      expect(spy).toHaveBeenCalledTimes(8);
+    });
+  }
+
+  const unaryOps: UnaryOp[] = ['copy', 'neg', 'abs', 'sqrt', 'square', 'relu'];
+  for (const op of unaryOps) {
+    it(`unary ${op}, also in place`, () => {
+      const spy = vi.spyOn(jsKernels, 'unary');
+      for (const n of LENGTHS) {
+        const x = data(`u${op}${n}`, n + 1);
+        const got = wasm.alloc('float32', n) as Float32Array, want = new Float32Array(n);
+        k.unary(op, n, x, 1, 1, got, 0, 1);
+        jsKernels.unary(op, n, x, 1, 1, want, 0, 1);
+        expectSameBits(got, want, `${op} n=${n}`);
+        const inPlace = Float32Array.from(want);
+        const y = wasm.alloc('float32', n) as Float32Array;
+        y.set(x.subarray(1));
+        k.unary(op, n, y, 0, 1, y, 0, 1);
+        expectSameBits(y, inPlace, `${op} in place n=${n}`);
+      }
+      expect(spy).toHaveBeenCalledTimes(LENGTHS.length);
+    });
+  }
+
+  it('axpy keeps the product and sum in double', () => {
+    for (const n of LENGTHS) {
+      for (const alpha of [-0.1, 1 / 3, 1e-3]) {
+        const x = data(`x${n}`, n), y = data(`y${n}`, n);
+        const want = Float32Array.from(y);
+        k.axpy(n, alpha, x, 0, 1, y, 0, 1);
+        jsKernels.axpy(n, alpha, x, 0, 1, want, 0, 1);
+        expectSameBits(y, want, `axpy n=${n} alpha=${alpha}`);
+      }
+    }
+  });
+
+  it('reduce sum: elementwise folds match exactly, row sums to rounding', () => {
+    for (const n of LENGTHS) {
+      const rng = createRng(`sum${n}`);
+      const x = wasm.alloc('float32', n) as Float32Array;
+      for (let i = 0; i < n; i++) x[i] = rng() * 2 - 1;
+      const acc = wasm.alloc('float32', n) as Float32Array, want = new Float32Array(n);
+      acc.fill(0.25);
+      want.fill(0.25);
+      k.reduce('sum', n, x, 0, 1, acc, 0, 1);
+      jsKernels.reduce('sum', n, x, 0, 1, want, 0, 1);
+      expectSameBits(acc, want, `fold n=${n}`);
+      const total = new Float32Array([0.5]), ref = new Float32Array([0.5]);
+      k.reduce('sum', n, x, 0, 1, total, 0, 0);
+      jsKernels.reduce('sum', n, x, 0, 1, ref, 0, 0);
+      expect(total[0]).toBeCloseTo(ref[0]!, 5);
+      let direct = 0.5;
+      for (let i = 0; i < n; i++) direct += x[i]!;
+      expect(total[0]).toBeCloseTo(direct, 5);
+    }
+  });
+
+  it('hands strided, short, float64 and foreign runs to the reference', () => {
+    const spy = vi.spyOn(jsKernels, 'binary');
+    const a = data('fa', 200), b = data('fb', 200), out = wasm.alloc('float32', 200) as Float32Array;
+    k.binary('add', 100, a, 0, 2, b, 0, 1, out, 0, 1); // strided a
+    k.binary('add', 10, a, 0, 1, b, 0, 1, out, 0, 1); // short
+    k.binary('add', 100, data('fc', 100, false), 0, 1, b, 0, 1, out, 0, 1); // outside the memory
+    k.binary('pow', 100, a, 0, 1, b, 0, 1, out, 0, 1); // no wasm loop
+    const d = new Float64Array(100);
+    k.binary('add', 100, d, 0, 1, d, 0, 1, d, 0, 1);
+    expect(spy).toHaveBeenCalledTimes(5);
+    // The scalar 0.1 is not a float: the reference's double arithmetic decides the result.
+    const scalar = vi.spyOn(jsKernels, 'binaryScalar');
+    k.binaryScalar('mul', 100, a, 0, 1, 0.1, false, out, 0, 1);
+    expect(scalar).toHaveBeenCalledTimes(1);
+  });
+});
