@@ -101,6 +101,16 @@ describe('callbacks and early stopping', () => {
     expect(snapshotWeights(model)).toEqual(perEpoch[es.bestEpoch]);
   });
 
+  it('maximises accuracy-like monitors in auto mode', () => {
+    const model = mlp({ sizes: [2, 16, 1], hidden: 'relu', output: 'sigmoid', seed: 3 });
+    const es = earlyStopping({ monitor: 'valAccuracy', patience: 50 });
+    const r = fit(model, data, { loss: 'binaryCrossEntropy', optimizer: 'adam', lr: 0.02, epochs: 8, validation: data, callbacks: [es], quiet: true });
+    const acc = r.series('valAccuracy');
+    expect(es.best).toBe(Math.max(...acc));
+    expect(es.bestEpoch).toBe(acc.indexOf(Math.max(...acc)));
+    expect(es.best).toBeGreaterThan(acc[0]); // it improved, so 'min' would have picked epoch 0
+  });
+
   it('names the available values when the monitor is unknown', () => {
     const model = mlp({ sizes: [2, 4, 1], output: 'sigmoid', seed: 1 });
     expect(() =>
