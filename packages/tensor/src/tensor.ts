@@ -4,6 +4,7 @@ import * as ew from './elementwise.js';
 import { formatTensor } from './format.js';
 import { matmul } from './matmul.js';
 import * as red from './reduce.js';
+import { fmtShape } from './errors.js';
 import { contiguousStrides, sizeOf } from './shape.js';
 import * as views from './views.js';
 import { sumTo } from './broadcast.js';
@@ -28,8 +29,8 @@ export class Tensor {
   readonly dtype: DType;
 
   /**
-   * Wraps existing storage without copying or validating; use `tensor()` to build one from
-   * values. `strides` default to row-major.
+   * Wraps existing storage without copying (use `tensor()` to copy values in). `strides`
+   * default to row-major. Throws when an element would fall outside `data`.
    */
   constructor(data: FloatArray, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this.data = data;
@@ -37,6 +38,7 @@ export class Tensor {
     this.strides = strides ? strides.slice() : contiguousStrides(shape);
     this.offset = offset;
     this.dtype = dtypeOf(data);
+    checkLayout(this);
   }
 
   /** Number of elements. */
@@ -141,4 +143,32 @@ export class Tensor {
 
   /** Matrix product (2-D or batched with broadcast batch axes). */
   matmul(b: Tensor, out?: Tensor): Tensor { return matmul(this, b, out); }
+
+  /** console.log and the Node REPL show the values, not the fields. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+// Views are built here too, so this stays a handful of integer checks per axis.
+function checkLayout(t: Tensor): void {
+  const { data, shape, strides, offset } = t;
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+    throw new TypeError('Tensor: data must be a Float32Array or Float64Array');
+  }
+  if (strides.length !== shape.length) {
+    throw new Error(`Tensor: ${strides.length} strides for shape ${fmtShape(shape)}`);
+  }
+  let lo = offset, hi = offset, empty = false;
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!, s = strides[d]!;
+    if (!Number.isInteger(n) || n < 0) throw new Error(`Tensor: invalid size ${n} at axis ${d} of shape ${fmtShape(shape)}`);
+    if (!Number.isInteger(s)) throw new Error(`Tensor: stride ${s} at axis ${d} is not an integer`);
+    if (n === 0) empty = true;
+    else if (s > 0) hi += s * (n - 1);
+    else lo += s * (n - 1);
+  }
+  if (!Number.isInteger(offset) || (!empty && (lo < 0 || hi >= data.length))) {
+    throw new RangeError(`Tensor: shape ${fmtShape(shape)} with strides ${fmtShape(strides)} and offset ${offset} reaches outside storage of ${data.length} elements`);
+  }
 }

@@ -185,6 +185,22 @@ describe('element access and conversion', () => {
     expect(x.get(0, 0)).toBe(1.5);
     expect(() => x.astype('int32' as never)).toThrow("astype: unknown dtype 'int32' (valid: float32, float64)");
   });
+  it('the Tensor constructor wraps storage and refuses layouts that reach outside it', () => {
+    const data = new Float32Array(6);
+    const t = new Tensor(data, [3, 2], [1, 3]);
+    t.set([2, 1], 4);
+    expect(data[5]).toBe(4);
+    expect(new Tensor(data, [2, 3], [-3, -1], 5).get(0, 0)).toBe(4);
+    expect(() => new Tensor(data, [2, 4])).toThrow('Tensor: shape [2,4] with strides [4,1] and offset 0 reaches outside storage of 6 elements');
+    expect(() => new Tensor(data, [2, 3], [-3, 1], 2)).toThrow(RangeError);
+    expect(() => new Tensor(data, [2], [1, 1])).toThrow('Tensor: 2 strides for shape [2]');
+    expect(() => new Tensor([1, 2] as never, [2])).toThrow('Tensor: data must be a Float32Array or Float64Array');
+    expect(new Tensor(data, [0, 9]).size).toBe(0);
+  });
+  it('console.log shows the values', async () => {
+    const { inspect } = await import('node:util');
+    expect(inspect(tensor([1, 2]))).toBe('tensor([1, 2], dtype=float32, shape=[2])');
+  });
   it('isContiguous tells views from row-major storage', () => {
     const x = iota([2, 3, 4]);
     expect(x.isContiguous()).toBe(true);
