@@ -28,7 +28,8 @@ export interface GradcheckResult {
   readonly maxAbsError: number;
   /** max |analytic − numeric| / max(|analytic|, |numeric|) over elements where either exceeds atol. */
   readonly maxRelError: number;
-  readonly worst: GradcheckWorst | null;
+  /** The element furthest outside the tolerance (or closest to it); input −1 when there were no elements. */
+  readonly worst: GradcheckWorst;
 }
 
 /**
@@ -61,7 +62,7 @@ export function gradcheck(
 
   let maxAbsError = 0;
   let maxRelError = 0;
-  let worst: GradcheckWorst | null = null;
+  let worst: GradcheckWorst = { input: -1, index: -1, analytic: 0, numeric: 0 };
   let worstRatio = -1;
   xs.forEach((x, i) => {
     const analytic = vars[i].grad;
@@ -100,7 +101,7 @@ export function assertGradcheck(
 /** One line naming the worst element of a result. */
 export function describeWorst(result: GradcheckResult, opts: GradcheckOptions = {}): string {
   const w = result.worst;
-  if (w === null) return 'no elements';
+  if (w.input < 0) return 'no elements';
   return `input ${w.input}, flat index ${w.index}: analytic ${w.analytic} vs numeric ${w.numeric} ` +
     `(abs error ${Math.abs(w.analytic - w.numeric).toExponential(3)}, tolerance ${opts.atol ?? 1e-6} + ${opts.rtol ?? 1e-5}·|numeric|)`;
 }

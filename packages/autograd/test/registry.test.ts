@@ -126,7 +126,7 @@ describe('user-defined activations', () => {
     const wrong = defineActivation({ name: 'softsign', forward: (s) => s / (1 + Math.abs(s)), derivative: ({ s }) => 1 / (1 + Math.abs(s)) });
     const result = checkActivation(wrong);
     expect(result.ok).toBe(false);
-    expect(result.worst!.input).toBe(0);
+    expect(result.worst.input).toBe(0);
   });
 
   it('refuses a malformed definition', () => {
