@@ -22,9 +22,7 @@ export function formatExample(run: ExampleRun): string {
       ['test', formatLoss(result.testLoss), formatMetric(metric, value)],
     ]),
     '',
-    value >= task.bar
-      ? `test ${metric === 'accuracy' ? 'accuracy' : 'R²'} ${formatMetric(metric, value)} reaches the bar of ${bar}`
-      : `test ${metric === 'accuracy' ? 'accuracy' : 'R²'} ${formatMetric(metric, value)} is below the bar of ${bar} set for the default settings`,
+    `test ${metric === 'accuracy' ? 'accuracy' : 'R²'} ${formatMetric(metric, value)} ${value >= task.bar ? '≥' : '<'} ${bar}, the bar this task's defaults reach`,
   ];
   return lines.join('\n');
 }

@@ -121,12 +121,12 @@ export const TASKS = {
   regression: {
     name: 'regression',
     kind: 'regression',
-    description: 'smooth surface of 2 features, unbounded targets',
+    description: 'smooth surface of 2 features, targets spread over [−5, 5], beyond any bounded activation',
     recommendedOutput: 'linear',
     metric: 'r2',
     bar: 0.95,
     defaults: { sizes: [32, 32], hidden: ['relu', 'relu'], output: 'linear', epochs: 100, lr: 0.01, batch: 32, optimizer: 'adam', seed: 42 },
-    load: (seed) => ({ ...prepare(regression({ n: 600, seed }), seed, false), inputs: 2, outputs: 1 }),
+    load: (seed) => ({ ...prepare(regression({ n: 600, range: [-5, 5], seed }), seed, false), inputs: 2, outputs: 1 }),
   },
 } satisfies Record<string, TaskDef>;
 

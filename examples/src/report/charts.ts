@@ -69,17 +69,17 @@ export function activationSpec(rows: ActivationPoint[], columns = 4): TopLevelSp
 export function bandCurveSpec(
   title: string,
   rows: CurvePoint[],
-  opts: { yTitle: string; log?: boolean; facetTitle?: string; colorTitle?: string } = { yTitle: 'value' },
+  opts: { yTitle: string; log?: boolean; colorTitle?: string; width?: number; height?: number } = { yTitle: 'value' },
 ): TopLevelSpec {
   const y = { field: 'mean', type: 'quantitative', title: opts.yTitle, scale: opts.log ? { type: 'log' } : { zero: false }, axis: opts.log ? LOG_AXIS : {} };
   return {
     ...base(title),
     data: { values: rows },
-    facet: { field: 'series', type: 'nominal', title: opts.facetTitle ?? null, sort: order(rows, 'series') },
+    facet: { field: 'series', type: 'nominal', title: null, sort: order(rows, 'series'), header: order(rows, 'series').length > 1 ? {} : { labels: false } },
     columns: 3,
     spec: {
-      width: WIDTH,
-      height: HEIGHT,
+      width: opts.width ?? WIDTH,
+      height: opts.height ?? HEIGHT,
       layer: [
         {
           mark: { type: 'area', fillOpacity: 0.18 },
@@ -106,7 +106,7 @@ export function bandCurveSpec(
 /** Dead-unit and saturated-unit fractions per hidden layer over training. */
 export function healthSpec(rows: HealthPoint[]): TopLevelSpec {
   return {
-    ...base('Unit health per hidden layer: dead (never active) and saturated (a\u2032 near 0) fractions'),
+    ...base('Unit health per hidden layer: dead ReLUs and saturated sigmoid/tanh units'),
     data: { values: rows },
     facet: {
       row: { field: 'measure', type: 'nominal', title: null, sort: order(rows, 'measure') },
@@ -129,20 +129,25 @@ export function healthSpec(rows: HealthPoint[]): TopLevelSpec {
  * Model output over the 2-D input plane as a raster (see `probabilityRaster`), with the test
  * points on top: the decision boundary is the pale seam where the colour changes.
  */
-export function boundarySpec(images: BoundaryImage[], points: LabelledPoint[]): TopLevelSpec {
+export function boundarySpec(
+  images: BoundaryImage[],
+  points: LabelledPoint[],
+  opts: { title?: string; size?: number } = {},
+): TopLevelSpec {
+  const size = opts.size ?? 200;
   // A facet splits one data set, so images and points travel together and each layer filters its own.
   const values = [
     ...images.map((c) => ({ kind: 'image', ...c })),
     ...points.map((p) => ({ kind: 'point', ...p })),
   ];
   return {
-    ...base('Decision boundaries, with the test points (first seed)'),
+    ...base(opts.title ?? 'Decision boundaries, with the test points (first seed)'),
     data: { values },
     facet: { field: 'config', type: 'nominal', title: null, sort: order(images, 'config') },
     columns: 3,
     spec: {
-      width: 200,
-      height: 200,
+      width: size,
+      height: size,
       layer: [
         {
           transform: [{ filter: "datum.kind === 'image'" }],

@@ -16,8 +16,8 @@ export async function buildDemoPage(run: ExampleRun): Promise<string> {
   const url = pngDataUrl(g.width, g.height, probabilityRaster(g.width, g.height, g.probs, g.classes));
   const points = (testPoints(task, data) ?? []).map((p) => ({ config, ...p }));
   const curves: CurvePoint[] = run.history.flatMap((e) => [
-    { config: 'train', series: 'loss', epoch: e.epoch, mean: e.trainLoss, lo: e.trainLoss, hi: e.trainLoss },
-    { config: 'test', series: 'loss', epoch: e.epoch, mean: e.testLoss, lo: e.testLoss, hi: e.testLoss },
+    { config: 'train', series: '', epoch: e.epoch, mean: e.trainLoss, lo: e.trainLoss, hi: e.trainLoss },
+    { config: 'test', series: '', epoch: e.epoch, mean: e.testLoss, lo: e.testLoss, hi: e.testLoss },
   ]);
   const acc = result.testAccuracy ?? result.testR2 ?? NaN;
   return buildPage({
@@ -31,13 +31,13 @@ export async function buildDemoPage(run: ExampleRun): Promise<string> {
         id: 'boundary',
         title: 'Decision boundary',
         text: 'The trained network\u2019s P(class 1) over the input plane: solid colour where it is sure, pale along the boundary. Dots are the held-out test points, coloured by their true class.',
-        svg: await renderSvg(boundarySpec([{ config, x0: g.x0, x1: g.x1, y0: g.y0, y1: g.y1, url }], points)),
+        svg: await renderSvg(boundarySpec([{ config, x0: g.x0, x1: g.x1, y0: g.y0, y1: g.y1, url }], points, { title: 'P(class 1) over the input plane, with the test points', size: 380 })),
       },
       {
         id: 'loss',
         title: 'Loss curve',
         text: 'Binary cross-entropy per epoch on the training batches and on the test set (log scale). Try other activations with pnpm example moons --hidden tanh, or compare them all with pnpm lab.',
-        svg: await renderSvg(bandCurveSpec('Loss per epoch', curves, { yTitle: 'loss', log: true, colorTitle: 'data' })),
+        svg: await renderSvg(bandCurveSpec('Loss per epoch (log scale)', curves, { yTitle: 'loss', log: true, colorTitle: 'data', width: 380, height: 240 })),
       },
     ],
   });

@@ -90,15 +90,15 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
   sections.push({
     id: 'gradients',
     title: 'Gradient norm per layer',
-    text: 'Frobenius norm of ∂L/∂W for each Linear layer, averaged over the batches of each epoch (mean over seeds). Norms that shrink towards the input mean the first layers learn slowly.',
+    text: 'Norm of ∂L/∂W for each Linear layer, measured after every epoch on a fixed probe batch of up to 256 training rows (mean over seeds; the band spans the seeds). Norms that shrink towards the input mean the first layers learn slowly.',
     svg: await renderSvg(bandCurveSpec('‖∂L/∂W‖ per layer (log scale)', bandCurves(result.runs, gradNormSeries), { yTitle: '‖∂L/∂W‖', log: true })),
   });
 
   sections.push({
     id: 'health',
     title: 'Dead and saturated units',
-    text: 'Measured on the training set after each epoch. Dead: a hidden unit whose derivative is 0 on every sample (a ReLU that never fires) — no gradient reaches its weights again. '
-      + 'Saturated: share of (sample, unit) pairs where a′(s) is positive but below 1% of the activation\u2019s peak slope, as in the flat tails of sigmoid and tanh.',
+    text: 'Measured after every epoch on the same probe batch. Dead (ReLU layers): a unit whose pre-activation is negative on every probe row, so no gradient reaches its weights again. '
+      + 'Saturated (sigmoid and tanh layers): share of outputs in the flat tails where a\u2032(s) is under 4% of its peak — σ outside [0.01, 0.99], |tanh| above 0.98. Other activations have no such measure and draw no line.',
     svg: await renderSvg(healthSpec(healthPoints(result.runs))),
   });
 
