@@ -1,5 +1,5 @@
 import { activation, parameter, variable, Variable, type ActivationDef, type ActivationFn } from '@actgrad/autograd';
-import { Tensor, type DType, type NestedArray } from '@actgrad/tensor';
+import { empty, keep, Tensor, zeros, type DType, type NestedArray } from '@actgrad/tensor';
 import { resolveInit, type InitDef, type InitName } from './init.js';
 import { makeRng, type Rng } from './random.js';
 
@@ -116,11 +116,12 @@ export class Linear extends Module {
     const dtype = opts.dtype ?? 'float32';
     const def = resolveInit(opts.init ?? 'glorotUniform');
     this.init = def.name;
-    const w = dtype === 'float64' ? new Float64Array(inFeatures * outFeatures) : new Float32Array(inFeatures * outFeatures);
-    def.fill(w, inFeatures, outFeatures, makeRng(opts.seed, opts.rng));
-    this.weight = parameter(new Tensor(w, [inFeatures, outFeatures]), { name: 'weight' });
-    const b = dtype === 'float64' ? new Float64Array(outFeatures) : new Float32Array(outFeatures);
-    this.bias = opts.bias === false ? null : parameter(new Tensor(b, [outFeatures]), { name: 'bias' });
+    // Storage from the backend (kept out of any tidy), so kernels such as the wasm matmul read
+    // the weights in place instead of staging a copy on every call.
+    const w = keep(empty([inFeatures, outFeatures], dtype));
+    def.fill(w.data, inFeatures, outFeatures, makeRng(opts.seed, opts.rng));
+    this.weight = parameter(w, { name: 'weight' });
+    this.bias = opts.bias === false ? null : parameter(keep(zeros([outFeatures], dtype)), { name: 'bias' });
   }
 
   protected override ownParameters(): [string, Variable][] {

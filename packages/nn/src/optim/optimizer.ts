@@ -1,5 +1,5 @@
 import type { Variable } from '@actgrad/autograd';
-import type { FloatArray } from '@actgrad/tensor';
+import { getBackend, type FloatArray } from '@actgrad/tensor';
 import type { Schedule } from './schedules.js';
 
 /** A fixed learning rate or a per-epoch {@link Schedule}. */
@@ -37,10 +37,9 @@ export abstract class Optimizer {
 
   /** Allocates one state buffer per parameter, zero-filled, of the parameter's dtype and size. */
   protected allocState(): FloatArray[] {
-    return this.params.map((p) => {
-      const d = p.data.data;
-      return d instanceof Float64Array ? new Float64Array(p.data.size) : new Float32Array(p.data.size);
-    });
+    // From the active backend, so one with fused updates (wasm) can read the state in place.
+    const backend = getBackend();
+    return this.params.map((p) => backend.alloc(p.data.dtype, p.data.size));
   }
 
   /** Updates every parameter that has a gradient; parameters without one are skipped. */

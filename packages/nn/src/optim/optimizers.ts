@@ -1,4 +1,4 @@
-import type { FloatArray } from '@actgrad/tensor';
+import { getBackend, type AdamStep, type FloatArray } from '@actgrad/tensor';
 import { Optimizer, type LearningRate, type ParamSource } from './optimizer.js';
 
 function check(name: string, key: string, v: number, lo: number, hi: number, hiOpen = false): number {
@@ -76,6 +76,8 @@ export abstract class AdamBase extends Optimizer {
   private readonly v: FloatArray[];
   /** True for AdamW: the decay shrinks the weights directly instead of entering the moments. */
   protected readonly decoupled: boolean;
+  /** Constants handed to a backend's fused Adam step; reused so a step allocates nothing. */
+  private readonly fused: AdamStep = { b1: 0, b2: 0, a1: 0, a2: 0, stepSize: 0, invSqrtC2: 0, eps: 0, l2: 0, shrink: 0 };
 
   protected constructor(name: string, params: ParamSource, opts: AdamOptions, decoupled: boolean) {
     super(name, params, opts.lr ?? 1e-3);
@@ -102,6 +104,14 @@ export abstract class AdamBase extends Optimizer {
     const shrink = this.decoupled ? 1 - lr * wd : 1;
     const a1 = 1 - b1;
     const a2 = 1 - b2;
+    const backend = getBackend();
+    if (backend.adam) {
+      // The same arithmetic as the loop below, in SIMD where the backend holds the arrays.
+      const f = this.fused;
+      f.b1 = b1; f.b2 = b2; f.a1 = a1; f.a2 = a2; f.stepSize = stepSize; f.invSqrtC2 = invSqrtC2;
+      f.eps = eps; f.l2 = l2; f.shrink = shrink;
+      if (backend.adam(n, w, wo, g, go, m, 0, v, 0, f)) return;
+    }
     for (let j = 0; j < n; j++) {
       const wj = w[wo + j];
       const grad = g[go + j] + l2 * wj;

@@ -1,4 +1,4 @@
-import { Tensor, type DType, type FloatArray } from '@actgrad/tensor';
+import { empty, keep, type DType, type FloatArray, type Tensor } from '@actgrad/tensor';
 import { toMatrix, assertSameRows, type DataInput, type Matrix } from '../data/validate.js';
 import type { Loss } from '../losses.js';
 import { checkPairing, type PairingIssue } from '../pairing.js';
@@ -32,9 +32,6 @@ export function prepare(where: string, model: Sequential, loss: Loss, data: { x:
   return { prepared: { x, y, labels }, warnings: issues.filter((i) => i.level === 'warning') };
 }
 
-function alloc(dtype: DType, n: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
-}
 
 /** One batch size's reused buffers and the tensors that wrap them. */
 interface Slot {
@@ -58,9 +55,10 @@ export class BatchGatherer {
     let s = this.slots.get(rows);
     if (!s) {
       const { x, y, labels } = this.data;
-      const xBuf = alloc(this.dtype, rows * x.cols);
-      const yBuf = alloc(this.dtype, rows * y.cols);
-      s = { xBuf, yBuf, x: new Tensor(xBuf, [rows, x.cols]), y: new Tensor(yBuf, labels ? [rows] : [rows, y.cols]) };
+      // Backend storage, kept: the first matmul reads the batch in place (see Linear).
+      const xt = keep(empty([rows, x.cols], this.dtype));
+      const yt = keep(empty(labels ? [rows] : [rows, y.cols], this.dtype));
+      s = { xBuf: xt.data, yBuf: yt.data, x: xt, y: yt };
       this.slots.set(rows, s);
     }
     return s;
