@@ -159,17 +159,16 @@ export function sumF32(n: i32, x: usize): f64 {
 
 /**
  * One Adam step over contiguous runs, in double like the reference:
- * g' = g + l2·w; m ← b1·m + (1−b1)·g'; v ← b2·v + (1−b2)·g'²;
- * w ← w·shrink − lr·(m/c1) / (√(v/c2) + eps), with m and v rounded to float
- * only when stored.
+ * g' = g + l2·w; m ← b1·m + a1·g'; v ← b2·v + a2·g'²;
+ * w ← w·shrink − stepSize·m / (√v·invSqrtC2 + eps), with m and v rounded to
+ * float only when stored (the update uses their double values).
  */
 export function adamF32(
   n: i32, w: usize, g: usize, m: usize, v: usize,
-  lr: f64, b1: f64, b2: f64, eps: f64, c1: f64, c2: f64, l2: f64, shrink: f64,
+  b1: f64, b2: f64, a1: f64, a2: f64, stepSize: f64, invSqrtC2: f64, eps: f64, l2: f64, shrink: f64,
 ): void {
-  const lrv = f64x2.splat(lr), b1v = f64x2.splat(b1), b2v = f64x2.splat(b2);
-  const ob1 = f64x2.splat(1 - b1), ob2 = f64x2.splat(1 - b2);
-  const epsv = f64x2.splat(eps), c1v = f64x2.splat(c1), c2v = f64x2.splat(c2);
+  const b1v = f64x2.splat(b1), b2v = f64x2.splat(b2), a1v = f64x2.splat(a1), a2v = f64x2.splat(a2);
+  const stepv = f64x2.splat(stepSize), cv = f64x2.splat(invSqrtC2), epsv = f64x2.splat(eps);
   const l2v = f64x2.splat(l2), shrinkv = f64x2.splat(shrink);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
@@ -179,21 +178,21 @@ export function adamF32(
     const mv = f64x2.promote_low_f32x4(v128.load64_zero(m + o));
     const vv = f64x2.promote_low_f32x4(v128.load64_zero(v + o));
     const grad = f64x2.add(gv, f64x2.mul(l2v, wv));
-    const mj = f64x2.add(f64x2.mul(b1v, mv), f64x2.mul(ob1, grad));
-    const vj = f64x2.add(f64x2.mul(b2v, vv), f64x2.mul(f64x2.mul(ob2, grad), grad));
+    const mj = f64x2.add(f64x2.mul(b1v, mv), f64x2.mul(a1v, grad));
+    const vj = f64x2.add(f64x2.mul(b2v, vv), f64x2.mul(f64x2.mul(a2v, grad), grad));
     v128.store64_lane(m + o, f32x4.demote_f64x2_zero(mj), 0);
     v128.store64_lane(v + o, f32x4.demote_f64x2_zero(vj), 0);
-    const step = f64x2.div(f64x2.mul(lrv, f64x2.div(mj, c1v)), f64x2.add(f64x2.sqrt(f64x2.div(vj, c2v)), epsv));
+    const step = f64x2.div(f64x2.mul(stepv, mj), f64x2.add(f64x2.mul(f64x2.sqrt(vj), cv), epsv));
     v128.store64_lane(w + o, f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(wv, shrinkv), step)), 0);
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const wj = <f64>load<f32>(w + o);
     const grad = <f64>load<f32>(g + o) + l2 * wj;
-    const mj = b1 * <f64>load<f32>(m + o) + (1 - b1) * grad;
-    const vj = b2 * <f64>load<f32>(v + o) + (1 - b2) * grad * grad;
+    const mj = b1 * <f64>load<f32>(m + o) + a1 * grad;
+    const vj = b2 * <f64>load<f32>(v + o) + a2 * grad * grad;
     store<f32>(m + o, <f32>mj);
     store<f32>(v + o, <f32>vj);
-    store<f32>(w + o, <f32>(wj * shrink - (lr * (mj / c1)) / (Math.sqrt(vj / c2) + eps)));
+    store<f32>(w + o, <f32>(wj * shrink - (stepSize * mj) / (Math.sqrt(vj) * invSqrtC2 + eps)));
   }
 }

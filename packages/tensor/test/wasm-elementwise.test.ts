@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { createRng, type BinaryOp, type ElementwiseKernels, type UnaryOp } from '@actgrad/tensor';
+import { createRng, type AdamStep, type BinaryOp, type ElementwiseKernels, type UnaryOp } from '@actgrad/tensor';
 import { jsKernels } from '../src/backend/js-elementwise.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 
@@ -128,5 +128,48 @@ describe('wasm elementwise kernels match the reference bit for bit', () => {
     const scalar = vi.spyOn(jsKernels, 'binaryScalar');
     k.binaryScalar('mul', 100, a, 0, 1, 0.1, false, out, 0, 1);
     expect(scalar).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('fused Adam step', () => {
+  // The loop an optimizer runs without a fused kernel; the wasm step must give its bits.
+  function loop(n: number, w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
+    for (let j = 0; j < n; j++) {
+      const wj = w[j]!;
+      const grad = g[j]! + s.l2 * wj;
+      const mj = s.b1 * m[j]! + s.a1 * grad;
+      const vj = s.b2 * v[j]! + s.a2 * grad * grad;
+      m[j] = mj;
+      v[j] = vj;
+      w[j] = wj * s.shrink - (s.stepSize * mj) / (Math.sqrt(vj) * s.invSqrtC2 + s.eps);
+    }
+  }
+
+  it('matches the plain loop bit for bit over several steps, with L2 and decoupled decay', () => {
+    for (const [l2, shrink] of [[0, 1], [0.01, 1], [0, 1 - 1e-3 * 0.01]] as const) {
+      const n = 1001;
+      const w = data('adam-w', n), g = data('adam-g', n);
+      for (let i = 0; i < n; i++) if (!Number.isFinite(w[i]!)) w[i] = 0.5;
+      const m = wasm.alloc('float32', n) as Float32Array, v = wasm.alloc('float32', n) as Float32Array;
+      const rw = Float32Array.from(w), rm = new Float32Array(n), rv = new Float32Array(n);
+      for (let t = 1; t <= 3; t++) {
+        const s: AdamStep = {
+          b1: 0.9, b2: 0.999, a1: 1 - 0.9, a2: 1 - 0.999, stepSize: 1e-3 / (1 - 0.9 ** t),
+          invSqrtC2: 1 / Math.sqrt(1 - 0.999 ** t), eps: 1e-8, l2, shrink,
+        };
+        expect(wasm.adam!(n, w, 0, g, 0, m, 0, v, 0, s)).toBe(true);
+        loop(n, rw, g, rm, rv, s);
+      }
+      expectSameBits(w, rw, `w (l2 ${l2}, shrink ${shrink})`);
+      expectSameBits(m, rm, 'm');
+      expectSameBits(v, rv, 'v');
+    }
+  });
+
+  it('declines arrays outside the memory, leaving them untouched', () => {
+    const w = new Float32Array([1, 2, 3]), g = new Float32Array([1, 1, 1]);
+    const s: AdamStep = { b1: 0.9, b2: 0.999, a1: 0.1, a2: 0.001, stepSize: 1, invSqrtC2: 1, eps: 1e-8, l2: 0, shrink: 1 };
+    expect(wasm.adam!(3, w, 0, g, 0, new Float32Array(3), 0, new Float32Array(3), 0, s)).toBe(false);
+    expect([...w]).toEqual([1, 2, 3]);
   });
 });

@@ -65,6 +65,15 @@ export interface ElementwiseKernels {
 }
 
 /**
+ * The constants of one Adam step (bias correction folded in, as PyTorch does):
+ * g' = g + l2·w; m ← b1·m + a1·g'; v ← b2·v + a2·g'²; w ← w·shrink − stepSize·m / (√v·invSqrtC2 + eps).
+ */
+export interface AdamStep {
+  b1: number; b2: number; a1: number; a2: number;
+  stepSize: number; invSqrtC2: number; eps: number; l2: number; shrink: number;
+}
+
+/**
  * The seam between tensor operations and the loops that do the arithmetic.
  * Callers validate shapes and dtypes; a backend trusts its arguments and keeps
  * its inner loops check-free. A backend may implement only some kernels and
@@ -79,4 +88,12 @@ export interface Backend {
   gemm(m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, c: MatrixOutput, accumulate: boolean): void;
   /** Elementwise and reduction loops; any kernel left out falls back to the `js` backend's. */
   kernels?: Partial<ElementwiseKernels>;
+  /**
+   * Optional fused Adam step over `n` contiguous elements of w, g, m and v (m and v from
+   * offset `mo`/`vo`), computed in double and rounded on store like a plain loop would.
+   * Returns false without touching anything when it cannot run on these arrays; the
+   * caller then runs its own loop.
+   */
+  adam?(n: number, w: FloatArray, wo: number, g: FloatArray, go: number,
+    m: FloatArray, mo: number, v: FloatArray, vo: number, step: AdamStep): boolean;
 }

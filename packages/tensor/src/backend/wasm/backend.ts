@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { DType, FloatArray } from '../../dtype.js';
 import { jsKernels } from '../js-elementwise.js';
 import type { Backend, MatrixOperand, MatrixOutput } from '../types.js';
-import { createElementwiseKernels, type ElementwiseExports } from './elementwise.js';
+import { createAdam, createElementwiseKernels, type ElementwiseExports } from './elementwise.js';
 import { WasmHeap } from './heap.js';
 import { wasmModuleBase64 } from './module.generated.js';
 import { CONTROL_BYTES, GemmPool } from './pool.js';
@@ -176,6 +176,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     heap,
     counters: { splitCalls: 0, workerFailures: 0 },
     kernels: createElementwiseKernels(exports, heap, scalarSlot, jsKernels),
+    adam: createAdam(exports, heap),
 
     alloc(dtype: DType, length: number): FloatArray {
       if (dtype !== 'float32' || length === 0) return fallback.alloc(dtype, length);

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../../dtype.js';
-import type { BinaryOp, ElementwiseKernels, ReduceOp, UnaryOp } from '../types.js';
+import type { AdamStep, BinaryOp, ElementwiseKernels, ReduceOp, UnaryOp } from '../types.js';
 import type { WasmHeap } from './heap.js';
 
 /** The elementwise exports of the kernels' module (see asm/elementwise.ts). */
@@ -8,8 +8,8 @@ export interface ElementwiseExports {
   unaryF32(op: number, n: number, x: number, out: number): void;
   axpyF32(n: number, alpha: number, x: number, y: number): void;
   sumF32(n: number, x: number): number;
-  adamF32(n: number, w: number, g: number, m: number, v: number,
-    lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, shrink: number): void;
+  adamF32(n: number, w: number, g: number, m: number, v: number, b1: number, b2: number, a1: number, a2: number,
+    stepSize: number, invSqrtC2: number, eps: number, l2: number, shrink: number): void;
 }
 
 // Op codes of asm/elementwise.ts. Ops missing here run on the reference kernels.
@@ -78,5 +78,16 @@ export function createElementwiseKernels(
         reference.reduce(op, n, x, xo, xs, o, oo, os);
       }
     },
+  };
+}
+
+/** The fused Adam step of `Backend.adam`, for float32 runs that all live in the memory. */
+export function createAdam(wasm: ElementwiseExports, heap: WasmHeap) {
+  return (n: number, w: FloatArray, wo: number, g: FloatArray, go: number,
+    m: FloatArray, mo: number, v: FloatArray, vo: number, s: AdamStep): boolean => {
+    if (!(w instanceof Float32Array) || !heap.owns(w) || !heap.owns(g) || !heap.owns(m) || !heap.owns(v)) return false;
+    wasm.adamF32(n, w.byteOffset + wo * 4, g.byteOffset + go * 4, m.byteOffset + mo * 4, v.byteOffset + vo * 4,
+      s.b1, s.b2, s.a1, s.a2, s.stepSize, s.invSqrtC2, s.eps, s.l2, s.shrink);
+    return true;
   };
 }
