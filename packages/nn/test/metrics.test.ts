@@ -36,5 +36,9 @@ describe('evaluate and predict record no graph', () => {
     expect(p.shape).toEqual([20, 1]);
     expect(res.mse).toBeCloseTo(meanSquaredError(p, data.y.reshape([20, 1])), 6);
     expect(res.accuracy).toBe(accuracy(p, data.y.reshape([20, 1])));
+    // Without a loss: metrics only, chosen from the output activation.
+    expect(evaluate(model, data)).toEqual({ accuracy: res.accuracy });
+    const reg = mlp({ sizes: [2, 3, 1], seed: 1 });
+    expect(Object.keys(evaluate(reg, { x: data.x, y: data.y.reshape([20, 1]) }))).toEqual(['r2']);
   });
 });

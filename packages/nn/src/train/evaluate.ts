@@ -102,7 +102,10 @@ export class Evaluator {
 export interface EvaluateOptions {
   /** Loss to report (fused with the output activation where possible). Omit for metrics only. */
   loss?: LossName | Loss | string;
-  /** Metrics to report (default: accuracy for classification losses, R² otherwise). */
+  /**
+   * Metrics to report (default: accuracy for classification losses, R² otherwise; without a loss,
+   * accuracy after a sigmoid/softmax output, R² after any other).
+   */
   metrics?: (MetricName | MetricDef)[];
   /** Rows per forward pass (default 1024). */
   batchSize?: number;
@@ -122,7 +125,8 @@ export function evaluate(model: Sequential, data: { x: DataInput; y: DataInput }
     if (x.rows !== y.rows) throw new Error(`evaluate: x has ${x.rows} rows but y has ${y.rows}`);
     prepared = { x, y, labels: y.cols === 1 && model.outFeatures > 1 };
   }
-  const names = opts.metrics ?? (head ? defaultMetrics(head.loss) : []);
+  const classifier = ['sigmoid', 'softmax', 'logSoftmax'].includes(model.outputActivation);
+  const names = opts.metrics ?? (head ? defaultMetrics(head.loss) : [classifier ? 'accuracy' : 'r2']);
   return new Evaluator(model, head, prepared, names.map(resolveMetric), positiveInt('evaluate', opts.batchSize ?? 1024)).run();
 }
 
