@@ -19,7 +19,8 @@ const aliases: Record<string, WorkloadId> = { tiny: 'w1', mlp: 'w2', matmul: 'w3
 export const usage = `Usage: pnpm bench [workload…] [--full] [--only w1,w3] [--json] [--reps N] [--peers id,…]
 
   workload      w1|tiny  w2|mlp  w3|matmul  w4|activations (same as --only)
-  --full        the spec's repetitions and timed windows (default: quick, about two minutes)
+  --full        the spec's repetitions and timed windows (default: quick, one process per
+                runner, short windows, W3 without n = 1024 unless W3 is named)
   --only LIST   comma-separated workloads to run
   --json        print the results as JSON instead of the Markdown table
   --reps N      fresh processes per peer and workload (default: quick 1, full 5)

@@ -1,6 +1,6 @@
 import { add, configure, save, suite } from 'benny';
 import { w1Data, w2Data, w3Operands, w4Operands } from './data.js';
-import { workloads, type MicroSettings, type W1Settings, type W2Settings, type W3Settings, type W4Settings } from './spec.js';
+import { type MicroSettings, type W1Settings, type W2Settings, type W3Settings, type W4Settings } from './spec.js';
 import type { BenchCase, Job, JsPeer, Measurement } from './peers/types.js';
 
 /**
@@ -115,5 +115,3 @@ export async function runW4(peer: JsPeer, settings: W4Settings, job: Job): Promi
   const ops = await timeCases(`W4 activations forward+backward over ${rows * cols} elements, ${job.runner} (calls/s)`, cases, settings, job.chart);
   return cases.map((c) => ({ case: c.name, metric: 'elements_per_s', value: ops.get(c.name)! * c.units }));
 }
-
-export const accuracyTarget = workloads.w1.accuracyTarget;

@@ -107,6 +107,8 @@ function workloadSection(id: WorkloadId, rows: ResultRow[], reference: string): 
       ...(ours ? [peers.includes(runner) ? ratio(runner, '') : ''] : []),
     ]);
     lines.push(table(['runner', ...metrics.map(metricName), ...(ours ? [`${labelOf(ours)} ÷ runner, ${metricName(primary)}`] : [])], body));
+    const accuracy = rows.filter((r) => r.metric === 'final_train_acc');
+    if (accuracy.length) lines.push('', accuracyLine(accuracy, labelOf));
   } else {
     const cases = uniqueInOrder(rows.map((r) => r.case));
     const ratioPeers = ours ? peers : [];
@@ -116,6 +118,15 @@ function workloadSection(id: WorkloadId, rows: ResultRow[], reference: string): 
     if (id === 'w4' && cases.includes('relu')) lines.push('', reluSection(rows, runnerIds, labelOf));
   }
   return lines.join('\n');
+}
+
+/** W1's bar: every run of every runner reaches the spec's accuracy. */
+function accuracyLine(rows: ResultRow[], labelOf: (r: string) => string): string {
+  const target = workloads.w1.accuracyTarget;
+  const below = rows.filter((r) => r.min < target);
+  const bar = `Accuracy bar (≥ ${(100 * target).toFixed(0)}% after ${workloads.w1.epochs} epochs)`;
+  if (below.length === 0) return `${bar}: met by every runner in every process.`;
+  return `${bar}: missed by ${below.map((r) => `${labelOf(r.runner)} (lowest ${formatValue(r.metric, r.min)})`).join(', ')}.`;
 }
 
 /** "ReLU is more efficient computationally": each activation's time per element over ReLU's. */

@@ -95,6 +95,16 @@ describe('report', () => {
     expect(md).toContain('- PyTorch skipped: test');
   });
 
+  it('names a runner that misses the W1 accuracy bar in any process', () => {
+    const md = toMarkdown(results([
+      row('actgrad-js', 'actgrad (js)', '', 'final_train_acc', [0.99, 0.98]),
+      row('tfjs-cpu', 'TF.js cpu', '', 'final_train_acc', [0.99, 0.955, 0.99]),
+    ]));
+    expect(md).toContain('Accuracy bar (≥ 97% after 200 epochs): missed by TF.js cpu (lowest 95.5%).');
+    const met = toMarkdown(results([row('actgrad-js', 'actgrad (js)', '', 'final_train_acc', [0.99, 0.98])]));
+    expect(met).toContain('Accuracy bar (≥ 97% after 200 epochs): met by every runner in every process.');
+  });
+
   it('lays W3 out a row per size and a column per runner', () => {
     const md = toMarkdown(results([
       row('actgrad-js', 'actgrad (js)', 'n=64', 'gflops', [3]),
