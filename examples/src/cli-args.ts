@@ -35,11 +35,16 @@ const TRAINING: OptionTable = {
   seed: { kind: 'int', min: 0, value: 'N', help: 'seed of data, initialisation and data order' },
 };
 
+const IMPORT: OptionTable = {
+  import: { kind: 'list', value: 'PATH[,PATH…]', help: 'load modules first, e.g. one that registers a custom activation' },
+};
+
 const EXAMPLE_OPTIONS: OptionTable = {
   hidden: { kind: 'list', value: 'NAME[,NAME…]', help: 'hidden activation(s): one for every layer, or one per layer' },
   output: { kind: 'string', value: 'NAME', help: 'output activation' },
   ...TRAINING,
   json: { kind: 'flag', help: 'print one JSON line with the result instead of the table' },
+  ...IMPORT,
 };
 
 const LAB_OPTIONS: OptionTable = {
@@ -52,6 +57,7 @@ const LAB_OPTIONS: OptionTable = {
   deep: { kind: 'int', min: 0, value: 'N', help: 'also train an N-hidden-layer narrow network with sigmoid, relu and selu' },
   out: { kind: 'string', value: 'PATH', help: 'where to write the HTML report (default examples/out/lab-<task>.html)' },
   json: { kind: 'flag', help: 'print the summary as one JSON line' },
+  ...IMPORT,
 };
 
 const DEMO_OPTIONS: OptionTable = {

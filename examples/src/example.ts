@@ -1,14 +1,21 @@
 import { runCli } from './argv.js';
+import { importUserModules } from './user-modules.js';
+import { formatLoss } from './format.js';
+import { ProgressBar } from './progress.js';
 import { parseExampleArgs } from './cli-args.js';
 import { formatExample } from './example-report.js';
 import { jsonLine, runExample } from './run-example.js';
 
 async function main(): Promise<void> {
+  await importUserModules(process.argv.slice(2));
   const options = parseExampleArgs(process.argv.slice(2));
+  // One line that redraws in place (a terminal only): a log line per epoch would bury the result.
+  const bar = new ProgressBar(options.epochs, options.task, process.stderr, options.json ? false : undefined);
   const run = runExample(options, {
-    progress: !options.json,
+    onEpoch: (e) => bar.update(e.epoch, `epoch ${e.epoch}/${options.epochs}  loss ${formatLoss(e.trainLoss)}  test ${formatLoss(e.testLoss)}`),
     onWarning: (w) => process.stderr.write(`warning: ${w}\n`),
   });
+  bar.finish();
   process.stdout.write(options.json ? `${jsonLine(run)}\n` : `${formatExample(run)}\n`);
 }
 

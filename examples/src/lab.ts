@@ -1,5 +1,6 @@
 import { activationNames } from '@actgrad/autograd';
 import { runCli } from './argv.js';
+import { importUserModules } from './user-modules.js';
 import { parseLabArgs } from './cli-args.js';
 import { formatTable } from './format.js';
 import { runLab } from './lab/run-lab.js';
@@ -28,6 +29,7 @@ export function labJson(result: LabResult, reportPath: string): string {
 }
 
 async function main(): Promise<void> {
+  await importUserModules(process.argv.slice(2));
   const args = parseLabArgs(process.argv.slice(2));
   const task = TASKS[args.task];
   const options: LabOptions = {

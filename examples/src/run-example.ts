@@ -32,8 +32,6 @@ export interface ExampleRun {
 export interface ExampleHooks {
   onEpoch?: (point: EpochPoint) => void;
   onWarning?: (message: string) => void;
-  /** nn's progress bar (drawn on a TTY only). */
-  progress?: boolean;
 }
 
 /**
@@ -43,7 +41,7 @@ export interface ExampleHooks {
 export function runExample(options: ExampleOptions, hooks: ExampleHooks = {}): ExampleRun {
   const task = TASKS[options.task];
   const data = task.load(options.seed);
-  const out = trainTask(task, data, options, { onEpoch: hooks.onEpoch, onWarning: hooks.onWarning, progress: hooks.progress });
+  const out = trainTask(task, data, options, { onEpoch: hooks.onEpoch, onWarning: hooks.onWarning });
   const metricKey = task.metric === 'accuracy' ? 'testAccuracy' : 'testR2';
   const result: ExampleResult = {
     task: task.name,

@@ -8,6 +8,7 @@ import { EXAMPLE_HELP, parseDemoArgs, parseExampleArgs, parseLabArgs } from '../
 import { runExample } from '../src/run-example.js';
 import { TASKS } from '../src/tasks.js';
 import { PairingError } from '../src/train.js';
+import { importUserModules } from '../src/user-modules.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -55,6 +56,22 @@ describe('pnpm example arguments', () => {
   it('has help that lists the tasks and options', () => {
     expect(() => parseExampleArgs(['--help'])).toThrow(HelpRequested);
     for (const word of ['moons', 'signed-regression', '--hidden', '--json', 'R² ≥ 0.95']) expect(EXAMPLE_HELP).toContain(word);
+  });
+});
+
+describe('--import', () => {
+  it('loads a module that registers an activation, which then is a valid name', async () => {
+    expect(() => parseExampleArgs(['moons', '--hidden', 'softsign'])).toThrow('unknown activation "softsign"');
+    const module = resolve(root, 'examples/src/custom/softsign.ts');
+    await importUserModules(['moons', '--import', module]);
+    expect(parseExampleArgs(['moons', '--hidden', 'softsign', '--import', module]).hidden).toEqual(['softsign', 'softsign']);
+    const run = runExample({ ...parseExampleArgs(['moons', '--hidden', 'softsign']), epochs: 3 });
+    expect(run.result.hidden).toEqual(['softsign', 'softsign']);
+    expect(run.result.testAccuracy).toBeGreaterThan(0.5);
+  });
+
+  it('names a module it cannot load', async () => {
+    await expect(importUserModules(['--import=missing.ts'])).rejects.toThrow(/^--import missing.ts: cannot load it/);
   });
 });
 

@@ -54,7 +54,7 @@ export function activationSpec(rows: ActivationPoint[], columns = 4): TopLevelSp
       mark: { type: 'line', strokeWidth: 2, clip: true },
       encoding: {
         x: { field: 's', type: 'quantitative', title: 's' },
-        y: { field: 'value', type: 'quantitative', title: null, scale: { domain: [-2.5, 3], clamp: true } },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { domain: [-2.5, 3] } },
         color: { field: 'curve', type: 'nominal', title: null, scale: { range: ['#1f77b4', '#ff7f0e'] } },
         strokeDash: { field: 'curve', type: 'nominal', title: null, scale: { range: [[1, 0], [5, 3]] } },
       },
