@@ -8,7 +8,8 @@ import { createWasmBackend } from '../src/backend/wasm/index.js';
 // the additions inside an element, so threaded and single-threaded results
 // must agree bit for bit.
 
-const threaded = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1 });
+// Not adaptive: a busy test machine must not pause the splits these tests count.
+const threaded = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1, adaptive: false });
 const single = createWasmBackend(jsBackend, { threads: 1 });
 
 beforeAll(() => threaded.warmUp());
@@ -55,7 +56,7 @@ describe('multi-threaded gemm', () => {
   }
 
   it('keeps small products on the main thread with the default thresholds', async () => {
-    const tuned = createWasmBackend(jsBackend, { threads: 2 });
+    const tuned = createWasmBackend(jsBackend, { threads: 2, adaptive: false });
     await tuned.warmUp();
     product(tuned, 32, 32, 32, false, false, false);
     expect(tuned.counters.splitCalls).toBe(0);
@@ -64,8 +65,24 @@ describe('multi-threaded gemm', () => {
     await tuned.close();
   });
 
-  it('restarts the workers after close()', async () => {
+  it('pauses splitting after a split that does not pay, for longer after each miss', async () => {
     const b = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1 });
+    await b.warmUp();
+    // An 8×4×8 product (split into two 4-row halves) takes far less time than a round trip
+    // to a worker: no split of it pays.
+    const splits: number[] = [];
+    for (let call = 0; call < 16; call++) {
+      product(b, 8, 4, 8, false, false, false);
+      splits.push(b.counters.splitCalls);
+    }
+    // Split, pause 4; split, pause 8; split.
+    expect(splits).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3]);
+    expect(b.counters.slowSplits).toBe(3);
+    await b.close();
+  });
+
+  it('restarts the workers after close()', async () => {
+    const b = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1, adaptive: false });
     await b.warmUp();
     await b.close();
     await b.warmUp();

@@ -31,6 +31,8 @@ export interface WasmBackendOptions {
   parallelThreshold?: number;
   /** The same while the workers are still spinning from the previous job (default 2^20). */
   hotParallelThreshold?: number;
+  /** Pause splitting after a split that did not pay, e.g. on a machine busy with other work (default true). */
+  adaptive?: boolean;
   /** Initial memory in 64 KiB pages (default 256 = 16 MiB); it grows on demand. */
   initialPages?: number;
   /** Memory limit in 64 KiB pages (default 65536 = 4 GiB). */
@@ -47,8 +49,13 @@ export interface WasmBackend extends Backend {
   /** The same while the workers are awake from a previous split (they spin briefly before sleeping). */
   hotParallelThreshold: number;
   readonly heap: WasmHeap;
-  /** Matmuls split across threads, and worker jobs the main thread redid because a worker failed. */
-  readonly counters: { splitCalls: number; workerFailures: number };
+  /** Pause splitting after a split that did not pay (see `WasmBackendOptions.adaptive`). */
+  adaptive: boolean;
+  /**
+   * Matmuls split across threads, splits that did not pay (each pauses splitting), and
+   * worker jobs the main thread redid because a worker failed.
+   */
+  readonly counters: { splitCalls: number; slowSplits: number; workerFailures: number };
   /** Starts the worker threads now and resolves once they take jobs (otherwise they start on the first large matmul). */
   warmUp(): Promise<void>;
   /** Stops the worker threads (they restart on the next large matmul). */
@@ -80,6 +87,12 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   let stage = -1;
   let stageBytes = 0;
   const args = new Int32Array(ARG_COUNT);
+  // When the cores are busy with other processes a worker can wait milliseconds
+  // for CPU time, and a split then costs more than it saves. After such a split
+  // the next `skip` large products stay on one thread; the pause doubles with
+  // each further miss and resets after a split that pays.
+  let skip = 0;
+  let backoff = 0;
 
   /** Byte address of a float32 operand, copying it into the staging area if it lives outside the memory. */
   function locate(data: FloatArray, offset: number, rows: number, rs: number, cols: number, cs: number, at: number): number {
@@ -128,6 +141,10 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
       if (!pool) startPool();
       if (size >= backend.parallelThreshold || pool!.hot()) {
         parts = 1 + Math.min(pool!.readyCount(), backend.threads - 1);
+        if (parts > 1 && skip > 0) {
+          skip--;
+          parts = 1;
+        }
       }
     }
     if (parts === 1) {
@@ -149,6 +166,10 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         ? [len, n, k, a + start * aRs * 4, aRs, aCs, b, bRs, bCs, c + start * cRs * 4, cRs, acc]
         : [m, len, k, a, aRs, aCs, b + start * bCs * 4, bRs, bCs, c + start * 4, cRs, acc]);
     }
+    if (jobs.length === 1) {
+      exports.gemm(m, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, acc, mainScratch);
+      return;
+    }
     const p = pool!;
     backend.counters.splitCalls++;
     for (let w = 1; w < jobs.length; w++) {
@@ -158,12 +179,25 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
       p.start(w - 1, args);
     }
     const own = jobs[0]!;
+    const t0 = performance.now();
     exports.gemm(own[0]!, own[1]!, own[2]!, own[3]!, own[4]!, own[5]!, own[6]!, own[7]!, own[8]!, own[9]!, own[10]!, own[11]!, mainScratch);
+    const t1 = performance.now();
     for (let w = 1; w < jobs.length; w++) {
       if (!p.finish(w - 1)) {
         backend.counters.workerFailures++;
         const job = jobs[w]!;
         exports.gemm(job[0]!, job[1]!, job[2]!, job[3]!, job[4]!, job[5]!, job[6]!, job[7]!, job[8]!, job[9]!, job[10]!, job[11]!, mainScratch);
+      }
+    }
+    if (backend.adaptive) {
+      // The main thread's share, scaled up, estimates the single-threaded time.
+      const single = (t1 - t0) * (total / Math.min(chunk, total));
+      if (performance.now() - t0 > 0.85 * single) {
+        backend.counters.slowSplits++;
+        backoff = Math.min(Math.max(2 * backoff, 4), 256);
+        skip = backoff;
+      } else {
+        backoff = 0;
       }
     }
   }
@@ -174,7 +208,8 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     parallelThreshold: options.parallelThreshold ?? 2 ** 23,
     hotParallelThreshold: options.hotParallelThreshold ?? 2 ** 20,
     heap,
-    counters: { splitCalls: 0, workerFailures: 0 },
+    adaptive: options.adaptive ?? true,
+    counters: { splitCalls: 0, slowSplits: 0, workerFailures: 0 },
     kernels: createElementwiseKernels(exports, heap, scalarSlot, jsKernels),
     adam: createAdam(exports, heap),
 

@@ -1,0 +1,119 @@
+// GFLOP/s of square float32 matmuls on the wasm backend (1 and 2 threads), the
+// js backend and, when bench/ has it installed, TF.js's wasm backend; each
+// configuration runs in its own fresh processes, alternating, and the table
+// gives the median (min–max) over them.
+//
+//   npx tsx --conditions=source packages/tensor/asm/measure.ts [--reps 5] [--sizes 64,256,1024]
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { jsBackend } from '../src/backend/js.js';
+import { createWasmBackend } from '../src/backend/wasm/index.js';
+
+type Config = 'wasm-1t' | 'wasm-2t' | 'js' | 'tfjs-wasm';
+const CONFIGS: Config[] = ['wasm-1t', 'wasm-2t', 'tfjs-wasm', 'js'];
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+
+/** Median GFLOP/s of `run` (one n×n×n product) over windows of about 0.1 s. */
+function gflops(n: number, run: () => void): number {
+  for (let i = 0; i < 3; i++) run();
+  const rates: number[] = [];
+  for (let w = 0; w < 7; w++) {
+    let calls = 0;
+    const t0 = performance.now();
+    let t = t0;
+    while (calls < 2 || t - t0 < 100) {
+      run();
+      calls++;
+      t = performance.now();
+    }
+    rates.push((2 * n ** 3 * calls) / ((t - t0) / 1000) / 1e9);
+  }
+  return median(rates);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+function fill(x: Float32Array, seed: number): Float32Array {
+  let s = seed;
+  for (let i = 0; i < x.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    x[i] = s / 2 ** 31 - 1;
+  }
+  return x;
+}
+
+async function child(config: Config, sizes: number[]): Promise<Record<number, number>> {
+  const out: Record<number, number> = {};
+  if (config === 'tfjs-wasm') {
+    const require = createRequire(fileURLToPath(new URL('../../../bench/package.json', import.meta.url)));
+    const tf = require('@tensorflow/tfjs');
+    require('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) throw new Error('TF.js wasm backend failed to start');
+    for (const n of sizes) {
+      const a = tf.tensor2d(fill(new Float32Array(n * n), 1), [n, n]);
+      const b = tf.tensor2d(fill(new Float32Array(n * n), 2), [n, n]);
+      out[n] = gflops(n, () => tf.matMul(a, b).dataSync());
+    }
+    return out;
+  }
+  const backend = config === 'js' ? jsBackend : createWasmBackend(jsBackend, { threads: config === 'wasm-2t' ? 2 : 1 });
+  if ('warmUp' in backend) await backend.warmUp();
+  for (const n of sizes) {
+    if (config === 'js' && n > 256) continue;
+    const a = fill(backend.alloc('float32', n * n) as Float32Array, 1);
+    const b = fill(backend.alloc('float32', n * n) as Float32Array, 2);
+    const c = backend.alloc('float32', n * n);
+    const A = { data: a, offset: 0, rowStride: n, colStride: 1 };
+    const B = { data: b, offset: 0, rowStride: n, colStride: 1 };
+    const C = { data: c, offset: 0, rowStride: n };
+    out[n] = gflops(n, () => backend.gemm(n, n, n, A, B, C, false));
+  }
+  if ('close' in backend) await backend.close();
+  return out;
+}
+
+async function main(): Promise<void> {
+  const sizes = flag('--sizes', '64,256,1024').split(',').map(Number);
+  const childConfig = flag('--child', '');
+  if (childConfig) {
+    console.log(JSON.stringify(await child(childConfig as Config, sizes)));
+    return;
+  }
+  const reps = Number(flag('--reps', '5'));
+  const results = new Map<Config, Record<number, number>[]>(CONFIGS.map((c) => [c, []]));
+  const script = fileURLToPath(import.meta.url);
+  for (let r = 0; r < reps; r++) {
+    for (const config of CONFIGS) {
+      const run = spawnSync(process.execPath, [...process.execArgv, script, '--child', config, '--sizes', sizes.join(',')], { encoding: 'utf8' });
+      if (run.status !== 0) {
+        console.error(`${config}: ${run.stderr.trim().split('\n').slice(-1)[0]}`);
+        continue;
+      }
+      results.get(config)!.push(JSON.parse(run.stdout.trim().split('\n').pop()!));
+      process.stderr.write('.');
+    }
+  }
+  process.stderr.write('\n');
+  console.log(`GFLOP/s, square float32 matmul, median (min–max) over ${reps} fresh processes per configuration`);
+  console.log(`\n| n | ${CONFIGS.join(' | ')} | wasm-2t ÷ tfjs-wasm |\n|---|${CONFIGS.map(() => '---|').join('')}---|`);
+  for (const n of sizes) {
+    const cells = CONFIGS.map((c) => {
+      const xs = results.get(c)!.map((r) => r[n]).filter((x): x is number => x !== undefined);
+      return xs.length ? `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})` : '–';
+    });
+    const two = results.get('wasm-2t')!.map((r) => r[n]!).filter(Boolean);
+    const tf = results.get('tfjs-wasm')!.map((r) => r[n]!).filter(Boolean);
+    const ratio = two.length && tf.length ? `${(median(two) / median(tf)).toFixed(2)}×` : '–';
+    console.log(`| ${n} | ${cells.join(' | ')} | ${ratio} |`);
+  }
+}
+
+await main();
