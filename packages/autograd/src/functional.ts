@@ -33,8 +33,9 @@ export function sub(a: Operand, b: Operand): Variable {
   if (isNum(a) && !isNum(b)) return scalarOp(ops.addScalar, neg(b), a);
   return binary(ops.sub, a, b);
 }
-/** a · b elementwise, broadcasting. */
+/** a · b elementwise, broadcasting. One value times itself records x^2: one node, backward 2·g·x. */
 export function mul(a: Operand, b: Operand): Variable {
+  if (a === b && typeof a === 'object' && a !== null && 'requiresGrad' in a) return pow(a, 2);
   if (isNum(b) && !isNum(a)) return scalarOp(ops.mulScalar, a, b);
   if (isNum(a) && !isNum(b)) return scalarOp(ops.mulScalar, b, a);
   return binary(ops.mul, a, b);

@@ -6,8 +6,17 @@ import { flat } from './helpers.js';
 describe('backward engine', () => {
   it('accumulates the gradient of a value used twice', () => {
     const x = parameter([1.5, -2, 3], { dtype: 'float64' });
-    x.mul(x).sum().backward(); // d/dx Σx² = 2x
-    expect(flat(x.grad!)).toEqual([3, -4, 6]);
+    x.mul(x.add(1)).sum().backward(); // d/dx Σ x(x + 1) = (x + 1) + x
+    expect(flat(x.grad!)).toEqual([4, -3, 7]);
+    const y = parameter([1, 2], { dtype: 'float64' });
+    y.add(y).sum().backward(); // both operands of one op
+    expect(flat(y.grad!)).toEqual([2, 2]);
+  });
+
+  it('treats a detached copy as a constant even though it shares the tensor', () => {
+    const x = parameter([1.5, -2], { dtype: 'float64' });
+    x.mul(x.detach()).sum().backward(); // d/dx (x·c) = c, not 2x
+    expect(flat(x.grad!)).toEqual([1.5, -2]);
   });
 
   it('sums gradients along a diamond without corrupting shared tensors', () => {

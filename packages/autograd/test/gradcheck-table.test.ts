@@ -26,7 +26,11 @@ const cases: Record<OpName, readonly Case[]> = {
     { label: 'broadcast both ways', inputs: [rnd([2, 1, 4], 3), rnd([3, 1], 4)], f: (a, b) => ag.add(a, b) },
   ],
   sub: [{ label: 'strided - broadcast column', inputs: [everyOtherRow([3, 4], 5), rnd([3, 1], 6)], f: (a, b) => ag.sub(a, b) }],
-  mul: [{ label: 'transposed * broadcast', inputs: [transposed([3, 4], 7), rnd([1, 4], 8)], f: (a, b) => ag.mul(a, b) }],
+  mul: [
+    { label: 'transposed * broadcast', inputs: [transposed([3, 4], 7), rnd([1, 4], 8)], f: (a, b) => ag.mul(a, b) },
+    { label: 'x * x (records x^2)', inputs: [transposed([3, 4], 79)], f: (x) => ag.mul(x, x) },
+    { label: 'x * x of one view', inputs: [rnd([2, 3], 80)], f: (x) => { const v = ag.tanh(x); return ag.mul(v, v); } },
+  ],
   div: [{ label: 'broadcast denominator', inputs: [transposed([3, 4], 9), rnd([4], 10, positive)], f: (a, b) => ag.div(a, b) }],
   addScalar: [{ label: 'x + 1.5 and 2 - x', inputs: [transposed([3, 2], 11)], f: (x) => ag.add(ag.add(x, 1.5), ag.sub(2, x).mul(x)) }],
   mulScalar: [{ label: 'x * -3', inputs: [everyOtherRow([2, 3], 12)], f: (x) => ag.mul(x, -3) }],

@@ -1,6 +1,6 @@
 import {
   abs as tAbs, clamp as tClamp, div as tDiv, empty, exp as tExp, log as tLog, mul as tMul, neg as tNeg,
-  pow as tPow, sqrt as tSqrt, type Tensor,
+  pow as tPow, scaleInPlace, sqrt as tSqrt, type Tensor,
 } from '@actgrad/tensor';
 import { NO_ATTRS, type OpDef } from '../op-def.js';
 import { contig } from './elementwise-loop.js';
@@ -67,8 +67,8 @@ export const pow: OpDef<PowAttrs> = {
   forward: (inputs, { exponent }) => tPow(inputs[0], exponent),
   backward: ({ grad, saved, attrs: { exponent } }) => {
     const x = saved.inputs[0];
-    const slope = exponent === 2 ? tMul(x, 2) : tMul(tPow(x, exponent - 1), exponent);
-    return [tMul(grad, slope)];
+    if (exponent === 2) return [scaleInPlace(tMul(grad, x), 2)];
+    return [tMul(grad, tMul(tPow(x, exponent - 1), exponent))];
   },
 };
 
