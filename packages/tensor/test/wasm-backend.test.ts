@@ -171,3 +171,25 @@ describe('memory growth in the middle of training', () => {
     expect(Math.max(...Array.from(w, Math.abs))).toBeGreaterThan(0.1);
   });
 });
+
+describe('tensor storage limit', () => {
+  it('falls back to ordinary arrays past the limit, and the kernels still read them', async () => {
+    const { createWasmBackend } = await import('../src/backend/wasm/index.js');
+    const b = createWasmBackend(jsBackend, { threads: 1, tensorLimit: 8 * 2 ** 20 });
+    const inside = b.alloc('float32', 2 ** 20) as Float32Array; // 4 MiB
+    const outside = b.alloc('float32', 2 ** 20) as Float32Array; // would pass 8 MiB with the kernels' scratch
+    expect(b.heap.owns(inside)).toBe(true);
+    expect(b.heap.owns(outside)).toBe(false);
+    expect(outside.every((v) => v === 0)).toBe(true);
+    // A product whose output lives outside the memory: staged, computed, copied out.
+    const n = 64;
+    const a = b.alloc('float32', n * n) as Float32Array;
+    for (let i = 0; i < n * n; i++) a[i] = (i % 7) - 3;
+    const c = new Float32Array(n * n).fill(99), ref = new Float32Array(n * n);
+    const A = { data: a, offset: 0, rowStride: n, colStride: 1 };
+    b.gemm(n, n, n, A, A, { data: c, offset: 0, rowStride: n }, false);
+    jsBackend.gemm(n, n, n, A, A, { data: ref, offset: 0, rowStride: n }, false);
+    expect(Array.from(c)).toEqual(Array.from(ref));
+    await b.close();
+  });
+});

@@ -37,6 +37,8 @@ export interface WasmBackendOptions {
   initialPages?: number;
   /** Memory limit in 64 KiB pages (default 65536 = 4 GiB). */
   maximumPages?: number;
+  /** Bytes of the memory given to tensor storage before `alloc` falls back to ordinary arrays (default 512 MiB). */
+  tensorLimit?: number;
 }
 
 /** The wasm backend's own API beyond `Backend`: threading and memory statistics. */
@@ -76,7 +78,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   const memory = createMemory(options.initialPages ?? 256, options.maximumPages ?? 65536);
   const exports = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   // The module has no data segment: the heap may start right after the null page guard.
-  const heap = new WasmHeap(memory, 1024);
+  const heap = new WasmHeap(memory, 1024, options.tensorLimit);
   const scratchBytes = exports.gemmScratchBytes();
   const mainScratch = heap.reserve(scratchBytes);
   const scalarSlot = heap.reserve(16);
@@ -95,10 +97,11 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   let backoff = 0;
 
   /** Byte address of a float32 operand, copying it into the staging area if it lives outside the memory. */
-  function locate(data: FloatArray, offset: number, rows: number, rs: number, cols: number, cs: number, at: number): number {
+  function locate(data: FloatArray, offset: number, rows: number, rs: number, cols: number, cs: number, at: number, copyIn = true): number {
     if (heap.owns(data)) return data.byteOffset + offset * 4;
     const lo = offset + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs);
     const hi = offset + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs);
+    if (!copyIn) return at + (offset - lo) * 4;
     const heapF32 = heap.f32();
     const dst = (at >> 2) - lo;
     // Small operands are copied by a loop: subarray() would allocate a view per call.
@@ -243,7 +246,9 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
       const base = ensureStage(aBytes + bBytes + cBytes);
       const ap = k === 0 ? 0 : locate(a.data, a.offset, m, a.rowStride, k, a.colStride, base);
       const bp = k === 0 ? 0 : locate(b.data, b.offset, k, b.rowStride, n, b.colStride, base + aBytes);
-      const cp = locate(c.data, c.offset, m, c.rowStride, n, 1, base + aBytes + bBytes);
+      // An output overwritten whole (no accumulation, no gaps between rows) needs no copy in.
+      const copyIn = accumulate || (m > 1 && c.rowStride !== n);
+      const cp = locate(c.data, c.offset, m, c.rowStride, n, 1, base + aBytes + bBytes, copyIn);
       run(m, n, k, ap, a.rowStride, a.colStride, bp, b.rowStride, b.colStride, cp, c.rowStride, acc);
       if (!inC) {
         const lo = c.offset + Math.min(0, (m - 1) * c.rowStride);

@@ -49,9 +49,13 @@ export class WasmHeap {
   private grows = 0;
   private readonly registry = new FinalizationRegistry<number>((ptr) => this.release(ptr));
 
+  /** Bytes below which `allocF32` hands out tensor storage (the kernels' own regions may go higher). */
+  tensorLimit: number;
+
   /** `base`: first byte the heap may hand out (everything below belongs to the module). */
-  constructor(memory: WasmMemory, base: number) {
+  constructor(memory: WasmMemory, base: number, tensorLimit = 2 ** 29) {
     this.memory = memory;
+    this.tensorLimit = tensorLimit;
     this.top = Math.ceil(base / ALIGN) * ALIGN;
     this.view = new Float32Array(memory.buffer);
     this.viewBytes = memory.buffer.byteLength;
@@ -71,8 +75,11 @@ export class WasmHeap {
 
   /** Whether `array` lives in this heap's memory (then its kernels can read it in place). */
   owns(array: ArrayBufferView): boolean {
+    const buffer = array.buffer;
+    // Most arrays asked about were made over the current buffer: skip the memory's getter.
+    if (buffer === this.view.buffer) return true;
     this.f32();
-    return this.buffers.has(array.buffer);
+    return this.buffers.has(buffer);
   }
 
   /**
@@ -80,6 +87,13 @@ export class WasmHeap {
    * when the view is collected; `null` when the memory cannot grow that far.
    */
   allocF32(length: number): Float32Array | null {
+    // Collected views return their regions only after a garbage collection, and
+    // views over wasm memory put no pressure on the collector: a loop that
+    // allocates without `tidy` would grow the memory to its maximum. Past
+    // `tensorLimit` bytes, storage comes from the ordinary heap instead, whose
+    // growth does trigger collections (which then free regions here too).
+    const cls = sizeClass(length * 4);
+    if (this.top + cls > this.tensorLimit && !this.free.get(cls)?.length) return null;
     const ptr = this.reserve(length * 4);
     if (ptr < 0) return null;
     const view = new Float32Array(this.f32().buffer, ptr, length);
