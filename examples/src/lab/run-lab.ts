@@ -27,8 +27,14 @@ function toEpochRecord(e: TrainOutcome['history'][number], hiddenLayers: number)
   };
 }
 
-function runOne(task: TaskDef, data: TaskData, config: string, settings: TrainSettings, threshold: number): { record: RunRecord; model: Sequential } {
-  const out = trainTask(task, data, settings, { health: true, hiddenAdvice: false });
+function runOne(
+  task: TaskDef, data: TaskData, config: string, settings: TrainSettings, threshold: number, warnings: string[], label = config,
+): { record: RunRecord; model: Sequential } {
+  // The setup's advice is already in `warnings`; what training adds (a loss gone NaN) is per run.
+  const onWarning = (m: string) => {
+    if (!warnings.includes(m)) warnings.push(`${label}, seed ${settings.seed}: ${m}`);
+  };
+  const out = trainTask(task, data, settings, { health: true, hiddenAdvice: false, onWarning });
   const history = out.history.map((e) => toEpochRecord(e, settings.sizes.length));
   return {
     model: out.model,
@@ -70,7 +76,7 @@ export function runLab(options: LabOptions, hooks: LabHooks = {}): LabResult {
   for (const hidden of options.hidden) {
     for (let k = 0; k < options.seeds; k++) {
       const settings: TrainSettings = { ...options.settings, hidden: new Array<string>(depth).fill(hidden), output: options.output, seed: options.seed + k };
-      const { record, model } = runOne(task, data, hidden, settings, options.threshold);
+      const { record, model } = runOne(task, data, hidden, settings, options.threshold, warnings);
       runs.push(record);
       if (k === 0) pictures.push(picture(task, data, hidden, model, options.output));
       hooks.onRun?.(++done, total, `${hidden} seed ${settings.seed}`);
@@ -89,7 +95,7 @@ export function runLab(options: LabOptions, hooks: LabHooks = {}): LabResult {
           output: options.output,
           seed: options.seed + k,
         };
-        deepRunsList.push(runOne(task, data, hidden, settings, options.threshold).record);
+        deepRunsList.push(runOne(task, data, hidden, settings, options.threshold, warnings, `deep ${hidden}`).record);
         hooks.onRun?.(++done, total, `deep ${hidden} seed ${settings.seed}`);
       }
     }

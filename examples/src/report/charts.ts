@@ -75,6 +75,11 @@ export function bandCurveSpec(
   return {
     ...base(title),
     data: { values: rows },
+    // A log axis cannot show 0 (a layer whose units all died has no gradient): drop such points,
+    // and let a band that reaches 0 start at its mean instead.
+    transform: opts.log
+      ? [{ filter: 'datum.mean > 0' }, { calculate: 'datum.lo > 0 ? datum.lo : datum.mean', as: 'lo' }]
+      : [],
     facet: { field: 'series', type: 'nominal', title: null, sort: order(rows, 'series'), header: order(rows, 'series').length > 1 ? {} : { labels: false } },
     columns: 3,
     spec: {
@@ -219,6 +224,7 @@ export function deepSpec(profile: LayerNormPoint[], firstLayer: CurvePoint[], de
         width: 300,
         height: 220,
         data: { values: profile },
+        transform: [{ filter: 'datum.norm > 0' }],
         mark: { type: 'line', point: true, strokeWidth: 1.8 },
         encoding: {
           x: { field: 'layer', type: 'ordinal', title: 'layer (1 = next to the input)' },
@@ -230,6 +236,7 @@ export function deepSpec(profile: LayerNormPoint[], firstLayer: CurvePoint[], de
         width: 300,
         height: 220,
         data: { values: firstLayer },
+        transform: [{ filter: 'datum.mean > 0' }],
         mark: { type: 'line', strokeWidth: 1.8 },
         encoding: {
           x: { field: 'epoch', type: 'quantitative', title: 'epoch' },

@@ -153,7 +153,11 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
       `Generated ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     ],
     warnings: result.warnings,
-    tables: [{ caption: `Mean ± std over ${options.seeds} seed${options.seeds > 1 ? 's' : ''}`, rows: summaryRows(result) }],
+    tables: [{
+      caption: `Mean ± std over ${options.seeds} seed${options.seeds > 1 ? 's' : ''}. Epochs to ${formatMetric(result.metric, options.threshold)}: first epoch whose test `
+        + `${result.metric === 'accuracy' ? 'accuracy' : 'R²'} reached it, over the seeds that did (k/n when not all did).`,
+      rows: summaryRows(result),
+    }],
     sections,
   });
 }

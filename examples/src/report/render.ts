@@ -9,7 +9,7 @@ let chartCount = 0;
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const compiled = compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     const svg = await view.toSVG();
     return scopeIds(svg, `c${++chartCount}`);
