@@ -11,6 +11,7 @@ export interface ProgressStream {
  */
 export class ProgressBar {
   private last = 0;
+  private epochStart = 0;
   private readonly active: boolean;
 
   constructor(private readonly stream: ProgressStream | null, private readonly epochs: number, private readonly batches: number) {
@@ -21,12 +22,15 @@ export class ProgressBar {
   tick(epoch: number, batch: number, loss: number): void {
     if (!this.active) return;
     const now = Date.now();
+    if (batch === 0) this.epochStart = now;
     if (now - this.last < 100 && batch + 1 < this.batches) return;
     this.last = now;
     const width = 24;
     const done = Math.round(((batch + 1) / this.batches) * width);
     const bar = '█'.repeat(done) + '░'.repeat(width - done);
-    this.draw(`epoch ${epoch + 1}/${this.epochs} ${bar} ${batch + 1}/${this.batches} loss ${loss.toFixed(4)}`);
+    const eta = ((now - this.epochStart) / (batch + 1)) * (this.batches - batch - 1);
+    const etaText = batch + 1 < this.batches ? ` eta ${(eta / 1000).toFixed(1)}s` : '';
+    this.draw(`epoch ${epoch + 1}/${this.epochs} ${bar} ${batch + 1}/${this.batches} loss ${loss.toFixed(4)}${etaText}`);
   }
 
   /** Replaces the bar with the epoch's summary line. */
