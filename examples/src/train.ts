@@ -99,8 +99,7 @@ export interface TrainHooks {
   onWarning?: (message: string) => void;
   /** Record nn's per-layer health (gradient norm, dead and saturated fractions) every epoch. */
   health?: boolean;
-  /** Show nn's own progress bar (a TTY only). */
-  progress?: boolean;
+  /** Include the notes' hidden-layer advice in the warnings (the lab, which compares them, does not). */
   hiddenAdvice?: boolean;
 }
 
@@ -109,6 +108,12 @@ export function buildModel(data: TaskData, settings: TrainSettings): Sequential 
   return mlp({ sizes: [data.inputs, ...settings.sizes, data.outputs], hidden: settings.hidden, output: settings.output, seed: settings.seed });
 }
 
+/**
+ * Trains a fresh model for the task with nn's `fit`, evaluating the test split after every epoch,
+ * then measures final train and test loss and metric with `evaluate`. The pairing check runs
+ * first, so an unworkable pairing throws `PairingError` before any training. With `health`, the
+ * per-layer gradient norms are also taken once on the training set before the first update.
+ */
 export function trainTask(task: TaskDef, data: TaskData, settings: TrainSettings, hooks: TrainHooks = {}): TrainOutcome {
   const plan = planLoss(task, settings.output, data);
   const warnings = checkSetup(task, settings, data, plan, { hiddenAdvice: hooks.hiddenAdvice });
@@ -136,7 +141,7 @@ export function trainTask(task: TaskDef, data: TaskData, settings: TrainSettings
     validation: test,
     metrics: [metric],
     health: hooks.health,
-    quiet: !hooks.progress,
+    quiet: true, // the CLIs draw their own one-line bar
     onWarning: (m) => {
       if (seen.has(m) || seen.has(m.replace(/^fit: /, ''))) return;
       seen.add(m);
