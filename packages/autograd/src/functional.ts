@@ -1,6 +1,6 @@
 import { broadcastShapes, Tensor, type SliceSpec } from '@actgrad/tensor';
 import { NO_ATTRS } from './op-def.js';
-import { fmtShape } from './ops/elementwise-loop.js';
+import { fmtShape } from './ops/layout.js';
 import { toLabels, type LabelsLike } from './ops/labels.js';
 import type { Axes } from './ops/reduce.js';
 import { asVariable, apply, dtypeOf, lift, type Operand } from './record.js';

@@ -1,5 +1,5 @@
 import type { Tensor } from '@actgrad/tensor';
-import { fmtShape } from './ops/elementwise-loop.js';
+import { fmtShape } from './ops/layout.js';
 import { toLabels, type LabelsLike } from './ops/labels.js';
 import type { Reduction } from './ops/losses.js';
 import { apply, asVariable, lift } from './record.js';

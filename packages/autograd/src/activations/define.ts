@@ -1,6 +1,6 @@
 import { empty } from '@actgrad/tensor';
 import type { OpDef } from '../op-def.js';
-import { contig } from '../ops/elementwise-loop.js';
+import { contig } from '../ops/layout.js';
 import { apply, asVariable } from '../record.js';
 import type { ActivationDef } from './registry.js';
 

@@ -1,6 +1,6 @@
 import type { Tensor } from '@actgrad/tensor';
 import { NO_ATTRS } from '../op-def.js';
-import { fmtShape } from '../ops/elementwise-loop.js';
+import { fmtShape } from '../ops/layout.js';
 import { apply, asVariable } from '../record.js';
 import { ops } from '../registry.js';
 import type { Variable } from '../variable.js';

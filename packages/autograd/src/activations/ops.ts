@@ -1,6 +1,6 @@
 import { empty, type Tensor } from '@actgrad/tensor';
 import type { OpDef } from '../op-def.js';
-import { contig } from '../ops/elementwise-loop.js';
+import { contig } from '../ops/layout.js';
 import * as k from './kernels.js';
 import * as sk from './softmax-kernels.js';
 

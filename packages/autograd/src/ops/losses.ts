@@ -1,7 +1,7 @@
 import { empty, type Tensor } from '@actgrad/tensor';
 import type { OpDef } from '../op-def.js';
 import { sigmoidScalar } from '../activations/kernels.js';
-import { contig } from './elementwise-loop.js';
+import { contig } from './layout.js';
 import type { Labels } from './labels.js';
 
 /** How a loss op reduces its per-sample losses. */

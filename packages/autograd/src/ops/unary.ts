@@ -3,7 +3,7 @@ import {
   pow as tPow, scaleInPlace, sqrt as tSqrt, type Tensor,
 } from '@actgrad/tensor';
 import { NO_ATTRS, type OpDef } from '../op-def.js';
-import { contig } from './elementwise-loop.js';
+import { contig } from './layout.js';
 
 type NoAttrs = typeof NO_ATTRS;
 

@@ -5,12 +5,7 @@ export function contig(t: Tensor): Tensor {
   return t.isContiguous() ? t : t.contiguous();
 }
 
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
+/** `[2,3]`, the way error messages print shapes. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
