@@ -16,6 +16,8 @@ const MC = 64;
 const NC = 256;
 /** Below this many multiply-adds, packing costs more than it saves. */
 const PACK_THRESHOLD = 8192;
+/** With fewer steps along k, the micro-kernel's fixed cost (16 stores) outweighs its loop. */
+const MIN_PACKED_K = 8;
 
 const packA = new Float64Array(MC * KC);
 const packB = new Float64Array(KC * NC);
@@ -25,12 +27,14 @@ const edge = new Float64Array(MR * NR);
 export function gemm(m: number, n: number, k: number, A: MatrixOperand, B: MatrixOperand,
   C: MatrixOutput, accumulate: boolean): void {
   const c = C.data, co = C.offset, cr = C.rowStride;
-  if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, co + i * cr, co + i * cr + n);
+  if (!accumulate) {
+    if (cr === n) c.fill(0, co, co + m * n);
+    else for (let i = 0; i < m; i++) c.fill(0, co + i * cr, co + i * cr + n);
+  }
   if (m === 0 || n === 0 || k === 0) return;
-  if (m >= MR && n >= NR && m * n * k >= PACK_THRESHOLD) gemmPacked(m, n, k, A, B, C);
-  else if (B.colStride === 1) gemmRowsB(m, n, k, A, B, C);
-  else if (B.rowStride === 1 && A.colStride === 1) gemmDot(m, n, k, A, B, C);
-  else gemmStrided(m, n, k, A, B, C);
+  if (m >= MR && n >= NR && k >= MIN_PACKED_K && m * n * k >= PACK_THRESHOLD) gemmPacked(m, n, k, A, B, C);
+  else if (B.colStride === 1 && n >= NR) gemmRowsB(m, n, k, A, B, C);
+  else gemmDot(m, n, k, A, B, C);
 }
 
 function gemmPacked(m: number, n: number, k: number, A: MatrixOperand, B: MatrixOperand, C: MatrixOutput): void {
@@ -149,32 +153,16 @@ function gemmRowsB(m: number, n: number, k: number, A: MatrixOperand, B: MatrixO
   }
 }
 
-// Small products with B's columns and A's rows contiguous (B is a transposed view): dot products.
+// Small products otherwise (few columns, or strided B): one dot product per element of C.
 function gemmDot(m: number, n: number, k: number, A: MatrixOperand, B: MatrixOperand, C: MatrixOutput): void {
-  const a = A.data, ao = A.offset, ar = A.rowStride;
-  const b = B.data, bo = B.offset, bc = B.colStride;
-  const c = C.data, co = C.offset, cr = C.rowStride;
-  for (let i = 0; i < m; i++) {
-    const ai = ao + i * ar;
-    for (let j = 0; j < n; j++) {
-      const bj = bo + j * bc;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
-      c[co + i * cr + j] += s;
-    }
-  }
-}
-
-function gemmStrided(m: number, n: number, k: number, A: MatrixOperand, B: MatrixOperand, C: MatrixOutput): void {
   const a = A.data, ao = A.offset, ar = A.rowStride, ac = A.colStride;
   const b = B.data, bo = B.offset, br = B.rowStride, bc = B.colStride;
   const c = C.data, co = C.offset, cr = C.rowStride;
   for (let i = 0; i < m; i++) {
-    const ci = co + i * cr;
-    for (let p = 0; p < k; p++) {
-      const aip = a[ao + i * ar + p * ac]!;
-      const bp = bo + p * br;
-      for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bc]!;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0, ia = ao + i * ar, ib = bo + j * bc; p < k; p++, ia += ac, ib += br) s += a[ia]! * b[ib]!;
+      c[co + i * cr + j] += s;
     }
   }
 }
