@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { getBackend, Tensor, tensor } from '@actgrad/tensor';
 import {
-  Adam, circles, evaluate, fit, iris, Linear, mlp, moons, predict, Sequential, SGD, sine, spirals, standardize, Trainer,
+  Adam, circles, evaluate, fit, iris, Linear, mlp, moons, oneHot, predict, Sequential, SGD, sine, spirals, standardize, Trainer,
   trainStep, trainTestSplit, xor, type Dataset,
 } from '../src/index.js';
 
@@ -49,6 +49,27 @@ describe('training reaches the bars on toy tasks (seeded, few epochs)', () => {
     const model = mlp({ sizes: [4, 16, 3], hidden: 'relu', output: 'softmax', seed: 1 });
     fit(model, { x: s.x, y: train.y }, { loss: 'crossEntropy', optimizer: new Adam(model, { lr: 0.01 }), epochs: 40, batchSize: 16, ...quiet });
     expect(evaluate(model, { x: standardize(test.x, s).x, y: test.y }, { loss: 'crossEntropy' }).accuracy).toBeGreaterThanOrEqual(0.93);
+  });
+});
+
+describe('other pairings from the table', () => {
+  it('logSoftmax output with nll, and one-hot targets with crossEntropy, learn the spirals too', () => {
+    const data = spirals({ n: 150, seed: 2 });
+    const a = mlp({ sizes: [2, 32, 3], hidden: 'relu', output: 'logSoftmax', seed: 1 });
+    fit(a, data, { loss: 'nll', optimizer: new Adam(a, { lr: 0.02 }), epochs: 40, ...quiet });
+    expect(evaluate(a, data, { loss: 'nll' }).accuracy).toBeGreaterThan(0.8);
+    const b = mlp({ sizes: [2, 32, 3], hidden: 'relu', output: 'softmax', seed: 1 });
+    fit(b, { x: data.x, y: oneHot(data.y, 3) }, { loss: 'crossEntropy', optimizer: new Adam(b, { lr: 0.02 }), epochs: 40, ...quiet });
+    expect(evaluate(b, data, { loss: 'crossEntropy' }).accuracy).toBeGreaterThan(0.8);
+  });
+
+  it('two regression outputs with a sigmoid head on targets in [0, 1]', () => {
+    const s = sine({ n: 200, noise: 0, seed: 1, range: [0, 1] });
+    const c = sine({ n: 200, noise: 0, seed: 1 });
+    const y = Array.from({ length: 200 }, (_, i) => [s.y.data[i], (Math.cos(c.x.data[i]) + 1) / 2]);
+    const model = mlp({ sizes: [1, 32, 2], hidden: 'tanh', output: 'sigmoid', seed: 1 });
+    fit(model, { x: s.x, y }, { loss: 'mse', optimizer: new Adam(model, { lr: 0.02 }), epochs: 60, ...quiet });
+    expect(evaluate(model, { x: s.x, y }, { loss: 'mse' }).r2).toBeGreaterThan(0.9);
   });
 });
 
