@@ -19,8 +19,12 @@ const ARGS = 8;
 export const GEMM_ARG_COUNT = 13;
 export const CONTROL_BYTES = (ARGS + GEMM_ARG_COUNT) * 4;
 
-/** How long a worker spins for the next job before sleeping. */
-const WORKER_SPIN_MS = 0.25;
+/**
+ * How long a worker spins for the next job before sleeping: enough to bridge the
+ * elementwise work between the matmuls of a training step (OpenMP runtimes spin
+ * far longer by default).
+ */
+const WORKER_SPIN_MS = 1;
 /** How long the main thread spins for a worker's result before sleeping. */
 const MAIN_SPIN_MS = 1;
 
