@@ -44,6 +44,14 @@ describe('derivatives at the kink s = 0 follow the notes (the s ≥ 0 branch)', 
     }
   });
 
+  it('relu maps −0 to 0 and lets NaN through rather than hiding it', () => {
+    // A tensor operand is not validated (variable() refuses NaN), so NaN can reach the kernel.
+    const [zero, nan, negative] = flat(ag.relu(tensor([-0, NaN, -3], { dtype: 'float64' })).data);
+    expect(Object.is(zero, 0)).toBe(true);
+    expect(nan).toBeNaN();
+    expect(negative).toBe(0);
+  });
+
   it('abs uses the symmetric subgradient 0 at 0 (not an activation of the notes)', () => {
     expect(run(ag.abs, [-2, 0, 3], G).ds).toEqual([-5, 0, 500]);
   });

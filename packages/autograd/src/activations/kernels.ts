@@ -52,7 +52,8 @@ export const tanhBackward: BackwardKernel = (n, g, go, a, ao, dx, dxo) => {
 export const reluForward: ForwardKernel = (n, s, so, a, ao) => {
   for (let i = 0; i < n; i++) {
     const si = s[so + i]!;
-    a[ao + i] = si >= 0 ? si : 0;
+    // `+ 0` turns −0 into 0; a NaN input stays NaN instead of being hidden as 0.
+    a[ao + i] = si < 0 ? 0 : si + 0;
   }
 };
 /** ReLU'(s) = 0 for s < 0, 1 for s ≥ 0 (so 1 at s = 0, as in the notes). */
