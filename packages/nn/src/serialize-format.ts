@@ -38,7 +38,9 @@ function describe(layer: Module, i: number): LayerJSON {
   }
   if (layer instanceof Activation) {
     const out: LayerJSON = { type: 'activation', name: layer.activationName };
-    if (layer.options) out.options = { ...layer.options };
+    // Numbers only: a learnable option given as a Variable (PReLU's α) is saved with the weights.
+    const numeric = Object.entries(layer.options ?? {}).filter(([, v]) => typeof v === 'number');
+    if (numeric.length > 0) out.options = Object.fromEntries(numeric);
     if (layer.isCustom) out.custom = true;
     return out;
   }
