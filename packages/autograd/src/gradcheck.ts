@@ -52,6 +52,11 @@ export function gradcheck(
     }
     return t.dtype === 'float64' ? t : t.astype('float64');
   });
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (xs[i].data === xs[j].data) throw new Error(`gradcheck: inputs ${j} and ${i} share storage; pass a clone() of one`);
+    }
+  }
   const vars = xs.map((t) => new Variable(t, true));
   const out = f(...vars);
   if (!(out instanceof Variable)) throw new TypeError('gradcheck: f must return a Variable');

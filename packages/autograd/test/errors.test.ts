@@ -39,5 +39,7 @@ describe('errors at the public API name what is wrong', () => {
   it('gradcheck refuses inputs whose elements alias', () => {
     const broadcast = tensor([1, 2], { dtype: 'float64' }).expand([3, 2]);
     expect(() => ag.gradcheck((v) => v.sum(), [broadcast])).toThrow(/input 0 is a broadcast view \(stride 0 on axis 0\)/);
+    const base = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+    expect(() => ag.gradcheck((a, b) => a.add(b), [base, base.transpose()])).toThrow('gradcheck: inputs 0 and 1 share storage; pass a clone() of one');
   });
 });
