@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { defineActivation, variable } from '@actgrad/autograd';
+import { defineActivation, parameter, variable, type Variable } from '@actgrad/autograd';
 import { tensor } from '@actgrad/tensor';
-import { Activation, Linear, mlp, Sequential, defaultInitFor, resolveInit } from '../src/index.js';
+import { Activation, Linear, mlp, Module, Sequential, defaultInitFor, fit, moons, resolveInit } from '../src/index.js';
 
 function moments(a: ArrayLike<number>): { mean: number; variance: number; maxAbs: number } {
   let s = 0;
@@ -117,6 +117,26 @@ describe('mlp and Sequential', () => {
     const e0 = Math.exp(z[0]);
     const e1 = Math.exp(z[1]);
     expect(p[0]).toBeCloseTo(e0 / (e0 + e1), 6);
+  });
+});
+
+describe('custom modules', () => {
+  class Scale extends Module {
+    readonly scale = parameter(tensor([1, 1, 1]));
+    protected override ownParameters(): [string, Variable][] {
+      return [['scale', this.scale]];
+    }
+    forward(x: Variable): Variable {
+      return x.mul(this.scale);
+    }
+  }
+
+  it('take part in parameters, training and the summary', () => {
+    const model = new Sequential([new Linear(2, 3, { seed: 1 }), new Scale(), new Activation('tanh'), new Linear(3, 1, { seed: 2 }), new Activation('sigmoid')]);
+    expect(model.namedParameters().map(([n]) => n)).toContain('layers.1.scale');
+    fit(model, moons({ n: 32, seed: 1 }), { loss: 'binaryCrossEntropy', optimizer: 'sgd', lr: 0.5, epochs: 2, quiet: true });
+    expect(Array.from((model.layers[1] as Scale).scale.data.data)).not.toEqual([1, 1, 1]);
+    expect(model.summary({ print: false })).toMatch(/2  Scale\s+3\n/);
   });
 });
 
