@@ -1,9 +1,9 @@
 import { kernels } from './backend/index.js';
 import type { BinaryOp, UnaryOp } from './backend/types.js';
 import { broadcastShapes, broadcastStrides } from './broadcast.js';
-import type { DType } from './dtype.js';
+import type { DType, FloatArray } from './dtype.js';
 import { fail, failType, fmtShape } from './errors.js';
-import { contiguousStrides, forEachRow, sameShape } from './shape.js';
+import { coalesce, contiguousStrides, forEachRow, sameShape } from './shape.js';
 import { allocTensor } from './storage.js';
 import { Tensor } from './tensor.js';
 
@@ -89,9 +89,33 @@ export function copyStrided(src: Tensor, dst: Tensor): void {
     dst.data.set(src.data.subarray(src.offset, src.offset + src.size), dst.offset);
     return;
   }
-  forEachRow(dst.shape, [broadcastStrides(src, dst.shape), dst.strides], [src.offset, dst.offset], (n, off, st) => {
+  const srcStrides = broadcastStrides(src, dst.shape);
+  const c = coalesce(dst.shape, [srcStrides, dst.strides]);
+  if (c.shape.length === 2 && Math.abs(c.strides[0]![0]!) === 1 && Math.abs(c.strides[0]![1]!) > 1) {
+    copyTiled(c.shape[0]!, c.shape[1]!, src.data, src.offset, c.strides[0]!, dst.data, dst.offset, c.strides[1]!);
+    return;
+  }
+  forEachRow(dst.shape, [srcStrides, dst.strides], [src.offset, dst.offset], (n, off, st) => {
     k.unary('copy', n, src.data, off[0]!, st[0]!, dst.data, off[1]!, st[1]!);
   });
+}
+
+const TILE = 32;
+
+// A transpose-like copy (the source walks memory along the outer axis): row by row, every
+// source read would touch a new cache line. In 32×32 tiles the 32 source lines stay cached
+// while the tile's rows are written.
+function copyTiled(n0: number, n1: number, s: FloatArray, so: number, ss: number[], d: FloatArray, dOff: number, ds: number[]): void {
+  const ss0 = ss[0]!, ss1 = ss[1]!, ds0 = ds[0]!, ds1 = ds[1]!;
+  for (let i0 = 0; i0 < n0; i0 += TILE) {
+    const i1 = Math.min(n0, i0 + TILE);
+    for (let j0 = 0; j0 < n1; j0 += TILE) {
+      const j1 = Math.min(n1, j0 + TILE);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0, is = so + i * ss0 + j0 * ss1, id = dOff + i * ds0 + j0 * ds1; j < j1; j++, is += ss1, id += ds1) d[id] = s[is]!;
+      }
+    }
+  }
 }
 
 /** a + b (NumPy broadcasting; either may be a number). */

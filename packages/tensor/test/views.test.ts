@@ -44,6 +44,15 @@ describe('permute / transpose', () => {
       }
     });
   }
+  it('large transposed copies (tiled) match brute force, including reversed axes', () => {
+    const shape = [70, 45];
+    const x = iota(shape);
+    expectView(x.transpose(), [45, 70], ([i, j]) => linear(shape, [j!, i!]));
+    expectView(x.transpose().slice([null, null, -1], [null, null, -1]), [45, 70], ([i, j]) => linear(shape, [69 - j!, 44 - i!]));
+    const y = iota([3, 40, 33]);
+    expectView(y.permute([0, 2, 1]), [3, 33, 40], ([a, i, j]) => linear([3, 40, 33], [a!, j!, i!]));
+    expectView(y.permute([2, 0, 1]), [33, 3, 40], ([i, a, j]) => linear([3, 40, 33], [a!, j!, i!]));
+  });
   it('transpose() reverses the axes', () => {
     const x = iota([2, 3, 4]);
     expectView(x.transpose(), [4, 3, 2], ([i, j, k]) => linear([2, 3, 4], [k!, j!, i!]));
