@@ -264,10 +264,11 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
       if (backend.threads <= 1) return;
       if (!pool) startPool();
       const started = Date.now();
-      while (pool!.readyCount() < Math.min(pool!.size, backend.threads - 1)) {
+      while (pool!.readyCount() < Math.min(pool!.aliveCount(), backend.threads - 1)) {
         if (Date.now() - started > 30_000) throw new Error('wasm backend: worker threads did not start within 30 s');
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
+      if (pool!.error) throw new Error(`wasm backend: a worker thread failed: ${pool!.error.message}`);
     },
 
     async close(): Promise<void> {

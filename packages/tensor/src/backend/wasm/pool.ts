@@ -75,6 +75,8 @@ interface PoolWorker {
 /** Threads beside the main one that run gemm jobs on the shared memory. */
 export class GemmPool {
   private readonly workers: PoolWorker[] = [];
+  /** The first error a worker died of, if any. */
+  error: Error | undefined;
 
   /** `controls`: one CONTROL_BYTES region (byte offset) per worker, reserved in `memory`. */
   constructor(module: WasmModule, memory: WasmMemory, controls: readonly number[]) {
@@ -90,12 +92,23 @@ export class GemmPool {
       const view = new Int32Array(memory.buffer, control, ARGS + GEMM_ARG_COUNT);
       this.workers.push({ worker, control: view, seq: 0 });
       worker.on('exit', () => Atomics.store(view, STATE, 2));
+      // A worker that fails to start only costs its share of the parallelism; say why on warmUp().
+      worker.on('error', (err) => {
+        this.error ??= err;
+      });
     }
   }
 
   /** Workers in the pool, started or not. */
   get size(): number {
     return this.workers.length;
+  }
+
+  /** Workers that have not stopped (started or still starting). */
+  aliveCount(): number {
+    let n = 0;
+    for (const w of this.workers) if (Atomics.load(w.control, STATE) !== 2) n++;
+    return n;
   }
 
   /** Workers that have started and can take a job now (none while they boot). */
