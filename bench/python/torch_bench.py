@@ -186,6 +186,20 @@ def run_w4(settings, data_dir, manifest):
     return results
 
 
+def blas_library():
+    """The BLAS this torch links (Debian's torch uses the system libblas.so.3 for float32 matmul):
+    Debian's reference BLAS is one to two orders of magnitude slower than OpenBLAS."""
+    torch.matmul(torch.ones(2, 2), torch.ones(2, 2))
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.split()[-1].lower()}
+    resolved = sorted({os.path.realpath(p) for p in paths})
+    if not resolved:
+        return "unknown"
+    kind = "OpenBLAS" if any("openblas" in p for p in resolved) else (
+        "MKL" if any("mkl" in p for p in resolved) else "reference BLAS")
+    return f"{kind} ({', '.join(resolved)})"
+
+
 def main():
     job = json.loads(sys.argv[1])
     threads = int(job["runner"].rsplit("-", 1)[1].rstrip("t"))
@@ -201,7 +215,7 @@ def main():
         "runner": job["runner"],
         "workload": job["workload"],
         "backend": f"cpu, {torch.get_num_threads()} thread{'s' if torch.get_num_threads() > 1 else ''}",
-        "versions": {"torch": torch.__version__, "python": sys.version.split()[0]},
+        "versions": {"torch": torch.__version__, "python": sys.version.split()[0], "torch BLAS": blas_library()},
         "measurements": [{"case": c, "metric": m, "value": v} for c, m, v in measurements],
     }
     sys.stdout.write("\n" + RESULT_PREFIX + json.dumps(result) + "\n")

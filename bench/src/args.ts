@@ -1,3 +1,4 @@
+import { runners } from './runners.js';
 import { workloadIds, type WorkloadId } from './spec.js';
 
 export interface BenchArgs {
@@ -9,6 +10,8 @@ export interface BenchArgs {
   /** Restricts the run to these runner ids (e.g. `actgrad-js,tfjs-cpu`). */
   peers?: string[];
   help: boolean;
+  /** A saved results JSON to render as Markdown again instead of running anything. */
+  render?: string;
   /** Whether workloads were named (`matmul`, `--only w3`) rather than all run by default. */
   explicit: boolean;
 }
@@ -24,7 +27,8 @@ export const usage = `Usage: pnpm bench [workload…] [--full] [--only w1,w3] [-
   --only LIST   comma-separated workloads to run
   --json        print the results as JSON instead of the Markdown table
   --reps N      fresh processes per peer and workload (default: quick 1, full 5)
-  --peers LIST  run only these runners, e.g. actgrad-js,tfjs-cpu,torch-1t`;
+  --peers LIST  run only these runners, e.g. actgrad-js,tfjs-cpu,torch-1t
+  --render FILE render a saved results JSON as Markdown again (writes FILE with .md)`;
 
 function workloadId(name: string): WorkloadId {
   const id = aliases[name] ?? name;
@@ -67,9 +71,18 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--only':
         for (const name of list(value(), '--only')) only.add(workloadId(name));
         break;
-      case '--peers':
+      case '--peers': {
         args.peers = list(value(), '--peers');
+        const unknown = args.peers.filter((id) => !runners.some((r) => r.id === id));
+        if (unknown.length) throw new Error(`bench: unknown runner "${unknown.join('", "')}" (valid: ${runners.map((r) => r.id).join(', ')})`);
         break;
+      }
+      case '--render': {
+        const file = value();
+        if (!file) throw new Error('bench: --render needs a results JSON file');
+        args.render = file;
+        break;
+      }
       case '--reps': {
         const raw = value();
         const reps = Number(raw);

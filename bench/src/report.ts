@@ -152,6 +152,13 @@ export function toMarkdown(results: Results): string {
     const rows = results.rows.filter((r) => r.workload === id);
     if (rows.length) lines.push(workloadSection(id, rows, results.reference), '');
   }
-  if (results.notes.length) lines.push('Notes:', '', ...results.notes.map((n) => `- ${n}`), '');
+  const notes = [...results.notes];
+  const blas = results.versions['torch BLAS'];
+  if (blas?.startsWith('reference')) {
+    notes.push(
+      `PyTorch links ${blas} for float32 matmul: without OpenBLAS (\`apt install libopenblas0-pthread\`) its matmul-bound figures (W2, W3) are one to two orders of magnitude below a usual build's.`,
+    );
+  }
+  if (notes.length) lines.push('Notes:', '', ...notes.map((n) => `- ${n}`), '');
   return lines.join('\n');
 }

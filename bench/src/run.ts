@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, usage, type BenchArgs } from './args.js';
@@ -8,7 +8,7 @@ import { machineInfo, packageVersions } from './machine.js';
 import { resultPrefix, type Job, type WorkerResult } from './peers/types.js';
 import { toMarkdown, formatValue, primaryMetric, type ResultRow, type Results } from './report.js';
 import { runners, type Runner } from './runners.js';
-import { settingsFor, specRepetitions, type WorkloadId } from './spec.js';
+import { settingsFor, specRepetitions, type WorkloadId, type WorkloadSettings } from './spec.js';
 import { interleave, summarize } from './stats.js';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -80,6 +80,49 @@ function actgradBackends(): { names: string[]; default: string } {
   }
 }
 
+/**
+ * Every runner's repetitions of one workload, alternating runners; a runner that fails once is
+ * dropped from the rest of the workload with a note. Returns one summarised row per figure.
+ */
+async function runWorkload(
+  workload: WorkloadId,
+  taking: readonly Runner[],
+  repetitions: number,
+  settings: WorkloadSettings[WorkloadId],
+  out: { notes: string[]; versions: Record<string, string> },
+): Promise<ResultRow[]> {
+  const failed = new Set<string>();
+  const collected = new Map<string, ResultRow>();
+  for (const { peer: runner, repetition } of interleave(taking, repetitions)) {
+    if (failed.has(runner.id)) continue;
+    const job: Job = { workload, runner: runner.id, settings };
+    // benny charts the last repetition of the microbenchmarks (PyTorch is not timed by benny).
+    if ((workload === 'w3' || workload === 'w4') && runner.framework !== 'torch' && repetition === repetitions - 1) {
+      job.chart = { folder: join(resultsDir, 'charts'), file: `${workload}-${runner.id}` };
+    }
+    const outcome = await runJob(runner, job);
+    const tag = `${workload} ${runner.label} #${repetition + 1}/${repetitions}`;
+    if (!outcome.result) {
+      failed.add(runner.id);
+      out.notes.push(`${workload.toUpperCase()} ${runner.label} failed: ${outcome.error}`);
+      log(`${tag}: failed after ${outcome.seconds.toFixed(1)} s: ${outcome.error}`);
+      continue;
+    }
+    const { result } = outcome;
+    Object.assign(out.versions, result.versions);
+    for (const m of result.measurements) {
+      const key = [runner.id, m.case, m.metric].join('\u0000');
+      const row = collected.get(key) ?? { workload, case: m.case, metric: m.metric, runner: runner.id, label: runner.label, backend: result.backend, ...summarize([]) };
+      collected.set(key, { ...row, ...summarize([...row.values, m.value]) });
+    }
+    const headline = result.measurements
+      .filter((m) => m.metric === primaryMetric[workload])
+      .map((m) => `${m.case ? `${m.case} ` : ''}${formatValue(m.metric, m.value)}`);
+    log(`${tag}: ${headline.join(', ')} (${outcome.seconds.toFixed(1)} s)`);
+  }
+  return [...collected.values()];
+}
+
 async function main(args: BenchArgs): Promise<void> {
   const settings = settingsFor(args.mode);
   // n = 1024 on a pure-JS peer is several seconds a call: the quick overview leaves it out, an
@@ -101,10 +144,6 @@ async function main(args: BenchArgs): Promise<void> {
       (r.framework !== 'torch' || pythonVersion) &&
       (r.framework !== 'actgrad' || backends.names.includes(r.id.slice('actgrad-'.length))),
   );
-  if (args.peers) {
-    const unknown = args.peers.filter((id) => !runners.some((r) => r.id === id));
-    if (unknown.length) throw new Error(`bench: unknown runner ${unknown.join(', ')} (valid: ${runners.map((r) => r.id).join(', ')})`);
-  }
   if (pythonVersion && selected.some((r) => r.framework === 'torch')) writeDataFiles(dataDir, settings);
 
   const rows: ResultRow[] = [];
@@ -112,37 +151,7 @@ async function main(args: BenchArgs): Promise<void> {
   const repsDone: Partial<Record<WorkloadId, number>> = {};
   for (const workload of args.only) {
     const taking = selected.filter((r) => r.workloads.includes(workload));
-    const failed = new Set<string>();
-    const collected = new Map<string, { row: Omit<ResultRow, 'median' | 'min' | 'max' | 'values'>; values: number[] }>();
-    for (const { peer: runner, repetition } of interleave(taking, repetitions)) {
-      if (failed.has(runner.id)) continue;
-      const job: Job = { workload, runner: runner.id, settings: settings[workload] };
-      if ((workload === 'w3' || workload === 'w4') && runner.framework !== 'torch' && repetition === repetitions - 1) {
-        job.chart = { folder: join(resultsDir, 'charts'), file: `${workload}-${runner.id}` };
-      }
-      const outcome = await runJob(runner, job);
-      const tag = `${workload} ${runner.label} #${repetition + 1}/${repetitions}`;
-      if (!outcome.result) {
-        failed.add(runner.id);
-        notes.push(`${workload.toUpperCase()} ${runner.label} failed: ${outcome.error}`);
-        log(`${tag}: failed after ${outcome.seconds.toFixed(1)} s: ${outcome.error}`);
-        continue;
-      }
-      const { result } = outcome;
-      Object.assign(versions, result.versions);
-      for (const m of result.measurements) {
-        const key = `${m.case}\u0000${m.metric}`;
-        const entry = collected.get(`${runner.id}\u0000${key}`) ?? {
-          row: { workload, case: m.case, metric: m.metric, runner: runner.id, label: runner.label, backend: result.backend },
-          values: [],
-        };
-        entry.values.push(m.value);
-        collected.set(`${runner.id}\u0000${key}`, entry);
-      }
-      const headline = result.measurements.filter((m) => m.metric === primaryMetric[workload]).map((m) => `${m.case ? `${m.case} ` : ''}${formatValue(m.metric, m.value)}`);
-      log(`${tag}: ${headline.join(', ')} (${outcome.seconds.toFixed(1)} s)`);
-    }
-    for (const { row, values } of collected.values()) rows.push({ ...row, ...summarize(values) });
+    rows.push(...(await runWorkload(workload, taking, repetitions, settings[workload], { notes, versions })));
     repsDone[workload] = repetitions;
   }
 
@@ -180,6 +189,10 @@ try {
 }
 if (args.help) {
   process.stdout.write(`${usage}\n`);
+} else if (args.render) {
+  const markdown = toMarkdown(JSON.parse(readFileSync(args.render, 'utf8')) as Results);
+  writeFileSync(args.render.replace(/\.json$/, '') + '.md', markdown);
+  process.stdout.write(markdown);
 } else {
   main(args).catch((error: unknown) => {
     log(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
