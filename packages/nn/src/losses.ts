@@ -38,18 +38,24 @@ function makeLoss(
   return Object.assign(loss, { lossName, targetKind, fusesWith: fused?.with, fromLogits: fused?.fromLogits });
 }
 
-function isLabels(target: LossTarget, pred: Variable): boolean {
-  const shape = target instanceof Variable ? target.shape : target.shape;
-  return shape.length === 1 && pred.shape.length === 2;
+/**
+ * Class labels as a 1-D tensor when `target` holds them: shape `[n]`, or `[n, 1]` against more
+ * than one class column (a column of labels must not broadcast against the classes as one-hot).
+ * `null` for one-hot or soft targets.
+ */
+function labelsOf(target: LossTarget, pred: Variable): Tensor | null {
+  const t = target instanceof Variable ? target.data : target;
+  if (pred.shape.length !== 2) return null;
+  if (t.ndim === 1) return t;
+  if (t.ndim === 2 && t.shape[1] === 1 && pred.shape[1] > 1) return t.reshape([t.shape[0]]);
+  return null;
 }
 
 /** −mean over rows of Σ_j y_ij·logp_ij (one-hot or soft targets) or of logp_i,label (labels). */
 function negLogLikelihood(logp: Variable, target: LossTarget): Variable {
   const rows = logp.shape[0];
-  if (isLabels(target, logp)) {
-    const labels = target instanceof Variable ? target.data : target;
-    return pick(logp, labels).mean().neg();
-  }
+  const labels = labelsOf(target, logp);
+  if (labels) return pick(logp, labels).mean().neg();
   return asConst(target).mul(logp).sum().mul(-1 / rows);
 }
 
@@ -98,8 +104,10 @@ export const crossEntropy = makeLoss(
   {
     with: 'softmax',
     // Labels go to autograd's fused op (backward (softmax(z) − onehot)/N); one-hot rows to logSoftmax.
-    fromLogits: (z, y) =>
-      isLabels(y, z) ? softmaxCrossEntropy(z, y instanceof Variable ? y.data : y) : negLogLikelihood(logSoftmax(z, -1), y),
+    fromLogits: (z, y) => {
+      const labels = labelsOf(y, z);
+      return labels ? softmaxCrossEntropy(z, labels) : negLogLikelihood(logSoftmax(z, -1), y);
+    },
   },
 );
 

@@ -36,6 +36,9 @@ describe('loss values', () => {
     expect(crossEntropy(v(p), f64([1, 2])).item()).toBeCloseTo(want, 12);
     expect(crossEntropy(v(p), f64([[0, 1, 0], [0, 0, 1]])).item()).toBeCloseTo(want, 12);
     expect(nll(v(p.map((r) => r.map(Math.log))), f64([1, 2])).item()).toBeCloseTo(want, 12);
+    // A column of labels [n, 1] is read as labels, not broadcast as a one-hot row.
+    expect(crossEntropy(v(p), f64([[1], [2]])).item()).toBeCloseTo(want, 12);
+    expect(crossEntropy.fromLogits!(v(p.map((r) => r.map(Math.log))), f64([[1], [2]])).item()).toBeCloseTo(want, 12);
   });
 
   it('resolves names and refuses unknown ones with the list', () => {
