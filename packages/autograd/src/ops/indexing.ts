@@ -34,8 +34,8 @@ export const pick: OpDef<PickAttrs> = {
 export interface GatherAttrs { readonly indices: Tensor; readonly axis: number }
 
 /**
- * torch.gather: out[…i…] = x[…indices[…i…]…] along `axis`, out shaped like `indices`.
- * ∂/∂x scatter-adds g back (an index used twice gets both contributions).
+ * torch.gather: out[…i…] = x[…indices[…i…]…] along `axis`, out shaped like `indices` (contiguous,
+ * validated at the API). ∂/∂x scatter-adds g back: an index used twice gets both contributions.
  */
 export const gather: OpDef<GatherAttrs> = {
   name: 'gather',
@@ -43,39 +43,33 @@ export const gather: OpDef<GatherAttrs> = {
   forward: (inputs, { indices, axis }) => {
     const x = inputs[0];
     const out = empty(indices.shape, x.dtype);
-    walk(x, indices, axis, (xAt, k) => {
-      out.data[out.offset + k] = x.data[xAt];
-    });
+    scatterOrGather(x, indices, axis, out, false);
     return out;
   },
   backward: ({ grad, saved, attrs: { indices, axis } }) => {
     const x = saved.inputs[0];
     const dx = zeros(x.shape, x.dtype);
-    const g = grad.isContiguous() ? grad : grad.contiguous();
-    // dx is row-major, so x's logical offset maps to dx through dx's own strides.
-    walk(dx, indices, axis, (dxAt, k) => {
-      dx.data[dxAt] += g.data[g.offset + k];
-    });
+    scatterOrGather(dx, indices, axis, grad.isContiguous() ? grad : grad.contiguous(), true);
     return [dx];
   },
 };
 
 /**
- * Visits every element of `indices` in row-major order k, with the storage offset in `x` of the
- * element it selects. One callback per element is acceptable here: gather is not on the MLP path.
+ * Walks `indices` in row-major order k with an odometer over its shape. Gathering reads
+ * target[…index…] into flat[k]; scattering adds flat[k] into target[…index…].
  */
-function walk(x: Tensor, indices: Tensor, axis: number, visit: (xAt: number, k: number) => void): void {
+function scatterOrGather(target: Tensor, indices: Tensor, axis: number, flat: Tensor, scatter: boolean): void {
   const nd = indices.ndim;
   const shape = indices.shape;
+  const strides = target.strides;
   const counter = new Array<number>(nd).fill(0);
-  const total = indices.size;
-  for (let k = 0; k < total; k++) {
-    let iAt = indices.offset;
-    let xAt = x.offset;
-    for (let d = 0; d < nd; d++) iAt += counter[d] * indices.strides[d];
-    const chosen = indices.data[iAt];
-    for (let d = 0; d < nd; d++) xAt += (d === axis ? chosen : counter[d]) * x.strides[d];
-    visit(xAt, k);
+  const td = target.data, fd = flat.data, id = indices.data;
+  const to = target.offset, fo = flat.offset, io = indices.offset;
+  for (let k = 0; k < indices.size; k++) {
+    let at = to;
+    for (let d = 0; d < nd; d++) at += (d === axis ? id[io + k] : counter[d]) * strides[d];
+    if (scatter) td[at] += fd[fo + k];
+    else fd[fo + k] = td[at];
     for (let d = nd - 1; d >= 0; d--) {
       if (++counter[d] < shape[d]) break;
       counter[d] = 0;
