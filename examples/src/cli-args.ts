@@ -75,25 +75,44 @@ function taskTable(): string {
   }).join('\n');
 }
 
-export const EXAMPLE_HELP = `Usage: pnpm example <task> [options]
+function defaultsTable(): string {
+  const width = Math.max(...TASK_NAMES.map((t) => t.length));
+  return TASK_NAMES.map((name) => {
+    const d = TASKS[name].defaults;
+    return `  ${name.padEnd(width)}  --sizes ${d.sizes.join(',')} --hidden ${d.hidden[0]} --output ${d.output} --epochs ${d.epochs} --lr ${d.lr} --batch ${d.batch} --optimizer ${d.optimizer} --seed ${d.seed}`;
+  }).join('\n');
+}
+
+/** Built on demand: activations registered by --import modules are listed too. */
+export const exampleHelp = (): string => `Usage: pnpm example <task> [options]
 
 Trains a small MLP on one task and prints its train and test results.
 
-Tasks:
+Tasks (with the bar their defaults reach on the test split):
 ${taskTable()}
 
-Options (defaults per task):
-${formatOptions(EXAMPLE_OPTIONS)}`;
+Options:
+${formatOptions(EXAMPLE_OPTIONS)}
 
-export const LAB_HELP = `Usage: pnpm lab [options]
+Defaults:
+${defaultsTable()}
+
+Activations: the registered ones, ${activationNames().join(', ')}.`;
+
+/** Built on demand: activations registered by --import modules are listed too. */
+export const labHelp = (): string => `Usage: pnpm lab [options]
 
 Trains every hidden activation on one task with the same data, data order and seeds, prints
-mean ± std over seeds and writes a self-contained HTML report.
+mean ± std over seeds and writes a self-contained HTML report. Training options default to the
+task's (see pnpm example --help).
 
 Options:
-${formatOptions(LAB_OPTIONS)}`;
+${formatOptions(LAB_OPTIONS)}
 
-export const DEMO_HELP = `Usage: pnpm demo [options]
+Activations: the registered ones, ${activationNames().join(', ')}.`;
+
+/** Built on demand: activations registered by --import modules are listed too. */
+export const demoHelp = (): string => `Usage: pnpm demo [options]
 
 Trains the two-moons classifier, prints the result and writes an HTML page with the decision
 boundary and the loss curve.
@@ -143,7 +162,7 @@ function resolveTraining(p: Parsed, defaults: TrainSettings, valid: readonly str
 
 /** `pnpm example <task> [options]`. */
 export function parseExampleArgs(argv: readonly string[], valid: readonly string[] = activationNames()): ExampleOptions {
-  const p = parseArgv(argv, EXAMPLE_OPTIONS, EXAMPLE_HELP);
+  const p = parseArgv(argv, EXAMPLE_OPTIONS, exampleHelp());
   if (p.positionals.length === 0) throw new UsageError(`missing task; valid tasks are ${TASK_NAMES.join(', ')}`);
   if (p.positionals.length > 1) throw new UsageError(`expected one task, got ${p.positionals.join(' ')}`);
   const task = checkName<TaskName>('task', p.positionals[0]!, TASK_NAMES);
@@ -154,7 +173,7 @@ export const DEFAULT_LAB_HIDDEN = ['relu', 'leakyRelu', 'elu', 'selu', 'tanh', '
 
 /** `pnpm lab [options]`. */
 export function parseLabArgs(argv: readonly string[], valid: readonly string[] = activationNames()): LabCliOptions {
-  const p = parseArgv(argv, LAB_OPTIONS, LAB_HELP);
+  const p = parseArgv(argv, LAB_OPTIONS, labHelp());
   if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"; the task is given with --task NAME`);
   const task = checkName<TaskName>('task', (p.values.task as string | undefined) ?? 'moons', TASK_NAMES);
   const defaults = TASKS[task].defaults;
@@ -179,7 +198,7 @@ export function parseLabArgs(argv: readonly string[], valid: readonly string[] =
 
 /** `pnpm demo [options]`. */
 export function parseDemoArgs(argv: readonly string[]): DemoOptions {
-  const p = parseArgv(argv, DEMO_OPTIONS, DEMO_HELP);
+  const p = parseArgv(argv, DEMO_OPTIONS, demoHelp());
   if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
   return { epochs: num(p, 'epochs'), seed: num(p, 'seed'), out: p.values.out as string | undefined };
 }
