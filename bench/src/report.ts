@@ -145,6 +145,7 @@ export function toMarkdown(results: Results): string {
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}${m.python ? `, Python ${m.python}` : ''}.`,
     `Packages: ${Object.entries(results.versions).map(([name, v]) => `${name} ${v}`).join(', ')}.`,
+    `Backends: ${[...new Map(results.rows.map((r) => [r.label, r.backend])).entries()].map(([label, backend]) => `${label}: ${backend}`).join('; ')}.`,
     `Command: \`${results.command}\`. Each figure is the median over fresh processes (${reps}), min–max in brackets; runners alternate A B A B.`,
     '',
   ];

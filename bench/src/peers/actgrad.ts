@@ -1,6 +1,6 @@
 import { activation, activationNames, variable } from '@actgrad/autograd';
 import { Adam, Linear, mlp, predict, SGD, Trainer, type Sequential } from '@actgrad/nn';
-import { backendNames, copyInto, getBackend, matmul, setBackend, Tensor, tensor, tidy } from '@actgrad/tensor';
+import { backendNames, copyInto, matmul, setBackend, Tensor, tensor, tidy, type Backend } from '@actgrad/tensor';
 import type { LayerInit } from '../spec.js';
 import type { ActivationInput, JsPeer } from './types.js';
 
@@ -21,10 +21,12 @@ function loadInit(model: Sequential, init: LayerInit[]): void {
 
 export async function createActgradPeer(backend: string): Promise<JsPeer> {
   if (!backendNames().includes(backend)) throw new Error(`@actgrad/tensor has no "${backend}" backend (has ${backendNames().join(', ')})`);
-  setBackend(backend);
+  // A backend with worker threads (wasm) starts them before timing, as TF.js's `tf.ready()` is awaited.
+  const active = setBackend(backend) as Backend & { warmUp?: () => Promise<void>; threads?: number };
+  await active.warmUp?.();
 
   return {
-    backend: getBackend().name,
+    backend: active.threads ? `${active.name}, ${active.threads} thread${active.threads > 1 ? 's' : ''}` : active.name,
     versions: {},
 
     w1(data, settings) {
