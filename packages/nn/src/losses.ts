@@ -59,14 +59,27 @@ function negLogLikelihood(logp: Variable, target: LossTarget): Variable {
   return asConst(target).mul(logp).sum().mul(-1 / rows);
 }
 
+/**
+ * A dense target in the predictions' shape: `[n]` against `[n, 1]` is reshaped; any other
+ * difference is refused, since broadcasting `[n, 1]` against `[n]` would silently give `[n, n]`.
+ */
+function denseTarget(name: string, pred: Variable, target: LossTarget): Variable {
+  const t = target instanceof Variable ? target : variable(target, { requiresGrad: false });
+  const ps = pred.shape;
+  const ts = t.shape;
+  if (ps.length === ts.length && ps.every((d, i) => d === ts[i])) return t;
+  if (ps.length === 2 && ps[1] === 1 && ts.length === 1 && ts[0] === ps[0]) return t.reshape([ts[0], 1]);
+  throw new Error(`${name}: predictions of shape [${ps.join(',')}] and targets of shape [${ts.join(',')}] differ`);
+}
+
 /** Mean squared error over all elements: mean((pred − y)²). */
 export const mse = makeLoss('mse', 'dense', (pred, y) => {
-  const d = pred.sub(asConst(y));
+  const d = pred.sub(denseTarget('mse', pred, y));
   return d.mul(d).mean();
 });
 
 /** Mean absolute error over all elements: mean(|pred − y|). */
-export const mae = makeLoss('mae', 'dense', (pred, y) => pred.sub(asConst(y)).abs().mean());
+export const mae = makeLoss('mae', 'dense', (pred, y) => pred.sub(denseTarget('mae', pred, y)).abs().mean());
 
 /**
  * Binary cross-entropy of probabilities p against targets y in [0, 1]:
@@ -78,7 +91,7 @@ export const binaryCrossEntropy = makeLoss(
   'binaryCrossEntropy',
   'dense',
   (p, yIn) => {
-    const y = asConst(yIn);
+    const y = denseTarget('binaryCrossEntropy', p, yIn);
     const pc = p.clamp(EPS, 1 - EPS);
     const pos = y.mul(pc.log());
     const neg = y.neg().add(1).mul(pc.neg().add(1).log());
@@ -88,7 +101,7 @@ export const binaryCrossEntropy = makeLoss(
     with: 'sigmoid',
     // log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z), so the loss is softplus(z) − y·z:
     // autograd's one-node op, whose backward is (σ(z) − y)/N.
-    fromLogits: (z, y) => sigmoidBinaryCrossEntropy(z, y instanceof Variable ? y.data : y),
+    fromLogits: (z, y) => sigmoidBinaryCrossEntropy(z, denseTarget('binaryCrossEntropy', z, y).data),
   },
 );
 

@@ -21,6 +21,10 @@ describe('loss values', () => {
     const y = f64([[0, 2], [5, 4]]);
     expect(mse(p, y).item()).toBeCloseTo((1 + 0 + 4 + 0) / 4, 12);
     expect(mae(p, y).item()).toBeCloseTo((1 + 0 + 2 + 0) / 4, 12);
+    // [n] targets against [n, 1] predictions are reshaped, not broadcast to [n, n].
+    expect(mse(v([[1], [3]]), f64([0, 5])).item()).toBeCloseTo((1 + 4) / 2, 12);
+    expect(binaryCrossEntropy.fromLogits!(v([[0], [0]]), f64([0, 1])).item()).toBeCloseTo(Math.log(2), 12);
+    expect(() => mse(p, f64([[1, 2, 3], [4, 5, 6]]))).toThrow('mse: predictions of shape [2,2] and targets of shape [2,3] differ');
   });
 
   it('binaryCrossEntropy is −mean(y log p + (1 − y) log(1 − p))', () => {
