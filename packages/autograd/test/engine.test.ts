@@ -1,6 +1,6 @@
-import { add as tAdd, ones, tensor, tidy } from '@actgrad/tensor';
+import { add as tAdd, getBackend, ones, randn, tensor, tidy, type Backend } from '@actgrad/tensor';
 import { describe, expect, it } from 'vitest';
-import { exp, isGradEnabled, noGrad, parameter, relu, sum, tanh, variable, Variable } from '../src/index.js';
+import { exp, isGradEnabled, noGrad, parameter, relu, softmaxCrossEntropy, sum, tanh, variable, Variable } from '../src/index.js';
 import { flat } from './helpers.js';
 
 describe('backward engine', () => {
@@ -130,6 +130,29 @@ describe('backward engine', () => {
     for (let i = 0; i < 3; i++) tidy(() => tAdd(ones([2, 2], 'float64'), 1)); // churn the free list
     step();
     expect(flat(w.grad!)).toEqual(first.map((g) => 2 * g));
+  });
+
+  it('a training step in tidy draws every buffer from the free list after warm-up', () => {
+    const x = randn([8, 2], { seed: 1 });
+    const w1 = parameter(randn([2, 4], { seed: 2 }));
+    const b1 = parameter(randn([4], { seed: 3 }));
+    const w2 = parameter(randn([4, 3], { seed: 4 }));
+    const labels = [0, 1, 2, 0, 1, 2, 0, 1];
+    const step = () => tidy(() => {
+      const h = variable(x).matmul(w1).add(b1).tanh();
+      softmaxCrossEntropy(h.matmul(w2), labels).backward();
+    });
+    for (let i = 0; i < 3; i++) step();
+    const backend = getBackend() as { alloc: Backend['alloc'] };
+    const alloc = backend.alloc;
+    let fresh = 0;
+    backend.alloc = (dtype, length) => { fresh++; return alloc.call(backend, dtype, length); };
+    try {
+      for (let i = 0; i < 5; i++) step();
+    } finally {
+      backend.alloc = alloc;
+    }
+    expect(fresh).toBe(0);
   });
 
   it('refuses NaN at the boundary', () => {
