@@ -37,7 +37,7 @@ export interface WasmBackendOptions {
   initialPages?: number;
   /** Memory limit in 64 KiB pages (default 65536 = 4 GiB). */
   maximumPages?: number;
-  /** Bytes of the memory given to tensor storage before `alloc` falls back to ordinary arrays (default 512 MiB). */
+  /** Bytes of the memory given to tensor storage before `alloc` falls back to ordinary arrays (default 256 MiB). */
   tensorLimit?: number;
 }
 

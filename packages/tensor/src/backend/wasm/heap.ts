@@ -53,7 +53,7 @@ export class WasmHeap {
   tensorLimit: number;
 
   /** `base`: first byte the heap may hand out (everything below belongs to the module). */
-  constructor(memory: WasmMemory, base: number, tensorLimit = 2 ** 29) {
+  constructor(memory: WasmMemory, base: number, tensorLimit = 2 ** 28) {
     this.memory = memory;
     this.tensorLimit = tensorLimit;
     this.top = Math.ceil(base / ALIGN) * ALIGN;
@@ -136,12 +136,12 @@ export class WasmHeap {
     return { memoryBytes: this.memory.buffer.byteLength, reservedBytes: this.top, freeBytes: this.freeBytes, grows: this.grows };
   }
 
-  /** Grows the memory (at least doubling, to amortise) so `end` bytes fit. */
+  /** Grows the memory so `end` bytes fit: doubling while small, to amortise, then in 64 MiB steps. */
   private ensure(end: number): boolean {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return true;
     const needPages = Math.ceil((end - have) / PAGE);
-    const wantPages = Math.max(needPages, Math.ceil(have / PAGE));
+    const wantPages = Math.max(needPages, Math.ceil(Math.min(have, 2 ** 26) / PAGE));
     for (const pages of [wantPages, needPages]) {
       try {
         this.memory.grow(pages);
