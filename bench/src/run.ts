@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, usage, type BenchArgs } from './args.js';
@@ -14,7 +14,8 @@ import { interleave, summarize } from './stats.js';
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(benchDir, '..');
 const resultsDir = join(benchDir, 'results');
-const dataDir = join(resultsDir, 'tmp', 'data');
+// Per run, so two runs at once (a shared machine) never read each other's half-written files.
+const dataDir = join(resultsDir, 'tmp', `data-${process.pid}`);
 const python = '/usr/bin/python3';
 /** A process that takes longer than this is stuck, not slow. */
 const processTimeoutMs = 10 * 60_000;
@@ -167,6 +168,7 @@ async function main(args: BenchArgs): Promise<void> {
     rows,
     notes,
   };
+  rmSync(dataDir, { recursive: true, force: true });
   const markdown = toMarkdown(results);
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
