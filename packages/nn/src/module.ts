@@ -42,12 +42,24 @@ export abstract class Module {
     return [];
   }
 
-  /** Every parameter with a dotted path name, e.g. `layers.0.weight`, in a stable order. */
+  /**
+   * Every parameter with a dotted path name, e.g. `layers.0.weight`, in a stable order. A module
+   * used twice (shared weights) is listed once, under its first name, so optimizers update it once.
+   */
   namedParameters(prefix = ''): [string, Variable][] {
     const out: [string, Variable][] = [];
-    for (const [name, p] of this.ownParameters()) out.push([prefix + name, p]);
-    for (const [name, child] of this.children()) out.push(...child.namedParameters(`${prefix}${name}.`));
+    const seen = new Set<Variable>();
+    this.collect(prefix, out, seen);
     return out;
+  }
+
+  private collect(prefix: string, out: [string, Variable][], seen: Set<Variable>): void {
+    for (const [name, p] of this.ownParameters()) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      out.push([prefix + name, p]);
+    }
+    for (const [name, child] of this.children()) child.collect(`${prefix}${name}.`, out, seen);
   }
 
   /** Every parameter, in the order of `namedParameters()`. */

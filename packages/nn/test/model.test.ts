@@ -131,6 +131,12 @@ describe('custom modules', () => {
     }
   }
 
+  it('list a shared layer\'s parameters once', () => {
+    const shared = new Linear(3, 3, { seed: 1 });
+    const model = new Sequential([new Linear(2, 3), shared, new Activation('tanh'), shared]);
+    expect(model.namedParameters().map(([n]) => n)).toEqual(['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']);
+  });
+
   it('take part in parameters, training and the summary', () => {
     const model = new Sequential([new Linear(2, 3, { seed: 1 }), new Scale(), new Activation('tanh'), new Linear(3, 1, { seed: 2 }), new Activation('sigmoid')]);
     expect(model.namedParameters().map(([n]) => n)).toContain('layers.1.scale');
