@@ -69,6 +69,22 @@ export function picture(task: TaskDef, data: TaskData, config: string, model: Se
       predictions: { truth: Float32Array.from(y.data.subarray(y.offset, y.offset + y.size)), predicted: Float32Array.from(p.data.subarray(p.offset, p.offset + p.size)) },
     };
   }
-  return { config };
+  return { config, confusion: confusion(model, data) };
+}
+
+/** Test counts by true class (rows) and predicted class (columns): argmax, or 0.5 for one output. */
+function confusion(model: Sequential, data: TaskData): NonNullable<RunPicture['confusion']> {
+  const k = data.outputs === 1 ? 2 : data.outputs;
+  const classes = data.classes ?? Array.from({ length: k }, (_, i) => String(i));
+  const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const p = predict(model, data.test.x).contiguous();
+  const y = data.test.y.contiguous();
+  for (let i = 0; i < y.size; i++) {
+    let cls = 0;
+    if (data.outputs === 1) cls = p.data[p.offset + i]! >= 0.5 ? 1 : 0;
+    else for (let c = 1; c < k; c++) if (p.data[p.offset + i * k + c]! > p.data[p.offset + i * k + cls]!) cls = c;
+    counts[y.data[y.offset + i]!]![cls]!++;
+  }
+  return { classes, counts };
 }
 

@@ -104,4 +104,15 @@ describe('the lab', () => {
     const page = await buildLabPage({ result: r, allActivations: ['relu'] });
     expect(chartsPerSection(page)).toEqual({ activations: 1, loss: 1, gradients: 1, health: 1, predictions: 1 });
   });
+
+  it('counts predicted vs true classes where there is no plane to draw (Iris)', async () => {
+    const r = runLab({ ...options(), task: 'iris', hidden: ['relu'], seeds: 1, settings: { ...TASKS.iris.defaults, epochs: 30 } });
+    const { classes, counts } = r.pictures[0]!.confusion!;
+    expect(classes).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(counts.flat().reduce((a, b) => a + b, 0)).toBe(30);
+    const correct = counts.reduce((s, row, i) => s + row[i]!, 0);
+    expect(correct / 30).toBeCloseTo(r.runs[0]!.metric, 12); // the same predictions as the reported accuracy
+    const page = await buildLabPage({ result: r, allActivations: ['relu'] });
+    expect(chartsPerSection(page)).toEqual({ activations: 1, loss: 1, gradients: 1, health: 1, confusion: 1 });
+  });
 });

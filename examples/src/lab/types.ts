@@ -32,11 +32,13 @@ export interface RunRecord {
   seconds: number;
 }
 
-/** 2-D tasks: the model's output over a grid (for the decision boundary); regression: test predictions. */
+/** What the report draws of a trained model: boundary (2-D classification), predictions (regression) or confusion counts. */
 export interface RunPicture {
   config: string;
   grid?: { x0: number; x1: number; y0: number; y1: number; width: number; height: number; probs: Float32Array; classes: number };
   predictions?: { truth: Float32Array; predicted: Float32Array };
+  /** Classification with more than 2 inputs (no plane to draw): test counts by true and predicted class. */
+  confusion?: { classes: string[]; counts: number[][] };
 }
 
 export interface LabOptions {

@@ -9,6 +9,7 @@ export interface HealthPoint { config: string; epoch: number; layer: string; mea
 export interface BoundaryImage { config: string; x0: number; x1: number; y0: number; y1: number; url: string }
 export interface LabelledPoint { config: string; x: number; y: number; label: string }
 export interface PredictionPoint { config: string; truth: number; predicted: number }
+export interface ConfusionCell { config: string; truth: string; predicted: string; count: number; share: number }
 export interface LayerNormPoint { config: string; layer: number; norm: number }
 
 /** Distinct values of a field in first-appearance order: facets, legends and colours follow the caller's order. */
@@ -204,6 +205,38 @@ export function predictionSpec(rows: PredictionPoint[]): TopLevelSpec {
           encoding: {
             x: { field: 'truth', type: 'quantitative' },
             y: { field: 'truth', type: 'quantitative' },
+          },
+        },
+      ],
+    },
+  } as TopLevelSpec;
+}
+
+/** Test counts by true and predicted class, one matrix per configuration; the diagonal is right. */
+export function confusionSpec(rows: ConfusionCell[]): TopLevelSpec {
+  const classes = order(rows, 'truth');
+  return {
+    ...base('Test predictions by true class (first seed)'),
+    data: { values: rows },
+    facet: { field: 'config', type: 'nominal', title: null, sort: order(rows, 'config') },
+    columns: 3,
+    spec: {
+      width: 180,
+      height: 180,
+      encoding: {
+        x: { field: 'predicted', type: 'nominal', title: 'predicted', sort: classes, axis: { labelAngle: 0 } },
+        y: { field: 'truth', type: 'nominal', title: 'true', sort: classes },
+      },
+      layer: [
+        {
+          mark: { type: 'rect' },
+          encoding: { color: { field: 'share', type: 'quantitative', title: 'share of row', scale: { domain: [0, 1], scheme: 'blues' } } },
+        },
+        {
+          mark: { type: 'text', fontSize: 13 },
+          encoding: {
+            text: { field: 'count', type: 'quantitative' },
+            color: { condition: { test: 'datum.share > 0.5', value: 'white' }, value: '#222' },
           },
         },
       ],

@@ -4,8 +4,8 @@ import { bandCurves, initialProfile, gradNormSeries, healthPoints, lossSeries, s
 import type { LabResult, RunPicture } from '../lab/types.js';
 import { TASKS } from '../tasks.js';
 import {
-  activationSpec, bandCurveSpec, boundarySpec, deepSpec, healthSpec, predictionSpec,
-  type ActivationPoint, type BoundaryImage, type LabelledPoint, type PredictionPoint,
+  activationSpec, bandCurveSpec, boundarySpec, confusionSpec, deepSpec, healthSpec, predictionSpec,
+  type ActivationPoint, type BoundaryImage, type ConfusionCell, type LabelledPoint, type PredictionPoint,
 } from './charts.js';
 import { buildPage, type Section } from './html.js';
 import { pngDataUrl, probabilityRaster } from './png.js';
@@ -124,6 +124,24 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
       title: 'Predicted vs true',
       text: 'Test-set predictions of the first seed against the true targets; the dashed line is a perfect fit. An output activation that cannot reach part of the target range flattens against its bound.',
       svg: await renderSvg(predictionSpec(rows)),
+    });
+  }
+
+  if (pictures.some((p) => p.confusion)) {
+    const rows: ConfusionCell[] = [];
+    for (const p of pictures) {
+      if (!p.confusion) continue;
+      const { classes, counts } = p.confusion;
+      counts.forEach((row, t) => {
+        const total = row.reduce((a, b) => a + b, 0) || 1;
+        row.forEach((count, c) => rows.push({ config: p.config, truth: classes[t]!, predicted: classes[c]!, count, share: count / total }));
+      });
+    }
+    sections.push({
+      id: 'confusion',
+      title: 'Predicted vs true classes',
+      text: `${task.name} has more than two inputs, so there is no plane to draw a boundary on; instead, the test set counted by true class (rows) and predicted class (columns) for the first seed. Everything off the diagonal is a mistake.`,
+      svg: await renderSvg(confusionSpec(rows)),
     });
   }
 
