@@ -49,7 +49,10 @@ export function logValue(log: EpochLog, name: string): number | undefined {
 
 /** Copies every parameter's values (for restoring the best weights later). */
 export function snapshotWeights(model: Sequential): FloatArray[] {
-  return model.parameters().map((p) => p.data.contiguous().data.slice());
+  return model.parameters().map((p) => {
+    const t = p.data.contiguous();
+    return t.data.slice(t.offset, t.offset + t.size);
+  });
 }
 
 /** Writes a {@link snapshotWeights} result back into the parameters. */
