@@ -121,8 +121,9 @@ export function fit(model: Sequential, data: { x: DataInput; y: DataInput }, opt
   const probeRows = Math.min(n, positiveInt('fit', opts.healthSamples ?? 256, 'healthSamples'));
   const probeOrder = new Int32Array(probeRows);
   for (let i = 0; i < probeRows; i++) probeOrder[i] = Math.floor((i * n) / probeRows);
-  const probe = new BatchGatherer(train, modelDtype(model));
+  let probe: BatchGatherer | null = null;
   const measureHealth = (): LayerHealth[] => {
+    probe ??= new BatchGatherer(train, modelDtype(model));
     const b = probe.gather(probeOrder, 0, probeRows);
     const y = head.loss.targetKind === 'dense' && b.y.ndim === 1 ? b.y.reshape([probeRows, 1]) : b.y;
     return layerHealth(model, head, b.x, y);
@@ -157,7 +158,11 @@ export function fit(model: Sequential, data: { x: DataInput; y: DataInput }, opt
       const rows = Math.min(batchSize, n - start);
       const batch = gatherer.gather(order, start, rows);
       sinkRow = start;
-      if (epochY) epochY.set(batch.yBuf.subarray(0, rows * train.y.cols), start * train.y.cols);
+      if (epochY) {
+        const yb = batch.yBuf;
+        const base = start * train.y.cols;
+        for (let i = 0, m = rows * train.y.cols; i < m; i++) epochY[base + i] = yb[i];
+      }
       const l = trainer.step(batch.x, batch.y);
       lossSum += l * rows;
       progress.tick(epoch, b, l);
