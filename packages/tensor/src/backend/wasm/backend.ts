@@ -5,18 +5,12 @@ import type { Backend, MatrixOperand, MatrixOutput } from '../types.js';
 import { createAdam, createElementwiseKernels, type ElementwiseExports } from './elementwise.js';
 import { WasmHeap } from './heap.js';
 import { wasmModuleBase64 } from './module.generated.js';
-import { CONTROL_BYTES, GemmPool } from './pool.js';
+import { ParallelGemm, type GemmKernel } from './parallel-gemm.js';
 import { wasmApi } from './webassembly.js';
 import type { WasmMemory } from './webassembly.js';
 
 interface KernelExports extends ElementwiseExports {
-  gemm(
-    m: number, n: number, k: number,
-    a: number, aRs: number, aCs: number,
-    b: number, bRs: number, bCs: number,
-    c: number, cRs: number,
-    accumulate: number, scratch: number,
-  ): void;
+  gemm: GemmKernel;
   gemmScratchBytes(): number;
 }
 
@@ -64,8 +58,6 @@ export interface WasmBackend extends Backend {
   close(): Promise<void>;
 }
 
-const ARG_COUNT = 13;
-
 /**
  * Creates the WebAssembly SIMD backend. Float32 storage lives in a shared
  * `WebAssembly.Memory` that the kernels read in place; float64 work and
@@ -79,22 +71,9 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   const exports = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   // The module has no data segment: the heap may start right after the null page guard.
   const heap = new WasmHeap(memory, 1024, options.tensorLimit);
-  const scratchBytes = exports.gemmScratchBytes();
-  const mainScratch = heap.reserve(scratchBytes);
   const scalarSlot = heap.reserve(16);
-  const cores = options.threads ?? Math.max(1, availableParallelism());
-
-  let pool: GemmPool | null = null;
-  let workerScratch: number[] = [];
   let stage = -1;
   let stageBytes = 0;
-  const args = new Int32Array(ARG_COUNT);
-  // When the cores are busy with other processes a worker can wait milliseconds
-  // for CPU time, and a split then costs more than it saves. After such a split
-  // the next `skip` large products stay on one thread; the pause doubles with
-  // each further miss and resets after a split that pays.
-  let skip = 0;
-  let backoff = 0;
 
   /** Byte address of a float32 operand, copying it into the staging area if it lives outside the memory. */
   function locate(data: FloatArray, offset: number, rows: number, rs: number, cols: number, cs: number, at: number, copyIn = true): number {
@@ -124,90 +103,9 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     return stage;
   }
 
-  function startPool(): void {
-    const workers = backend.threads - 1;
-    workerScratch = [];
-    const controls: number[] = [];
-    for (let i = 0; i < workers; i++) {
-      workerScratch.push(heap.reserve(scratchBytes));
-      controls.push(heap.reserve(CONTROL_BYTES));
-    }
-    pool = new GemmPool(module, memory, controls);
-  }
-
-  /** Runs the kernel, split by rows or columns of C across the ready threads when the product is large. */
-  function run(m: number, n: number, k: number, a: number, aRs: number, aCs: number,
-    b: number, bRs: number, bCs: number, c: number, cRs: number, acc: number): void {
-    let parts = 1;
-    const size = m * n * k;
-    if (backend.threads > 1 && size >= backend.hotParallelThreshold) {
-      if (!pool) startPool();
-      if (size >= backend.parallelThreshold || pool!.hot()) {
-        parts = 1 + Math.min(pool!.readyCount(), backend.threads - 1);
-        if (parts > 1 && skip > 0) {
-          skip--;
-          parts = 1;
-        }
-      }
-    }
-    if (parts === 1) {
-      exports.gemm(m, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, acc, mainScratch);
-      return;
-    }
-    // Each thread packs the part of B it multiplies, and the part of A too unless
-    // A is row-major (read in place). Splitting the columns of C halves each
-    // thread's B packing; splitting the rows halves its A packing. Columns are cut
-    // on 16 floats (64-byte lines of C), rows on the 4-row register tile.
-    const byRows = aCs === 1 ? n < 64 * parts && m >= n : m >= n;
-    const unit = byRows ? 4 : 16;
-    const total = byRows ? m : n;
-    const chunk = Math.ceil(total / parts / unit) * unit;
-    const jobs: number[][] = [];
-    for (let start = 0; start < total; start += chunk) {
-      const len = Math.min(chunk, total - start);
-      jobs.push(byRows
-        ? [len, n, k, a + start * aRs * 4, aRs, aCs, b, bRs, bCs, c + start * cRs * 4, cRs, acc]
-        : [m, len, k, a, aRs, aCs, b + start * bCs * 4, bRs, bCs, c + start * 4, cRs, acc]);
-    }
-    if (jobs.length === 1) {
-      exports.gemm(m, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, acc, mainScratch);
-      return;
-    }
-    const p = pool!;
-    backend.counters.splitCalls++;
-    for (let w = 1; w < jobs.length; w++) {
-      const job = jobs[w]!;
-      for (let j = 0; j < 12; j++) args[j] = job[j]!;
-      args[12] = workerScratch[w - 1]!;
-      p.start(w - 1, args);
-    }
-    const own = jobs[0]!;
-    const t0 = performance.now();
-    exports.gemm(own[0]!, own[1]!, own[2]!, own[3]!, own[4]!, own[5]!, own[6]!, own[7]!, own[8]!, own[9]!, own[10]!, own[11]!, mainScratch);
-    const t1 = performance.now();
-    for (let w = 1; w < jobs.length; w++) {
-      if (!p.finish(w - 1)) {
-        backend.counters.workerFailures++;
-        const job = jobs[w]!;
-        exports.gemm(job[0]!, job[1]!, job[2]!, job[3]!, job[4]!, job[5]!, job[6]!, job[7]!, job[8]!, job[9]!, job[10]!, job[11]!, mainScratch);
-      }
-    }
-    if (backend.adaptive) {
-      // The main thread's share, scaled up, estimates the single-threaded time.
-      const single = (t1 - t0) * (total / Math.min(chunk, total));
-      if (performance.now() - t0 > 0.85 * single) {
-        backend.counters.slowSplits++;
-        backoff = Math.min(Math.max(2 * backoff, 4), 256);
-        skip = backoff;
-      } else {
-        backoff = 0;
-      }
-    }
-  }
-
   const backend: WasmBackend = {
     name: 'wasm',
-    threads: cores,
+    threads: options.threads ?? Math.max(1, availableParallelism()),
     parallelThreshold: options.parallelThreshold ?? 2 ** 23,
     hotParallelThreshold: options.hotParallelThreshold ?? 2 ** 20,
     heap,
@@ -235,7 +133,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
       if (inA && inB && inC) {
         const ap = k === 0 ? 0 : a.data.byteOffset + a.offset * 4;
         const bp = k === 0 ? 0 : b.data.byteOffset + b.offset * 4;
-        run(m, n, k, ap, a.rowStride, a.colStride, bp, b.rowStride, b.colStride,
+        parallel.run(m, n, k, ap, a.rowStride, a.colStride, bp, b.rowStride, b.colStride,
           c.data.byteOffset + c.offset * 4, c.rowStride, acc);
         return;
       }
@@ -249,7 +147,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
       // An output overwritten whole (no accumulation, no gaps between rows) needs no copy in.
       const copyIn = accumulate || (m > 1 && c.rowStride !== n);
       const cp = locate(c.data, c.offset, m, c.rowStride, n, 1, base + aBytes + bBytes, copyIn);
-      run(m, n, k, ap, a.rowStride, a.colStride, bp, b.rowStride, b.colStride, cp, c.rowStride, acc);
+      parallel.run(m, n, k, ap, a.rowStride, a.colStride, bp, b.rowStride, b.colStride, cp, c.rowStride, acc);
       if (!inC) {
         const lo = c.offset + Math.min(0, (m - 1) * c.rowStride);
         const len = Math.abs((m - 1) * c.rowStride) + n;
@@ -260,26 +158,10 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
       }
     },
 
-    async warmUp(): Promise<void> {
-      if (backend.threads <= 1) return;
-      if (!pool) startPool();
-      const started = Date.now();
-      while (pool!.readyCount() < Math.min(pool!.aliveCount(), backend.threads - 1)) {
-        if (Date.now() - started > 30_000) throw new Error('wasm backend: worker threads did not start within 30 s');
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-      if (pool!.error) throw new Error(`wasm backend: a worker thread failed: ${pool!.error.message}`);
-    },
-
-    async close(): Promise<void> {
-      const p = pool;
-      pool = null;
-      if (!p) return;
-      await p.close();
-      for (const s of workerScratch) heap.release(s);
-      workerScratch = [];
-    },
+    warmUp: () => parallel.warmUp(),
+    close: () => parallel.close(),
   };
+  const parallel = new ParallelGemm(exports.gemm, exports.gemmScratchBytes(), module, memory, heap, backend);
   return backend;
 }
 
