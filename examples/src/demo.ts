@@ -1,8 +1,8 @@
 import { runCli } from './argv.js';
-import { formatLoss } from './format.js';
-import { ProgressBar } from './progress.js';
 import { parseDemoArgs } from './cli-args.js';
 import { formatExample } from './example-report.js';
+import { formatLoss } from './format.js';
+import { ProgressBar } from './progress.js';
 import { buildDemoPage } from './report/demo-page.js';
 import { writePage } from './report/write.js';
 import { runExample } from './run-example.js';

@@ -1,10 +1,10 @@
 import { runCli } from './argv.js';
-import { importUserModules } from './user-modules.js';
-import { formatLoss } from './format.js';
-import { ProgressBar } from './progress.js';
 import { parseExampleArgs } from './cli-args.js';
 import { formatExample } from './example-report.js';
+import { formatLoss } from './format.js';
+import { ProgressBar } from './progress.js';
 import { jsonLine, runExample } from './run-example.js';
+import { importUserModules } from './user-modules.js';
 
 async function main(): Promise<void> {
   await importUserModules(process.argv.slice(2));

@@ -1,32 +1,15 @@
 import { activationNames } from '@actgrad/autograd';
 import { runCli } from './argv.js';
-import { importUserModules } from './user-modules.js';
 import { parseLabArgs } from './cli-args.js';
 import { formatTable } from './format.js';
-import { runLab } from './lab/run-lab.js';
-import type { LabOptions, LabResult } from './lab/types.js';
+import { labJson } from './lab/aggregate.js';
+import { DEEP_HIDDEN, runLab } from './lab/run-lab.js';
+import type { LabOptions } from './lab/types.js';
 import { ProgressBar } from './progress.js';
 import { buildLabPage, summaryRows } from './report/lab-page.js';
 import { writePage } from './report/write.js';
 import { TASKS } from './tasks.js';
-import { summarize } from './lab/aggregate.js';
-
-/** The hidden activations of `--deep`: the lecture's vanishing-gradient comparison. */
-export const DEEP_HIDDEN = ['sigmoid', 'relu', 'selu'];
-
-/** The lab's summary as one JSON object (for scripts): numbers over seeds per configuration. */
-export function labJson(result: LabResult, reportPath: string): string {
-  const o = result.options;
-  return JSON.stringify({
-    task: o.task, output: o.output, seeds: o.seeds, epochs: o.settings.epochs, metric: result.metric, threshold: o.threshold,
-    configurations: summarize(result.runs).map((s) => ({
-      hidden: s.config,
-      trainLoss: s.trainLoss, testLoss: s.testLoss, metric: s.metric,
-      epochsToThreshold: s.epochsToThreshold, reached: s.reached, seconds: s.seconds,
-    })),
-    report: reportPath,
-  }, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
-}
+import { importUserModules } from './user-modules.js';
 
 async function main(): Promise<void> {
   await importUserModules(process.argv.slice(2));

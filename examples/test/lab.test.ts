@@ -1,7 +1,7 @@
 import { defineActivation, registerActivation, unregisterActivation } from '@actgrad/autograd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activationCurve, outputRange } from '../src/activation-probe.js';
-import { summarize } from '../src/lab/aggregate.js';
+import { labJson, summarize } from '../src/lab/aggregate.js';
 import { runLab } from '../src/lab/run-lab.js';
 import type { LabOptions, LabResult } from '../src/lab/types.js';
 import { buildLabPage } from '../src/report/lab-page.js';
@@ -70,6 +70,15 @@ describe('the lab', () => {
     expect(Number.isFinite(result.runs[0]!.history[0]!.dead[0])).toBe(true);
     expect(Number.isNaN(result.runs[0]!.history[0]!.saturated[0])).toBe(true);
     expect(Number.isFinite(result.runs[2]!.history[0]!.saturated[0])).toBe(true);
+  });
+
+  it('summarises as one JSON line for scripts', () => {
+    const line = labJson(result, '/tmp/lab.html');
+    expect(line).not.toContain('\n');
+    const j = JSON.parse(line);
+    expect(j).toMatchObject({ task: 'moons', output: 'sigmoid', seeds: 2, epochs: 4, metric: 'accuracy', report: '/tmp/lab.html' });
+    expect(j.configurations.map((c: { hidden: string }) => c.hidden)).toEqual(['relu', 'sigmoid']);
+    expect(j.configurations[1].metric.mean).toBeCloseTo((result.runs[2]!.metric + result.runs[3]!.metric) / 2, 12);
   });
 
   it('is deterministic: the same options give the same losses', () => {

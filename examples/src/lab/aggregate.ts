@@ -1,6 +1,6 @@
 import { meanStd, type MeanStd } from '../format.js';
 import type { CurvePoint, HealthPoint, LayerNormPoint } from '../report/charts.js';
-import type { EpochRecord, RunRecord } from './types.js';
+import type { EpochRecord, LabResult, RunRecord } from './types.js';
 
 /** One row of the lab's summary table: every number is over the seeds of one configuration. */
 export interface ConfigSummary {
@@ -117,4 +117,18 @@ export function initialProfile(runs: readonly RunRecord[]): LayerNormPoint[] {
     }
   }
   return out;
+}
+
+/** The lab's summary as one JSON object (for scripts): numbers over seeds per configuration. */
+export function labJson(result: LabResult, reportPath: string): string {
+  const o = result.options;
+  return JSON.stringify({
+    task: o.task, output: o.output, seeds: o.seeds, epochs: o.settings.epochs, metric: result.metric, threshold: o.threshold,
+    configurations: summarize(result.runs).map((s) => ({
+      hidden: s.config,
+      trainLoss: s.trainLoss, testLoss: s.testLoss, metric: s.metric,
+      epochsToThreshold: s.epochsToThreshold, reached: s.reached, seconds: s.seconds,
+    })),
+    report: reportPath,
+  }, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }

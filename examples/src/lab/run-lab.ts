@@ -5,6 +5,9 @@ import { checkSetup, planLoss, trainTask, type TrainOutcome } from '../train.js'
 import { firstEpochReaching } from './aggregate.js';
 import type { DeepResult, EpochRecord, LabOptions, LabResult, RunPicture, RunRecord } from './types.js';
 
+/** The hidden activations of `--deep`: the lecture's vanishing-gradient comparison. */
+export const DEEP_HIDDEN = ['sigmoid', 'relu', 'selu'];
+
 /** Width of the deep comparison's hidden layers: narrow, so depth dominates. */
 export const DEEP_WIDTH = 16;
 
