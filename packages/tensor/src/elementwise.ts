@@ -188,6 +188,14 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null, out?:
   return o;
 }
 
+const scalars = { float32: new Float32Array(2), float64: new Float64Array(2) };
+
+function scalarView(dtype: DType, slot: number, value: number): Tensor {
+  const data = scalars[dtype];
+  data[slot] = value;
+  return new Tensor(data, [], [], slot);
+}
+
 /** `cond ? a : b` elementwise with broadcasting over all three; cond is true where nonzero. */
 export function where(cond: Tensor, a: Operand, b: Operand, out?: Tensor): Tensor {
   checkTensor('where', cond, 'condition');
@@ -201,9 +209,10 @@ export function where(cond: Tensor, a: Operand, b: Operand, out?: Tensor): Tenso
   if (aT) shape = broadcastShapes(shape, a.shape, 'where');
   if (bT) shape = broadcastShapes(shape, b.shape, 'where');
   const o = prepareOut('where', out, shape, dtype);
-  // A number operand reads as a one-element buffer with stride 0.
-  const av = aT ? a : new Tensor(dtype === 'float64' ? Float64Array.of(a) : Float32Array.of(a), []);
-  const bv = bT ? b : new Tensor(dtype === 'float64' ? Float64Array.of(b) : Float32Array.of(b), []);
+  // A number operand reads as a one-element buffer with stride 0 (reused: small typed
+  // arrays are slow to allocate).
+  const av = aT ? a : scalarView(dtype, 0, a);
+  const bv = bT ? b : scalarView(dtype, 1, b);
   const c = cond.data, x = av.data, y = bv.data, d = o.data;
   forEachRow(shape, [broadcastStrides(cond, shape), broadcastStrides(av, shape), broadcastStrides(bv, shape), contiguousStrides(shape)],
     [cond.offset, av.offset, bv.offset, o.offset], (n, off, st) => {

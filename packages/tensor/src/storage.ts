@@ -9,6 +9,10 @@ import { Tensor } from './tensor.js';
 // step run in `tidy` thus reuses the same buffers every step instead of allocating fresh ones.
 
 const MAX_FREE_PER_SIZE = 32;
+// Past this, freed buffers are left to the garbage collector: a loop over many distinct sizes
+// must not pin memory forever.
+const MAX_POOLED_BYTES = 256 * 1024 * 1024;
+let pooledBytes = 0;
 
 const free: Record<DType, Map<number, FloatArray[]>> = { float32: new Map(), float64: new Map() };
 const scopes: FloatArray[][] = [];
@@ -17,6 +21,7 @@ const kept = new WeakSet<FloatArray>();
 onBackendChange(() => {
   free.float32.clear();
   free.float64.clear();
+  pooledBytes = 0;
 });
 
 /**
@@ -29,6 +34,7 @@ export function allocStorage(dtype: DType, length: number, zero: boolean): Float
   const list = free[dtype].get(length);
   let buf = list !== undefined && list.length > 0 ? list.pop()! : undefined;
   if (buf) {
+    pooledBytes -= buf.byteLength;
     if (zero) buf.fill(0);
   } else {
     buf = getBackend().alloc(dtype, length);
@@ -94,7 +100,10 @@ function release(scope: FloatArray[], survivors: Set<FloatArray>): void {
     const dtype: DType = buf instanceof Float64Array ? 'float64' : 'float32';
     let list = free[dtype].get(buf.length);
     if (!list) free[dtype].set(buf.length, (list = []));
-    if (list.length < MAX_FREE_PER_SIZE && !list.includes(buf)) list.push(buf);
+    if (list.length < MAX_FREE_PER_SIZE && pooledBytes + buf.byteLength <= MAX_POOLED_BYTES && !list.includes(buf)) {
+      list.push(buf);
+      pooledBytes += buf.byteLength;
+    }
   }
 }
 
