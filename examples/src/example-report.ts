@@ -14,7 +14,7 @@ export function formatExample(run: ExampleRun): string {
   const lines = [
     `${task.name}: ${task.description}`,
     `model   ${run.inputs} inputs → ${layers} → ${run.outputs} ${options.output}`,
-    `trained ${options.epochs} epochs, ${options.optimizer} lr ${options.lr}, batch ${options.batch}, seed ${options.seed} (${formatSeconds(result.seconds)} s)`,
+    `trained ${result.epochs === options.epochs ? options.epochs : `${result.epochs} of ${options.epochs}`} epochs, ${options.optimizer} lr ${options.lr}, batch ${options.batch}, seed ${options.seed} (${formatSeconds(result.seconds)} s)`,
     '',
     formatTable([
       ['', 'loss', metric === 'accuracy' ? 'accuracy' : 'R²'],
