@@ -1,6 +1,6 @@
 import { activation, activationNames, variable } from '@actgrad/autograd';
 import { Adam, Linear, mlp, predict, SGD, Trainer, type Sequential } from '@actgrad/nn';
-import { backendNames, copyInto, matmul, setBackend, Tensor, tensor, tidy, type Backend } from '@actgrad/tensor';
+import { backendNames, copyInto, empty, matmul, setBackend, Tensor, tensor, tidy, type Backend } from '@actgrad/tensor';
 import type { LayerInit } from '../spec.js';
 import type { ActivationInput, JsPeer } from './types.js';
 
@@ -35,10 +35,12 @@ export async function createActgradPeer(backend: string): Promise<JsPeer> {
       loadInit(model, init);
       const trainer = new Trainer(model, { loss: 'binaryCrossEntropy', optimizer: new SGD(model, { lr: settings.lr }) });
       const rows = settings.batchSize;
-      const xb = new Float32Array(rows * 2);
-      const yb = new Float32Array(rows);
-      const xTensor = new Tensor(xb, [rows, 2]);
-      const yTensor = new Tensor(yb, [rows, 1]);
+      // Backend storage (allocated outside tidy, so no step recycles it), as fit's batch gatherer
+      // uses: the wasm backend reads it in place.
+      const xTensor = empty([rows, 2]);
+      const yTensor = empty([rows, 1]);
+      const xb = xTensor.data;
+      const yb = yTensor.data;
       return {
         step(batch) {
           for (let i = 0; i < rows; i++) {
@@ -64,8 +66,8 @@ export async function createActgradPeer(backend: string): Promise<JsPeer> {
       loadInit(model, data.init);
       const optimizer = new Adam(model, { lr: settings.lr, betas: [settings.beta1, settings.beta2], eps: settings.eps });
       const trainer = new Trainer(model, { loss: 'crossEntropy', optimizer });
-      const x = new Tensor(data.x, [data.n, data.inputDim]);
-      const labels = new Tensor(Float32Array.from(data.labels), [data.n]);
+      const x = tensor(data.x, { shape: [data.n, data.inputDim] });
+      const labels = tensor(Float32Array.from(data.labels), { shape: [data.n] });
       const rows = settings.batchSize;
       return {
         // Rows of a contiguous matrix: the batch is a view, no copy.
