@@ -1,5 +1,5 @@
 export { Module, Linear, Activation, asVariable } from './module.js';
-export type { ModuleInput, LinearOptions, ActivationChoice, ActivationOptions } from './module.js';
+export type { ModuleInput, LinearOptions, ActivationChoice } from './module.js';
 export { Sequential } from './sequential.js';
 export type { MLPConfig } from './sequential.js';
 export { mlp } from './mlp.js';

@@ -1,4 +1,4 @@
-import { activation, parameter, variable, Variable, type ActivationDef, type ActivationFn } from '@actgrad/autograd';
+import { activation, parameter, variable, Variable, type ActivationDef, type ActivationFn, type ActivationOptions } from '@actgrad/autograd';
 import { empty, keep, Tensor, zeros, type DType, type NestedArray } from '@actgrad/tensor';
 import { resolveInit, type InitDef, type InitName } from './init.js';
 import { makeRng, type Rng } from './random.js';
@@ -151,9 +151,6 @@ export class Linear extends Module {
     return this.bias ? y.add(this.bias) : y;
   }
 }
-
-/** Hyper-parameters of a parametrised activation, e.g. `{ alpha: 0.1 }` for leakyRelu. */
-export type ActivationOptions = Record<string, number>;
 
 /**
  * An activation given by built-in name, user definition (`defineActivation`), or either with

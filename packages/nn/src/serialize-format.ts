@@ -39,8 +39,9 @@ function describe(layer: Module, i: number): LayerJSON {
   if (layer instanceof Activation) {
     const out: LayerJSON = { type: 'activation', name: layer.activationName };
     // Numbers only: a learnable option given as a Variable (PReLU's α) is saved with the weights.
-    const numeric = Object.entries(layer.options ?? {}).filter(([, v]) => typeof v === 'number');
-    if (numeric.length > 0) out.options = Object.fromEntries(numeric);
+    const numeric: Record<string, number> = {};
+    for (const [k, v] of Object.entries(layer.options ?? {})) if (typeof v === 'number') numeric[k] = v;
+    if (Object.keys(numeric).length > 0) out.options = numeric;
     if (layer.isCustom) out.custom = true;
     return out;
   }
