@@ -18,8 +18,8 @@ function order<T extends object>(rows: readonly T[], key: keyof T): string[] {
 }
 
 /** Colour by configuration, with the domain pinned so a configuration keeps its colour across charts. */
-function configColor(rows: readonly { config: string }[], title = 'configuration') {
-  return { field: 'config', type: 'nominal', title, scale: { domain: order(rows, 'config') }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5 } };
+function configColor(rows: readonly { config: string }[], title = 'configuration', configs = order(rows, 'config')) {
+  return { field: 'config', type: 'nominal', title, scale: { domain: configs }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5 } };
 }
 
 /** Log axes label only powers of ten, compactly (1e-7 rather than 0.0000001). */
@@ -109,8 +109,11 @@ export function bandCurveSpec(
   } as TopLevelSpec;
 }
 
-/** Dead-unit and saturated-unit fractions per hidden layer over training. */
-export function healthSpec(rows: HealthPoint[]): TopLevelSpec {
+/**
+ * Dead-unit and saturated-unit fractions per hidden layer over training. `configs` pins the
+ * colours to the other charts': most activations have neither measure and leave no rows.
+ */
+export function healthSpec(rows: HealthPoint[], configs?: string[]): TopLevelSpec {
   return {
     ...base('Unit health per hidden layer: dead ReLUs and saturated sigmoid/tanh units'),
     data: { values: rows },
@@ -125,7 +128,7 @@ export function healthSpec(rows: HealthPoint[]): TopLevelSpec {
       encoding: {
         x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
         y: { field: 'fraction', type: 'quantitative', title: 'fraction of units', scale: { domain: [0, 1] } },
-        color: configColor(rows),
+        color: configColor(rows, 'configuration', configs),
       },
     },
   } as TopLevelSpec;

@@ -99,7 +99,7 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
     title: 'Dead and saturated units',
     text: 'Measured after every epoch on the same probe batch. Dead (ReLU layers): a unit whose pre-activation is negative on every probe row, so no gradient reaches its weights again. '
       + 'Saturated (sigmoid and tanh layers): share of outputs in the flat tails where a\u2032(s) is under 4% of its peak — σ outside [0.01, 0.99], |tanh| above 0.98. Other activations have no such measure and draw no line.',
-    svg: await renderSvg(healthSpec(healthPoints(result.runs))),
+    svg: await renderSvg(healthSpec(healthPoints(result.runs), options.hidden)),
   });
 
   const pictures = result.pictures;
