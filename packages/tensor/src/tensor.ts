@@ -85,7 +85,7 @@ export class Tensor {
   contiguous(): Tensor { return this.isContiguous() ? this : views.clone(this); }
   /** A row-major copy with its own storage. */
   clone(): Tensor { return views.clone(this); }
-  /** A row-major copy in `dtype`. */
+  /** A row-major copy in `dtype` (always a copy, even in the same dtype). */
   astype(dtype: DType): Tensor { return views.astype(this, dtype); }
   /** The element at `index` (one integer per axis, negative counts from the end). */
   get(...index: number[]): number { return this.data[views.elementOffset(this, index, 'get')]!; }
@@ -99,44 +99,77 @@ export class Tensor {
   toString(): string { return formatTensor(this); }
 
   // ---- elementwise (NumPy broadcasting, scalar operands, optional `out`) ----
+  /** this + b (NumPy broadcasting; b may be a number). */
   add(b: Tensor | number, out?: Tensor): Tensor { return ew.add(this, b, out); }
+  /** this − b. */
   sub(b: Tensor | number, out?: Tensor): Tensor { return ew.sub(this, b, out); }
+  /** this · b elementwise. */
   mul(b: Tensor | number, out?: Tensor): Tensor { return ew.mul(this, b, out); }
+  /** this / b. */
   div(b: Tensor | number, out?: Tensor): Tensor { return ew.div(this, b, out); }
+  /** this ** b. */
   pow(b: Tensor | number, out?: Tensor): Tensor { return ew.pow(this, b, out); }
+  /** The larger of this and b (NaN propagates). */
   maximum(b: Tensor | number, out?: Tensor): Tensor { return ew.maximum(this, b, out); }
+  /** The smaller of this and b (NaN propagates). */
   minimum(b: Tensor | number, out?: Tensor): Tensor { return ew.minimum(this, b, out); }
+  /** 1 where this = b, else 0. */
   eq(b: Tensor | number, out?: Tensor): Tensor { return ew.eq(this, b, out); }
+  /** 1 where this ≠ b, else 0. */
   ne(b: Tensor | number, out?: Tensor): Tensor { return ew.ne(this, b, out); }
+  /** 1 where this < b, else 0. */
   lt(b: Tensor | number, out?: Tensor): Tensor { return ew.lt(this, b, out); }
+  /** 1 where this ≤ b, else 0. */
   le(b: Tensor | number, out?: Tensor): Tensor { return ew.le(this, b, out); }
+  /** 1 where this > b, else 0. */
   gt(b: Tensor | number, out?: Tensor): Tensor { return ew.gt(this, b, out); }
+  /** 1 where this ≥ b, else 0. */
   ge(b: Tensor | number, out?: Tensor): Tensor { return ew.ge(this, b, out); }
+  /** −this. */
   neg(out?: Tensor): Tensor { return ew.neg(this, out); }
+  /** eˣ. */
   exp(out?: Tensor): Tensor { return ew.exp(this, out); }
+  /** Natural logarithm. */
   log(out?: Tensor): Tensor { return ew.log(this, out); }
+  /** Square root. */
   sqrt(out?: Tensor): Tensor { return ew.sqrt(this, out); }
+  /** |x|. */
   abs(out?: Tensor): Tensor { return ew.abs(this, out); }
+  /** −1, 0 or 1 by sign. */
   sign(out?: Tensor): Tensor { return ew.sign(this, out); }
+  /** x². */
   square(out?: Tensor): Tensor { return ew.square(this, out); }
+  /** 1/x. */
   reciprocal(out?: Tensor): Tensor { return ew.reciprocal(this, out); }
+  /** Hyperbolic tangent. */
   tanh(out?: Tensor): Tensor { return ew.tanh(this, out); }
+  /** 1/(1+e⁻ˣ), without overflow. */
   sigmoid(out?: Tensor): Tensor { return ew.sigmoid(this, out); }
+  /** ln(1+x). */
   log1p(out?: Tensor): Tensor { return ew.log1p(this, out); }
+  /** eˣ−1. */
   expm1(out?: Tensor): Tensor { return ew.expm1(this, out); }
+  /** max(x, 0). */
   relu(out?: Tensor): Tensor { return ew.relu(this, out); }
   /** `this ? a : b` elementwise (this is the condition; nonzero is true). */
   where(a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor { return ew.where(this, a, b, out); }
+  /** Limits to [min, max]; a null bound is open. */
   clamp(min: number | null | undefined, max: number | null | undefined, out?: Tensor): Tensor {
     return ew.clamp(this, min, max, out);
   }
 
   // ---- reductions ----
+  /** Sum over `axis` (a number, a list, or all when undefined). */
   sum(axis?: Axes, keepDims = false): Tensor { return red.sum(this, axis, keepDims); }
+  /** Mean over `axis`. */
   mean(axis?: Axes, keepDims = false): Tensor { return red.mean(this, axis, keepDims); }
+  /** Maximum over `axis`. */
   max(axis?: Axes, keepDims = false): Tensor { return red.max(this, axis, keepDims); }
+  /** Minimum over `axis`. */
   min(axis?: Axes, keepDims = false): Tensor { return red.min(this, axis, keepDims); }
+  /** log Σ exp over `axis`, stable at large |x|. */
   logSumExp(axis?: Axes, keepDims = false): Tensor { return red.logSumExp(this, axis, keepDims); }
+  /** Index of the first maximum along `axis` (flattened when undefined). */
   argmax(axis?: number, keepDims = false): Tensor { return red.argmax(this, axis, keepDims); }
   /** Sums a broadcast result back to `shape` (the adjoint of `expand`). */
   sumTo(shape: readonly number[]): Tensor { return sumTo(this, shape); }

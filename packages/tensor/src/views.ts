@@ -7,7 +7,7 @@ import { allocTensor } from './storage.js';
 import type { NestedArray, SliceSpec } from './tensor.js';
 import { Tensor } from './tensor.js';
 
-/** Permutes axes; no axes reverses them. */
+/** Permutes axes; with no axes, reverses them. A view. */
 export function transpose(x: Tensor, ...axes: number[]): Tensor {
   if (axes.length === 0) {
     return new Tensor(x.data, x.shape.slice().reverse(), x.strides.slice().reverse(), x.offset);
@@ -15,6 +15,7 @@ export function transpose(x: Tensor, ...axes: number[]): Tensor {
   return permute(x, axes, 'transpose');
 }
 
+/** Reorders axes: axis i of the result is axis `axes[i]` of x. A view. */
 export function permute(x: Tensor, axes: readonly number[], op = 'permute'): Tensor {
   const nd = x.ndim;
   if (!Array.isArray(axes) || axes.length !== nd) {
@@ -33,7 +34,7 @@ export function permute(x: Tensor, axes: readonly number[], op = 'permute'): Ten
   return new Tensor(x.data, shape, strides, x.offset);
 }
 
-/** Python-style slicing per axis; see `SliceSpec`. */
+/** Python-style slicing per axis (see `SliceSpec`); missing trailing specs take whole axes. A view. */
 export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
   const nd = x.ndim;
   if (specs.length > nd) fail('slice', `${specs.length} specs for a tensor of shape ${fmtShape(x.shape)}`);
@@ -87,6 +88,7 @@ function resolveRange(spec: readonly (number | null | undefined)[], size: number
   return [start, stop, step];
 }
 
+/** Drops `axis` (it must have size 1), or every size-1 axis. A view. */
 export function squeeze(x: Tensor, axis?: number): Tensor {
   if (axis === undefined || axis === null) {
     const keep = x.shape.map((n) => n !== 1);
@@ -101,6 +103,7 @@ export function squeeze(x: Tensor, axis?: number): Tensor {
   return new Tensor(x.data, shape, strides, x.offset);
 }
 
+/** Inserts a size-1 axis at `axis` (negative counts from the end of the result). A view. */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
   const a = normalizeAxis('unsqueeze', axis, x.ndim + 1);
   const shape = x.shape.slice();
@@ -110,6 +113,7 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
   return new Tensor(x.data, shape, strides, x.offset);
 }
 
+/** Broadcasts x to `shape` with stride 0 on repeated axes; -1 keeps a size. A view. */
 export function expand(x: Tensor, shape: readonly number[], op = 'expand'): Tensor {
   if (!Array.isArray(shape)) failType(op, `shape must be an array, got ${String(shape)}`);
   const nd = shape.length;
@@ -139,6 +143,10 @@ export function expand(x: Tensor, shape: readonly number[], op = 'expand'): Tens
   return new Tensor(x.data, outShape, strides, x.offset);
 }
 
+/**
+ * The same elements in a new shape (one -1 is inferred). A view when the strides allow it;
+ * otherwise (e.g. flattening a transposed matrix) the elements are copied once.
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const target = inferShape(x, shape);
   const strides = viewStrides(x.shape, x.strides, target);
@@ -207,12 +215,14 @@ function viewStrides(oldShape: readonly number[], oldStrides: readonly number[],
   return nst;
 }
 
+/** A row-major copy with its own storage. */
 export function clone(x: Tensor): Tensor {
   const out = allocTensor(x.shape, x.dtype);
   copyStrided(x, out);
   return out;
 }
 
+/** A row-major copy in `dtype` (always a copy, even in the same dtype). */
 export function astype(x: Tensor, dtype: DType): Tensor {
   if (!isDType(dtype)) failType('astype', `unknown dtype '${String(dtype)}' (valid: float32, float64)`);
   const out = allocTensor(x.shape, dtype);
@@ -254,4 +264,3 @@ export function toArray(x: Tensor): NestedArray {
   return build(0, x.offset);
 }
 
-export type { DType };
