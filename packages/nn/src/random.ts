@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
+import type { Rng } from '@actgrad/tensor';
 
-/** A uniform generator in [0, 1). */
-export type Rng = () => number;
+export type { Rng };
 
 /** Default seed when the caller gives none, so every run is reproducible unless asked otherwise. */
 export const DEFAULT_SEED = 42;
