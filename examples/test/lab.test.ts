@@ -103,6 +103,9 @@ describe('the lab', () => {
     expect(html).not.toMatch(/<script|<link|src="http|href="http|url\(http|@import/);
     expect(html).toContain('bentIdentity'); // the user activation is drawn
     expect(html).toContain('Not drawn: softmax');
+    // The registry's own formulas sit under the plot, the user activation's included.
+    expect(html).toContain('<tr><td>sigmoid</td><td>1/(1+e^-s)</td><td>a(1-a)</td><td>output</td></tr>');
+    expect(html).toMatch(/<tr><td>bentIdentity<\/td>/);
     expect(html).toMatch(/data:image\/png;base64,/); // boundary rasters are embedded
     expect(html).toContain('<td>relu</td>');
   });

@@ -10,6 +10,8 @@ export interface Section {
   text: string;
   /** One rendered chart per section. */
   svg: string;
+  /** An optional table under the chart: a header row, then data rows. */
+  table?: string[][];
 }
 
 export interface Page {
@@ -39,12 +41,13 @@ nav a { margin-right: 1rem; color: #2a6fb0; text-decoration: none; }
 section, .tables { background: white; border: 1px solid #e4e4e4; border-radius: 8px; padding: 1rem 1.25rem;
   margin: 0 0 1.25rem; }
 section p { margin: 0 0 .6rem; max-width: 75ch; }
+section table { margin-top: 1rem; font-size: .9rem; }
 .chart { overflow-x: auto; }
 .chart svg { max-width: none; height: auto; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: .25rem 0 1rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: .35rem; }
 th, td { padding: .3rem .75rem; border-bottom: 1px solid #eee; text-align: right; white-space: nowrap; }
-th:first-child, td:first-child { text-align: left; }
+th:first-child, td:first-child, section th, section td { text-align: left; }
 th { background: #f4f6f8; }
 .warnings { background: #fff8e6; border: 1px solid #f0d58c; border-radius: 8px; padding: .6rem 1.25rem; margin: 0 0 1.25rem; }
 footer { color: #888; font-size: .85rem; margin: 2rem 0; }
@@ -53,7 +56,7 @@ footer { color: #888; font-size: .85rem; margin: 2rem 0; }
 function table(caption: string, rows: string[][]): string {
   const [head, ...body] = rows;
   const cells = (r: string[], tag: 'th' | 'td') => r.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('');
-  return `<table><caption>${escapeHtml(caption)}</caption><thead><tr>${cells(head ?? [], 'th')}</tr></thead>`
+  return `<table>${caption ? `<caption>${escapeHtml(caption)}</caption>` : ''}<thead><tr>${cells(head ?? [], 'th')}</tr></thead>`
     + `<tbody>${body.map((r) => `<tr>${cells(r, 'td')}</tr>`).join('')}</tbody></table>`;
 }
 
@@ -68,7 +71,8 @@ export function buildPage(page: Page): string {
     : '';
   const tables = page.tables?.length ? `<div class="tables">${page.tables.map((t) => table(t.caption, t.rows)).join('')}</div>` : '';
   const sections = page.sections
-    .map((s) => `<section id="${s.id}">\n<h2>${escapeHtml(s.title)}</h2>\n${paragraphs(s.text)}\n<div class="chart">${s.svg}</div>\n</section>`)
+    .map((s) => `<section id="${s.id}">\n<h2>${escapeHtml(s.title)}</h2>\n${paragraphs(s.text)}\n<div class="chart">${s.svg}</div>\n`
+      + `${s.table ? table('', s.table) : ''}</section>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en">

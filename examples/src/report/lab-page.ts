@@ -1,3 +1,4 @@
+import { getActivation } from '@actgrad/autograd';
 import { activationCurve, isElementwise } from '../activation-probe.js';
 import { formatLoss, formatMeanStd, formatMetric, formatSeconds } from '../format.js';
 import { bandCurves, initialProfile, gradNormSeries, healthPoints, lossSeries, summarize } from '../lab/aggregate.js';
@@ -78,6 +79,13 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
       + `Registered activations: ${drawn.join(', ')}. At s = 0 the ReLU family takes the right-hand slope, as in the lecture's notes.`
       + (allActivations.some((n) => !isElementwise(n)) ? `\n\nNot drawn: ${allActivations.filter((n) => !isElementwise(n)).join(', ')}, which mix a whole row and have no single a(s).` : ''),
     svg: await renderSvg(activationSpec(activationRows(drawn))),
+    table: [
+      ['activation', 'a(s)', "a′(s)", 'saves for backward'],
+      ...[...drawn, ...allActivations.filter((n) => !isElementwise(n))].map((n) => {
+        const def = getActivation(n);
+        return [n, def.formula, def.derivative, def.saves];
+      }),
+    ],
   });
 
   sections.push({
