@@ -37,6 +37,13 @@ describe('backend selection', () => {
     expect((await freshRegistry('wasm')).getBackend().name).toBe('wasm');
   });
 
+  it('a runtime that cannot start the wasm backend gets none, and is told why', async () => {
+    const { tryCreateWasmBackend, wasmUnavailableReason } = await import('../src/backend/wasm/index.js');
+    // More initial memory than wasm32 can address: instantiation fails as it would without shared memory.
+    expect(tryCreateWasmBackend(jsBackend, { initialPages: 70_000, maximumPages: 70_000 })).toBeUndefined();
+    expect(wasmUnavailableReason()).toMatch(/.+/);
+  });
+
   it('an unknown ACTGRAD_BACKEND fails with the registered names', async () => {
     const registry = await freshRegistry('gpu');
     expect(() => registry.getBackend()).toThrow(/unknown backend 'gpu' \(registered: js, wasm\)/);

@@ -21,7 +21,9 @@ export function tryCreateWasmBackend(fallback: Backend, options: WasmBackendOpti
     threads = undefined;
   }
   try {
-    return createWasmBackend(fallback, { threads, ...options });
+    const backend = createWasmBackend(fallback, { threads, ...options });
+    unavailable = undefined;
+    return backend;
   } catch (err) {
     unavailable = err instanceof Error ? err.message : String(err);
     return undefined;
