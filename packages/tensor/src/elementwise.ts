@@ -213,13 +213,10 @@ export function where(cond: Tensor, a: Operand, b: Operand, out?: Tensor): Tenso
   // arrays are slow to allocate).
   const av = aT ? a : scalarView(dtype, 0, a);
   const bv = bT ? b : scalarView(dtype, 1, b);
-  const c = cond.data, x = av.data, y = bv.data, d = o.data;
+  const k = kernels();
   forEachRow(shape, [broadcastStrides(cond, shape), broadcastStrides(av, shape), broadcastStrides(bv, shape), contiguousStrides(shape)],
     [cond.offset, av.offset, bv.offset, o.offset], (n, off, st) => {
-      const cs = st[0]!, xs = st[1]!, ys = st[2]!, ds = st[3]!;
-      for (let i = 0, ic = off[0]!, ix = off[1]!, iy = off[2]!, id = off[3]!; i < n; i++, ic += cs, ix += xs, iy += ys, id += ds) {
-        d[id] = c[ic] !== 0 ? x[ix]! : y[iy]!;
-      }
+      k.where(n, cond.data, off[0]!, st[0]!, av.data, off[1]!, st[1]!, bv.data, off[2]!, st[2]!, o.data, off[3]!, st[3]!);
     });
   return o;
 }

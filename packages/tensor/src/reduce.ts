@@ -92,18 +92,9 @@ export function logSumExp(x: Tensor, axis?: Axes, keepDims = false): Tensor {
   // An infinite maximum (all −∞, or a +∞) would give ∞ − ∞ = NaN: shift by 0 instead.
   for (let i = 0; i < size; i++) if (!Number.isFinite(m[mo + i]!)) m[mo + i] = 0;
   o.fill(0, oo, oo + size);
-  const xd = x.data;
+  const k = kernels();
   forEachRow(x.shape, [x.strides, p.outStrides, p.outStrides], [x.offset, oo, mo], (n, off, st) => {
-    const xs = st[0]!, os = st[1]!;
-    let ix = off[0]!, io = off[1]!, im = off[2]!;
-    if (os === 0) {
-      const sh = m[im]!;
-      let acc = 0;
-      for (let i = 0; i < n; i++, ix += xs) acc += Math.exp(xd[ix]! - sh);
-      o[io] = o[io]! + acc;
-    } else {
-      for (let i = 0; i < n; i++, ix += xs, io += os, im += os) o[io] = o[io]! + Math.exp(xd[ix]! - m[im]!);
-    }
+    k.expSum(n, x.data, off[0]!, st[0]!, m, off[2]!, o, off[1]!, st[1]!);
   });
   for (let i = 0; i < size; i++) o[oo + i] = m[mo + i]! + Math.log(o[oo + i]!);
   return out;
@@ -119,7 +110,7 @@ export function argmax(x: Tensor, axis?: number, keepDims = false): Tensor {
     if (x.size === 0) fail('argmax', `cannot reduce an empty tensor of shape ${fmtShape(x.shape)}`);
     const flat = x.contiguous();
     const out = allocTensor(keepDims ? x.shape.map(() => 1) : [], x.dtype);
-    out.data[out.offset] = scanMax(flat.data, flat.offset, 1, x.size);
+    out.data[out.offset] = kernels().argmax(x.size, flat.data, flat.offset, 1);
     return out;
   }
   const a = normalizeAxis('argmax', axis, x.ndim);
@@ -133,24 +124,10 @@ export function argmax(x: Tensor, axis?: number, keepDims = false): Tensor {
   const out = allocTensor(keepDims ? keepShape : x.shape.filter((_, i) => i !== a), x.dtype);
   const walker = new RowWalker(y.shape, [y.strides], [y.offset]);
   const stride = y.strides[y.ndim - 1]!;
+  const k = kernels();
   for (let r = 0; r < walker.rows; r++) {
-    out.data[out.offset + r] = scanMax(x.data, walker.offsets[0]!, stride, n);
+    out.data[out.offset + r] = k.argmax(n, x.data, walker.offsets[0]!, stride);
     walker.next();
   }
   return out;
-}
-
-function scanMax(d: ArrayLike<number>, off: number, stride: number, n: number): number {
-  let best = d[off]!;
-  let at = 0;
-  if (best !== best) return 0;
-  for (let i = 1, j = off + stride; i < n; i++, j += stride) {
-    const v = d[j]!;
-    if (v > best || v !== v) {
-      if (v !== v) return i;
-      best = v;
-      at = i;
-    }
-  }
-  return at;
 }

@@ -133,4 +133,40 @@ function reduce(op: ReduceOp, n: number, x: FloatArray, xo: number, xs: number,
   }
 }
 
-export const jsKernels: ElementwiseKernels = { binary, binaryScalar, unary, clamp, axpy, reduce };
+function expSum(n: number, x: FloatArray, xo: number, xs: number, sh: FloatArray, so: number,
+  o: FloatArray, oo: number, os: number): void {
+  let ix = xo;
+  if (os === 0) {
+    const shift = sh[so]!;
+    let acc = 0;
+    for (let i = 0; i < n; i++, ix += xs) acc += Math.exp(x[ix]! - shift);
+    o[oo] = o[oo]! + acc;
+    return;
+  }
+  for (let i = 0, io = oo, is = so; i < n; i++, ix += xs, io += os, is += os) o[io] = o[io]! + Math.exp(x[ix]! - sh[is]!);
+}
+
+function argmax(n: number, x: FloatArray, xo: number, xs: number): number {
+  let best = x[xo]!;
+  if (best !== best) return 0;
+  let at = 0;
+  for (let i = 1, j = xo + xs; i < n; i++, j += xs) {
+    const v = x[j]!;
+    if (v > best) {
+      best = v;
+      at = i;
+    } else if (v !== v) {
+      return i;
+    }
+  }
+  return at;
+}
+
+function where(n: number, c: FloatArray, co: number, cs: number, a: FloatArray, ao: number, as: number,
+  b: FloatArray, bo: number, bs: number, o: FloatArray, oo: number, os: number): void {
+  for (let i = 0, ic = co, ia = ao, ib = bo, io = oo; i < n; i++, ic += cs, ia += as, ib += bs, io += os) {
+    o[io] = c[ic] !== 0 ? a[ia]! : b[ib]!;
+  }
+}
+
+export const jsKernels: ElementwiseKernels = { binary, binaryScalar, unary, clamp, axpy, reduce, expSum, argmax, where };

@@ -62,6 +62,18 @@ export interface ElementwiseKernels {
    */
   reduce(op: ReduceOp, n: number, x: FloatArray, xOff: number, xStride: number,
     out: FloatArray, outOff: number, outStride: number): void;
+  /**
+   * The inner sum of a stable log-sum-exp: out[i] += exp(x[i] − shift[i]), where shift is read
+   * with out's stride; with `outStride` 0, out[outOff] += Σ exp(x[i] − shift[shiftOff]).
+   */
+  expSum(n: number, x: FloatArray, xOff: number, xStride: number, shift: FloatArray, shiftOff: number,
+    out: FloatArray, outOff: number, outStride: number): void;
+  /** Index of the first maximum of x[0..n) (a NaN counts as the maximum). */
+  argmax(n: number, x: FloatArray, xOff: number, xStride: number): number;
+  /** out[i] = cond[i] ≠ 0 ? a[i] : b[i]. */
+  where(n: number, cond: FloatArray, cOff: number, cStride: number,
+    a: FloatArray, aOff: number, aStride: number, b: FloatArray, bOff: number, bStride: number,
+    out: FloatArray, outOff: number, outStride: number): void;
 }
 
 /**
