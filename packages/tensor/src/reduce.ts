@@ -59,9 +59,7 @@ export function sum(x: Tensor, axis?: Axes, keepDims = false): Tensor {
 /** Mean over `axis`. */
 export function mean(x: Tensor, axis?: Axes, keepDims = false): Tensor {
   const { out, count } = fold('sum', 'mean', x, axis, keepDims);
-  const d = out.data;
-  const scale = 1 / count;
-  for (let i = out.offset, end = out.offset + out.size; i < end; i++) d[i] = d[i]! * scale;
+  kernels().binaryScalar('mul', out.size, out.data, out.offset, 1, 1 / count, false, out.data, out.offset, 1);
   return out;
 }
 
