@@ -15,6 +15,7 @@ export { addScaled, scaleInPlace, fill, copyInto } from './inplace.js';
 export { sum, mean, max, min, logSumExp, argmax } from './reduce.js';
 export { matmul } from './matmul.js';
 export { broadcastShapes, sumTo } from './broadcast.js';
+export { concat, stack } from './join.js';
 export {
   transpose, permute, slice, squeeze, unsqueeze, expand, reshape,
 } from './views.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as T from '@actgrad/tensor';
 import { arange, Tensor, tensor, zeros } from '@actgrad/tensor';
 import { at, build, indices, permutations } from './helpers.js';
 
@@ -219,5 +220,26 @@ describe('element access and conversion', () => {
     expect(x.unsqueeze(1).isContiguous()).toBe(true);
     expect(iota([3, 1]).expand([3, 4]).isContiguous()).toBe(false);
     expect(at(x.toArray(), [1, 2, 3])).toBe(23);
+  });
+});
+
+describe('concat and stack', () => {
+  it('join along any axis, reading strided inputs', () => {
+    const a = iota([2, 3]);
+    const b = iota([3, 2]).transpose().slice([null, null, -1]); // [2,3], reversed rows
+    const c = T.concat([a, b], 0);
+    expectView(c, [4, 3], ([i, j]) => (i! < 2 ? linear([2, 3], [i!, j!]) : linear([3, 2], [j!, 1 - (i! - 2)])));
+    const d = T.concat([a, b.slice(null, [0, 1]), a], -1);
+    expectView(d, [2, 7], ([i, j]) => (j! < 3 ? linear([2, 3], [i!, j!]) : j! === 3 ? linear([3, 2], [0, 1 - i!]) : linear([2, 3], [i!, j! - 4])));
+    const s = T.stack([a, b], 1);
+    expectView(s, [2, 2, 3], ([i, k, j]) => (k === 0 ? linear([2, 3], [i!, j!]) : linear([3, 2], [j!, 1 - i!])));
+    expect(T.stack([T.tensor(1), T.tensor(2)]).toArray()).toEqual([1, 2]);
+  });
+  it('refuses mismatched shapes and dtypes', () => {
+    expect(() => T.concat([iota([2, 3]), iota([2, 4])], 0)).toThrow('concat: shapes [2,3] and [2,4] (element 1) differ outside axis 0');
+    expect(() => T.stack([iota([2, 3]), iota([3, 2])])).toThrow('stack: shapes [2,3] and [3,2] (element 1) differ');
+    expect(() => T.concat([iota([2]), T.zeros([2])])).toThrow('concat: dtypes float64 and float32 differ (element 1; cast with astype)');
+    expect(() => T.concat([])).toThrow('concat: expected a non-empty array of tensors');
+    expect(() => T.concat([iota([2])], 1)).toThrow(RangeError);
   });
 });
