@@ -11,6 +11,9 @@ export type GemmKernel = (
   accumulate: number, scratch: number,
 ) => void;
 
+/** Unsplit products at least this large (multiply-adds) are timed to learn the single-threaded rate. */
+const RATE_SAMPLE_SIZE = 2 ** 18;
+
 /** The tunables the backend exposes, read on every call. */
 export interface ParallelSettings {
   threads: number;
@@ -36,6 +39,10 @@ export class ParallelGemm {
   // each further miss and resets after a split that pays.
   private skip = 0;
   private backoff = 0;
+  // Multiply-adds per ms of recent unsplit large products: the rate a split must beat.
+  // Two threads that share one physical core (hyperthreads, or an oversubscribed host)
+  // each run at half speed, which the main thread's share alone cannot reveal.
+  private singleRate = 0;
 
   constructor(
     private readonly kernel: GemmKernel,
@@ -73,12 +80,20 @@ export class ParallelGemm {
     const chunk = Math.ceil(total / parts / unit) * unit;
     const jobs = Math.ceil(total / chunk);
     if (parts === 1 || jobs === 1) {
+      if (size < RATE_SAMPLE_SIZE || !s.adaptive) {
+        this.kernel(m, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, acc, this.mainScratch);
+        return;
+      }
+      const t0 = performance.now();
       this.kernel(m, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, acc, this.mainScratch);
+      const ms = performance.now() - t0;
+      if (ms > 0) this.singleRate = Math.max(size / ms, 0.95 * this.singleRate);
       return;
     }
     const pool = this.pool!;
     const args = this.args;
     s.counters.splitCalls++;
+    const start0 = performance.now();
     for (let w = 1; w < jobs; w++) {
       const start = w * chunk, len = Math.min(chunk, total - start);
       args[0] = byRows ? len : m;
@@ -109,8 +124,13 @@ export class ParallelGemm {
       else this.kernel(m, len, k, a, aRs, aCs, b + start * bCs * 4, bRs, bCs, c + start * 4, cRs, acc, this.mainScratch);
     }
     if (s.adaptive) {
-      // The main thread's share, scaled up, estimates the single-threaded time.
-      if (performance.now() - t0 > 0.85 * (t1 - t0) * (total / chunk)) {
+      // A split must beat the single-threaded rate by 15%. Until one was measured, the
+      // main thread's share, scaled up, estimates the single-threaded time.
+      const elapsed = performance.now() - start0;
+      const slow = this.singleRate > 0
+        ? size / elapsed < 1.15 * this.singleRate
+        : elapsed > 0.85 * (t1 - t0) * (total / chunk);
+      if (slow) {
         s.counters.slowSplits++;
         this.backoff = Math.min(Math.max(2 * this.backoff, 4), 256);
         this.skip = this.backoff;
