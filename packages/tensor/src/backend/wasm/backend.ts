@@ -15,7 +15,7 @@ interface KernelExports extends ElementwiseExports {
 }
 
 export interface WasmBackendOptions {
-  /** Threads that share a large matmul, the main one included (default: all cores). */
+  /** Threads that share a large matmul, the main one included (default: all cores, at most 8). */
   threads?: number;
   /**
    * Products with m·n·k below this run on one thread. The default, 2^23 (about
@@ -105,7 +105,8 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
 
   const backend: WasmBackend = {
     name: 'wasm',
-    threads: options.threads ?? Math.max(1, availableParallelism()),
+    // Beyond a few threads the matmuls of small networks are too short to share out.
+    threads: options.threads ?? Math.max(1, Math.min(8, availableParallelism())),
     parallelThreshold: options.parallelThreshold ?? 2 ** 23,
     hotParallelThreshold: options.hotParallelThreshold ?? 2 ** 20,
     heap,

@@ -11,7 +11,7 @@ let unavailable: string | undefined;
 /**
  * The wasm backend, or `undefined` when this runtime cannot instantiate it (no
  * WebAssembly SIMD, no shared memory); `wasmUnavailableReason()` then says why.
- * `ACTGRAD_THREADS` caps the threads a large matmul uses (default: all cores).
+ * `ACTGRAD_THREADS` caps the threads a large matmul uses (default: all cores, at most 8).
  */
 export function tryCreateWasmBackend(fallback: Backend, options: WasmBackendOptions = {}): WasmBackend | undefined {
   const env = typeof process !== 'undefined' ? process.env?.ACTGRAD_THREADS : undefined;
