@@ -1,4 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeDataFiles } from '../src/data-files.js';
+import { settingsFor } from '../src/spec.js';
 import { epochOrder, glorotUniform, makeMoons, shuffleInPlace, w1Data, w2Data, w3Operands } from '../src/data.js';
 
 const isPermutation = (order: Int32Array) => [...order].sort((a, b) => a - b).every((v, i) => v === i);
@@ -110,5 +115,26 @@ describe('synthetic data', () => {
     expect(a.every((v) => v >= -1 && v < 1)).toBe(true);
     expect(a).not.toEqual(b);
     expect(w3Operands(64).a).toEqual(a);
+  });
+});
+
+describe('data files for the PyTorch runner', () => {
+  it('writes each array as raw little-endian values with its shape in the manifest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'actgrad-bench-'));
+    try {
+      const settings = settingsFor('quick');
+      settings.w3.sizes = [64];
+      const manifest = writeDataFiles(dir, settings);
+      expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toEqual(manifest);
+      expect(manifest.w1_x).toEqual({ file: 'w1_x.bin', dtype: 'float32', shape: [1000, 2] });
+      expect(manifest.w1_orders!.shape).toEqual([200, 1000]);
+      expect(manifest.w2_labels!.dtype).toBe('int32');
+      expect(Object.keys(manifest).filter((k) => k.startsWith('w2_init_w'))).toEqual(['w2_init_w0', 'w2_init_w1', 'w2_init_w2']);
+      const bytes = readFileSync(join(dir, manifest.w3_a_64!.file));
+      const onDisk = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      expect(onDisk).toEqual(w3Operands(64).a);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -37,6 +37,8 @@ describe('parseArgs', () => {
       explicit: true,
     });
     expect(parseArgs(['--only=w2']).only).toEqual(['w2']);
+    expect(parseArgs(['--peers', 'actgrad-js,torch-1t']).peers).toEqual(['actgrad-js', 'torch-1t']);
+    expect(parseArgs(['--render', 'bench/results/full.json']).render).toBe('bench/results/full.json');
   });
 
   it('takes workload names as aliases: `pnpm bench matmul` is --only w3', () => {
@@ -49,6 +51,7 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--only', 'w9'])).toThrow(/unknown workload "w9" \(valid: w1, w2, w3, w4/);
     expect(() => parseArgs(['--reps', '0'])).toThrow(/--reps needs a positive integer/);
     expect(() => parseArgs(['--only'])).toThrow(/--only needs a value/);
+    expect(() => parseArgs(['--peers', 'tfjs-gpu'])).toThrow(/unknown runner "tfjs-gpu" \(valid: actgrad-js, actgrad-wasm, tfjs-cpu/);
   });
 });
 
