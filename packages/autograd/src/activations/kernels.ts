@@ -49,29 +49,45 @@ export const tanhBackward: BackwardKernel = (n, g, go, a, ao, dx, dxo) => {
   }
 };
 
+// The ReLU-family loops select by multiplying with a 0/1 mask instead of branching: on inputs of
+// mixed sign a branch mispredicts about half the time, which made these loops 4× slower. The mask
+// product is wrong only where it yields NaN (an infinite operand times 0, or a NaN input); that rare,
+// well-predicted case falls back to the plain branch. `+ 0` turns −0 into 0.
+
 export const reluForward: ForwardKernel = (n, s, so, a, ao) => {
   for (let i = 0; i < n; i++) {
     const si = s[so + i]!;
-    // `+ 0` turns −0 into 0; a NaN input stays NaN instead of being hidden as 0.
-    a[ao + i] = si < 0 ? 0 : si + 0;
+    const r = si * +(si >= 0);
+    // A NaN input stays NaN instead of being hidden as 0.
+    a[ao + i] = r === r ? r + 0 : si < 0 ? 0 : si;
   }
 };
 /** ReLU'(s) = 0 for s < 0, 1 for s ≥ 0 (so 1 at s = 0, as in the notes). */
 export const reluBackward: BackwardKernel = (n, g, go, s, so, dx, dxo) => {
-  for (let i = 0; i < n; i++) dx[dxo + i] = s[so + i]! >= 0 ? g[go + i]! : 0;
+  for (let i = 0; i < n; i++) {
+    const si = s[so + i]!;
+    const gi = g[go + i]!;
+    const r = gi * +(si >= 0);
+    dx[dxo + i] = r === r ? r + 0 : si >= 0 ? gi : 0;
+  }
 };
 
 export const leakyReluForward: ForwardKernel = (n, s, so, a, ao, alpha) => {
   for (let i = 0; i < n; i++) {
     const si = s[so + i]!;
-    a[ao + i] = si >= 0 ? si : alpha * si;
+    const m = +(si >= 0);
+    const r = m * si + (1 - m) * alpha * si;
+    a[ao + i] = r === r ? r : si >= 0 ? si : alpha * si;
   }
 };
 /** Leaky ReLU'(s) = α for s < 0, 1 for s ≥ 0. */
 export const leakyReluBackward: BackwardKernel = (n, g, go, s, so, dx, dxo, alpha) => {
   for (let i = 0; i < n; i++) {
     const gi = g[go + i]!;
-    dx[dxo + i] = s[so + i]! >= 0 ? gi : alpha * gi;
+    const si = s[so + i]!;
+    const m = +(si >= 0);
+    const r = m * gi + (1 - m) * alpha * gi;
+    dx[dxo + i] = r === r ? r : si >= 0 ? gi : alpha * gi;
   }
 };
 
