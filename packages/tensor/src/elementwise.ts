@@ -47,6 +47,22 @@ function binaryOp(op: BinaryOp, a: Operand, b: Operand, out?: Tensor): Tensor {
       k.binary(op, o.size, a.data, a.offset, 1, b.data, b.offset, 1, o.data, o.offset, 1);
       return o;
     }
+    // A bias add ([rows, n] + [n]) is the common broadcast of small models: walk its rows
+    // directly rather than set up a general strided walk for every call.
+    if (a.isContiguous() && b.isContiguous()) {
+      const n = o.size;
+      if (isTrailing(b.shape, shape) && b.size > 0 && isTrailing(a.shape, shape)) {
+        const aRow = a.size === n, bRow = b.size === n;
+        if (aRow && !bRow) {
+          for (let r = 0, nb = b.size; r < n; r += nb) k.binary(op, nb, a.data, a.offset + r, 1, b.data, b.offset, 1, o.data, o.offset + r, 1);
+          return o;
+        }
+        if (bRow && !aRow && a.size > 0) {
+          for (let r = 0, na = a.size; r < n; r += na) k.binary(op, na, a.data, a.offset, 1, b.data, b.offset + r, 1, o.data, o.offset + r, 1);
+          return o;
+        }
+      }
+    }
     forEachRow(shape, [broadcastStrides(a, shape), broadcastStrides(b, shape), o.strides],
       [a.offset, b.offset, o.offset], (n, off, st) => {
         k.binary(op, n, a.data, off[0]!, st[0]!, b.data, off[1]!, st[1]!, o.data, off[2]!, st[2]!);
@@ -65,6 +81,19 @@ function binaryOp(op: BinaryOp, a: Operand, b: Operand, out?: Tensor): Tensor {
     k.binaryScalar(op, n, t.data, off[0]!, st[0]!, s, !aT, o.data, off[1]!, st[1]!);
   });
   return o;
+}
+
+/**
+ * Whether `part` is `shape` with some leading axes dropped (leading 1s of `part` ignored), so a
+ * contiguous `part` repeats whole over the rows of a contiguous `shape`.
+ */
+function isTrailing(part: readonly number[], shape: readonly number[]): boolean {
+  let start = 0;
+  while (start < part.length && part[start] === 1) start++;
+  const len = part.length - start;
+  if (len > shape.length) return false;
+  for (let i = 0; i < len; i++) if (part[start + i] !== shape[shape.length - len + i]) return false;
+  return true;
 }
 
 function unaryOp(op: UnaryOp, name: string, x: Tensor, out?: Tensor): Tensor {

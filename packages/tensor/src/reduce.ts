@@ -1,5 +1,5 @@
 import { kernels } from './backend/index.js';
-import type { ReduceOp } from './backend/types.js';
+import type { ElementwiseKernels, ReduceOp } from './backend/types.js';
 import { checkTensor } from './elementwise.js';
 import { fail, fmtShape, normalizeAxes, normalizeAxis } from './errors.js';
 import { contiguousStrides, forEachRow, RowWalker } from './shape.js';
@@ -40,10 +40,48 @@ function fold(op: ReduceOp, name: string, x: Tensor, axis: Axes, keepDims: boole
   const out = allocTensor(p.outShape, x.dtype);
   out.data.fill(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity, out.offset, out.offset + out.size);
   const k = kernels();
+  if (x.isContiguous() && foldRows(op, k, x, p, out)) return { out, count: p.count };
   forEachRow(x.shape, [x.strides, p.outStrides], [x.offset, out.offset], (n, off, st) => {
     k.reduce(op, n, x.data, off[0]!, st[0]!, out.data, off[1]!, st[1]!);
   });
   return { out, count: p.count };
+}
+
+/**
+ * The two reductions of a contiguous input that need no strided walk: over leading axes (a
+ * bias gradient, [rows, n] → [n]: rows fold elementwise into the output) or over trailing axes
+ * (each output element folds one run). Returns false for any other axis set.
+ */
+function foldRows(op: ReduceOp, k: ElementwiseKernels, x: Tensor, p: Plan, out: Tensor): boolean {
+  const st = p.outStrides, nd = st.length;
+  let lead = 0;
+  while (lead < nd && (st[lead] === 0 || x.shape[lead] === 1)) lead++;
+  let rest = lead;
+  while (rest < nd && (st[rest] !== 0 || x.shape[rest] === 1)) rest++;
+  const size = x.size;
+  if (rest === nd) {
+    // Reduced axes all lead: rows of the output's length fold into it.
+    const n = out.size;
+    if (n === 0 || size === 0) return size === 0;
+    // Everything into one element: one run, so the kernel accumulates in a double.
+    if (n === 1) {
+      k.reduce(op, size, x.data, x.offset, 1, out.data, out.offset, 0);
+      return true;
+    }
+    for (let r = 0; r < size; r += n) k.reduce(op, n, x.data, x.offset + r, 1, out.data, out.offset, 1);
+    return true;
+  }
+  let kept = 0;
+  while (kept < nd && (st[kept] !== 0 || x.shape[kept] === 1)) kept++;
+  let tail = kept;
+  while (tail < nd && (st[tail] === 0 || x.shape[tail] === 1)) tail++;
+  if (tail !== nd) return false;
+  // Reduced axes all trail: output element i folds the run x[i·len, (i+1)·len).
+  const n = out.size;
+  if (n === 0 || size === 0) return size === 0;
+  const len = size / n;
+  for (let i = 0; i < n; i++) k.reduce(op, len, x.data, x.offset + i * len, 1, out.data, out.offset + i, 0);
+  return true;
 }
 
 /** Sum (used by sumTo under its caller's name). */
