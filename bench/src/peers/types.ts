@@ -35,7 +35,7 @@ export interface JsPeer {
   readonly versions: Record<string, string>;
   w1(data: W1Data, settings: W1Settings): W1Trainer;
   w2(data: W2Data, settings: W2Settings): W2Trainer;
-  /** C = A·B for n×n row-major operands, result freshly allocated. */
+  /** C = A·B for n×n row-major operands, result freshly allocated or written into a buffer made once. */
   matmul(a: Float32Array, b: Float32Array, n: number): BenchCase;
   /** Forward then backward of one activation; undefined when the peer has no such activation. */
   activation(name: string, input: ActivationInput): BenchCase | undefined;
