@@ -1,2 +1,3 @@
 export { gemm, gemmScratchBytes } from './gemm';
 export { adamF32, axpyF32, binaryF32, sumF32, unaryF32 } from './elementwise';
+export { activationBackwardF32, activationForwardF32 } from './activations';

@@ -21,5 +21,5 @@ export {
 } from './views.js';
 export { tidy, keep, isTidying } from './storage.js';
 export { getBackend, setBackend, registerBackend, backendNames, jsBackend } from './backend/index.js';
-export type { AdamStep, Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, ReduceOp, UnaryOp } from './backend/index.js';
+export type { ActivationOp, AdamStep, Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, ReduceOp, UnaryOp } from './backend/index.js';
 export type { WasmBackend, HeapStats } from './backend/wasm/index.js';

@@ -1,4 +1,4 @@
-import { empty, type Tensor } from '@actgrad/tensor';
+import { empty, getBackend, type ActivationOp, type Tensor } from '@actgrad/tensor';
 import type { OpDef } from '../op-def.js';
 import { contig } from '../ops/layout.js';
 import * as k from './kernels.js';
@@ -14,6 +14,8 @@ export interface AlphaAttrs { readonly alpha?: number }
 
 interface ElementwiseSpec {
   readonly name: string;
+  /** The backend kernel to try first (float32 runs in the backend's memory); the loops below are the reference. */
+  readonly native?: ActivationOp;
   readonly saves: 'input' | 'output';
   readonly forward: k.ForwardKernel;
   readonly backward: k.BackwardKernel;
@@ -23,6 +25,7 @@ interface ElementwiseSpec {
 function elementwise(spec: ElementwiseSpec): OpDef<AlphaAttrs> {
   const fwd = spec.forward;
   const bwd = spec.backward;
+  const native = spec.native;
   const fromOutput = spec.saves === 'output';
   return {
     name: spec.name,
@@ -30,14 +33,22 @@ function elementwise(spec: ElementwiseSpec): OpDef<AlphaAttrs> {
     forward: (inputs, attrs) => {
       const s = contig(inputs[0]);
       const a = empty(s.shape, s.dtype);
-      fwd(s.size, s.data, s.offset, a.data, a.offset, attrs.alpha ?? 0);
+      const alpha = attrs.alpha ?? 0;
+      const kernel = native && getBackend().kernels?.activationForward;
+      if (!kernel || !kernel(native, s.size, s.data, s.offset, a.data, a.offset, alpha)) {
+        fwd(s.size, s.data, s.offset, a.data, a.offset, alpha);
+      }
       return a;
     },
     backward: ({ grad, saved, attrs }) => {
       const kept = fromOutput ? saved.output : contig(saved.inputs[0]);
       const g = contig(grad);
       const dx = empty(kept.shape, kept.dtype);
-      bwd(kept.size, g.data, g.offset, kept.data, kept.offset, dx.data, dx.offset, attrs.alpha ?? 0);
+      const alpha = attrs.alpha ?? 0;
+      const kernel = native && getBackend().kernels?.activationBackward;
+      if (!kernel || !kernel(native, kept.size, g.data, g.offset, kept.data, kept.offset, dx.data, dx.offset, alpha)) {
+        bwd(kept.size, g.data, g.offset, kept.data, kept.offset, dx.data, dx.offset, alpha);
+      }
       return [dx];
     },
   };
@@ -52,17 +63,17 @@ export const linear: OpDef<AlphaAttrs> = {
 };
 
 /** a = 1/(1 + e^{−s}), a' = a(1 − a): saves its output a. */
-export const sigmoid = elementwise({ name: 'sigmoid', saves: 'output', forward: k.sigmoidForward, backward: k.sigmoidBackward });
+export const sigmoid = elementwise({ name: 'sigmoid', native: 'sigmoid', saves: 'output', forward: k.sigmoidForward, backward: k.sigmoidBackward });
 /** a = tanh s, a' = 1 − a²: saves its output a. */
-export const tanh = elementwise({ name: 'tanh', saves: 'output', forward: k.tanhForward, backward: k.tanhBackward });
+export const tanh = elementwise({ name: 'tanh', native: 'tanh', saves: 'output', forward: k.tanhForward, backward: k.tanhBackward });
 /** a = max(0, s), a' = 0 for s < 0, 1 for s ≥ 0 (1 at s = 0, per the notes). */
-export const relu = elementwise({ name: 'relu', saves: 'input', forward: k.reluForward, backward: k.reluBackward });
+export const relu = elementwise({ name: 'relu', native: 'relu', saves: 'input', forward: k.reluForward, backward: k.reluBackward });
 /** a = αs for s < 0, s for s ≥ 0; a' = α or 1 (1 at s = 0). */
-export const leakyRelu = elementwise({ name: 'leakyRelu', saves: 'input', forward: k.leakyReluForward, backward: k.leakyReluBackward });
+export const leakyRelu = elementwise({ name: 'leakyRelu', native: 'leakyRelu', saves: 'input', forward: k.leakyReluForward, backward: k.leakyReluBackward });
 /** a = α(e^s − 1) for s < 0, s for s ≥ 0; a' = a + α for s < 0, 1 for s ≥ 0: saves its output a. */
-export const elu = elementwise({ name: 'elu', saves: 'output', forward: k.eluForward, backward: k.eluBackward });
+export const elu = elementwise({ name: 'elu', native: 'elu', saves: 'output', forward: k.eluForward, backward: k.eluBackward });
 /** a = λs for s ≥ 0, λα(e^s − 1) for s < 0; a' = λ or λαe^s (exact λ, α; λ at s = 0). */
-export const selu = elementwise({ name: 'selu', saves: 'input', forward: k.seluForward, backward: k.seluBackward });
+export const selu = elementwise({ name: 'selu', native: 'selu', saves: 'input', forward: k.seluForward, backward: k.seluBackward });
 /** a = s·Φ(s) (exact, erf-based), a' = Φ(s) + s·φ(s). */
 export const gelu = elementwise({ name: 'gelu', saves: 'input', forward: k.geluForward, backward: k.geluBackward });
 /** a = s·σ(s), a' = σ(s)(1 + s(1 − σ(s))). */

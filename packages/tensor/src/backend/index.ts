@@ -3,7 +3,7 @@ import { jsBackend } from './js.js';
 import type { Backend, ElementwiseKernels } from './types.js';
 import { tryCreateWasmBackend, wasmUnavailableReason } from './wasm/index.js';
 
-export type { AdamStep, Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, ReduceOp, UnaryOp } from './types.js';
+export type { ActivationOp, AdamStep, Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, ReduceOp, UnaryOp } from './types.js';
 export { jsBackend } from './js.js';
 
 const registry = new Map<string, Backend>([['js', jsBackend]]);

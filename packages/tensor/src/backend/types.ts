@@ -29,6 +29,9 @@ export type UnaryOp =
   | 'copy' | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'square' | 'reciprocal'
   | 'tanh' | 'sigmoid' | 'log1p' | 'expm1' | 'relu';
 
+/** Elementwise activations a backend may run natively; autograd's own loops are the reference. */
+export type ActivationOp = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'selu';
+
 /** Reductions a backend folds along one strided row. */
 export type ReduceOp = 'sum' | 'max' | 'min';
 
@@ -70,6 +73,19 @@ export interface ElementwiseKernels {
     out: FloatArray, outOff: number, outStride: number): void;
   /** Index of the first maximum of x[0..n) (a NaN counts as the maximum). */
   argmax(n: number, x: FloatArray, xOff: number, xStride: number): number;
+  /**
+   * Optional: a[i] = f(s[i]) for `n` contiguous elements of activation `op` (`alpha` is leaky ReLU's
+   * or ELU's α). Returns false without touching anything when it cannot run on these arrays
+   * (dtype, storage, length); the caller then runs its reference loop.
+   */
+  activationForward?(op: ActivationOp, n: number, s: FloatArray, sOff: number, a: FloatArray, aOff: number,
+    alpha: number): boolean;
+  /**
+   * Optional: dx[i] = g[i]·f'(·) over `n` contiguous elements, where `saved` is the output a for
+   * sigmoid, tanh and ELU and the input s for the others. Returns false as `activationForward` does.
+   */
+  activationBackward?(op: ActivationOp, n: number, g: FloatArray, gOff: number, saved: FloatArray, savedOff: number,
+    dx: FloatArray, dxOff: number, alpha: number): boolean;
   /** out[i] = cond[i] ≠ 0 ? a[i] : b[i]. */
   where(n: number, cond: FloatArray, cOff: number, cStride: number,
     a: FloatArray, aOff: number, aStride: number, b: FloatArray, bOff: number, bStride: number,

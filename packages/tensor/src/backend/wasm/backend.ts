@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { DType, FloatArray } from '../../dtype.js';
 import { jsKernels } from '../js-elementwise.js';
 import type { Backend, MatrixOperand, MatrixOutput } from '../types.js';
+import { createActivationKernels, type ActivationExports } from './activations.js';
 import { createAdam, createElementwiseKernels, type ElementwiseExports } from './elementwise.js';
 import { WasmHeap } from './heap.js';
 import { wasmModuleBase64 } from './module.generated.js';
@@ -9,7 +10,7 @@ import { ParallelGemm, type GemmKernel } from './parallel-gemm.js';
 import { wasmApi } from './webassembly.js';
 import type { WasmMemory } from './webassembly.js';
 
-interface KernelExports extends ElementwiseExports {
+interface KernelExports extends ElementwiseExports, ActivationExports {
   gemm: GemmKernel;
   gemmScratchBytes(): number;
 }
@@ -112,7 +113,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     heap,
     adaptive: options.adaptive ?? true,
     counters: { splitCalls: 0, slowSplits: 0, workerFailures: 0 },
-    kernels: createElementwiseKernels(exports, heap, scalarSlot, jsKernels),
+    kernels: { ...createElementwiseKernels(exports, heap, scalarSlot, jsKernels), ...createActivationKernels(exports, heap) },
     adam: createAdam(exports, heap),
 
     alloc(dtype: DType, length: number): FloatArray {

@@ -1,0 +1,139 @@
+import { backendNames, createRng, getBackend, setBackend, tensor, type ActivationOp, type ElementwiseKernels } from '@actgrad/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+import { activation, variable } from '../src/index.js';
+import * as ref from '../src/activations/kernels.js';
+
+// The wasm backend's activation kernels against autograd's reference loops. Selects, and the
+// backward passes that read only the saved output, must give the reference's bits; whatever goes
+// through e^x must land within a few float32 ulp (and stay finite at ±1000).
+
+const hasWasm = backendNames().includes('wasm');
+const before = getBackend().name;
+afterAll(() => void setBackend(before));
+
+type Pair = { forward: ref.ForwardKernel; backward: ref.BackwardKernel; saves: 'input' | 'output'; exactForward: 'all' | 'nonNegative' | 'none' };
+const REFERENCE: Record<ActivationOp, Pair> = {
+  sigmoid: { forward: ref.sigmoidForward, backward: ref.sigmoidBackward, saves: 'output', exactForward: 'none' },
+  tanh: { forward: ref.tanhForward, backward: ref.tanhBackward, saves: 'output', exactForward: 'none' },
+  relu: { forward: ref.reluForward, backward: ref.reluBackward, saves: 'input', exactForward: 'all' },
+  leakyRelu: { forward: ref.leakyReluForward, backward: ref.leakyReluBackward, saves: 'input', exactForward: 'all' },
+  elu: { forward: ref.eluForward, backward: ref.eluBackward, saves: 'output', exactForward: 'nonNegative' },
+  selu: { forward: ref.seluForward, backward: ref.seluBackward, saves: 'input', exactForward: 'nonNegative' },
+};
+const ALPHAS: Record<ActivationOp, number[]> = { sigmoid: [0], tanh: [0], relu: [0], leakyRelu: [0.01, 0.2], elu: [1, 0.5], selu: [0] };
+const SPECIAL = [1000, -1000, 0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30, 1e-5, -1e-5, 88, -88, -90, 9.5, -9.5];
+const LENGTHS = [64, 67, 1001, 1027];
+
+/** Backend storage (in the wasm memory) of n + offset elements; the first `offset` are padding. */
+function data(seed: string, n: number, offset: number): Float32Array {
+  const rng = createRng(seed);
+  const x = getBackend().alloc('float32', n + offset) as Float32Array;
+  for (let i = 0; i < n + offset; i++) {
+    const u = rng();
+    x[i] = u < 0.15 ? SPECIAL[Math.floor(rng() * SPECIAL.length)]! : u < 0.3 ? (rng() - 0.5) * 1e-3 : (rng() - 0.5) * 24;
+  }
+  return x;
+}
+
+/** Within 5 float32 ulp of the reference (relative 6e-7), or a few subnormal steps. */
+function close(got: number, want: number): boolean {
+  if (Object.is(got, want)) return true;
+  if (Number.isNaN(want) || !Number.isFinite(want)) return false;
+  return Math.abs(got - want) <= 6e-7 * Math.abs(want) + 1e-44;
+}
+
+function compare(what: string, got: Float32Array, want: Float32Array, exact: (i: number) => boolean): void {
+  for (let i = 0; i < want.length; i++) {
+    const ok = exact(i) ? Object.is(got[i], want[i]) : close(got[i]!, want[i]!);
+    if (!ok) throw new Error(`${what}: element ${i} is ${got[i]}, reference ${want[i]}`);
+  }
+}
+
+describe.skipIf(!hasWasm)('wasm activation kernels', () => {
+  const k = (): ElementwiseKernels => {
+    setBackend('wasm');
+    return getBackend().kernels as ElementwiseKernels;
+  };
+
+  for (const op of Object.keys(REFERENCE) as ActivationOp[]) {
+    const r = REFERENCE[op];
+    for (const alpha of ALPHAS[op]) {
+      it(`${op} (α = ${alpha}) matches the reference forward and backward, lengths ${LENGTHS.join(', ')}, at offsets`, () => {
+        const kernels = k();
+        for (const n of LENGTHS) {
+          for (const off of [0, 3]) {
+            const s = data(`${op}:s:${n}`, n, off);
+            const g = data(`${op}:g:${n}`, n, off);
+            const a = getBackend().alloc('float32', n + off) as Float32Array;
+            const aRef = new Float32Array(n + off);
+            expect(kernels.activationForward!(op, n, s, off, a, off, alpha)).toBe(true);
+            r.forward(n, s, off, aRef, off, alpha);
+            const sv = s.subarray(off);
+            compare(`${op} forward n=${n} off=${off}`, a.subarray(off), aRef.subarray(off),
+              (i) => r.exactForward === 'all' || (r.exactForward === 'nonNegative' && !(sv[i]! < 0)));
+            for (const v of a.subarray(off)) if (!Number.isNaN(v)) expect(Number.isFinite(v) || op === 'relu' || op === 'leakyRelu' || op === 'elu' || op === 'selu').toBe(true);
+
+            // Backward reads the reference's saved tensor, so the two see the same input.
+            const saved = r.saves === 'output' ? aRef : s;
+            const savedW = getBackend().alloc('float32', n + off) as Float32Array;
+            savedW.set(saved);
+            const dx = getBackend().alloc('float32', n + off) as Float32Array;
+            const dxRef = new Float32Array(n + off);
+            expect(kernels.activationBackward!(op, n, g, off, savedW, off, dx, off, alpha)).toBe(true);
+            r.backward(n, g, off, saved, off, dxRef, off, alpha);
+            compare(`${op} backward n=${n} off=${off}`, dx.subarray(off), dxRef.subarray(off),
+              (i) => op !== 'selu' || !(sv[i]! < 0));
+          }
+        }
+      });
+    }
+  }
+
+  it('keeps the kinks and special values of the notes', () => {
+    const kernels = k();
+    const s = getBackend().alloc('float32', 64) as Float32Array;
+    s.set([0, -0, NaN, -1000, 1000, -1, 1]);
+    const out = getBackend().alloc('float32', 64) as Float32Array;
+    kernels.activationForward!('relu', 64, s, 0, out, 0, 0);
+    expect([...out.subarray(0, 7)]).toEqual([0, 0, NaN, 0, 1000, 0, 1]);
+    expect(Object.is(out[1], 0)).toBe(true);                 // −0 → 0
+    const g = getBackend().alloc('float32', 64) as Float32Array;
+    g.fill(5);
+    kernels.activationBackward!('relu', 64, g, 0, s, 0, out, 0, 0);
+    expect([...out.subarray(0, 7)]).toEqual([5, 5, 0, 0, 5, 0, 5]); // ReLU'(0) = ReLU'(−0) = 1
+    kernels.activationForward!('sigmoid', 64, s, 0, out, 0, 0);
+    expect([...out.subarray(3, 7)]).toEqual([0, 1, Math.fround(1 / (1 + Math.E)), Math.fround(1 / (1 + 1 / Math.E))].map((v, i) => i < 2 ? v : expect.closeTo(v, 7)));
+    kernels.activationForward!('tanh', 64, s, 0, out, 0, 0);
+    expect([...out.subarray(3, 5)]).toEqual([-1, 1]);
+    expect(Object.is(out[1], -0)).toBe(true);                // tanh(−0) = −0
+    expect(out[2]).toBeNaN();
+  });
+
+  it('declines what it cannot run: short runs, float64, arrays outside the wasm memory', () => {
+    const kernels = k();
+    const inMem = getBackend().alloc('float32', 64) as Float32Array;
+    expect(kernels.activationForward!('relu', 8, inMem, 0, inMem, 0, 0)).toBe(false);
+    expect(kernels.activationForward!('relu', 64, new Float32Array(64), 0, inMem, 0, 0)).toBe(false);
+    expect(kernels.activationForward!('relu', 64, new Float64Array(64), 0, new Float64Array(64), 0, 0)).toBe(false);
+  });
+
+  it('autograd ops give the same values and gradients on the wasm and js backends', () => {
+    const run = (name: string, backend: string): [Float32Array, Float32Array] => {
+      setBackend(backend);
+      const rng = createRng(`op:${name}`);
+      const xs = Float32Array.from({ length: 3 * 101 }, () => (rng() - 0.5) * 12);
+      const gs = Float32Array.from({ length: 3 * 101 }, () => rng() - 0.5);
+      const x = variable(tensor(xs, { shape: [3, 101] }), { requiresGrad: true });
+      const y = activation(name)(x);
+      y.backward(tensor(gs, { shape: [3, 101] }));
+      return [Float32Array.from(y.data.contiguous().data), Float32Array.from(x.grad!.contiguous().data)];
+    };
+    for (const name of ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu']) {
+      const [yw, gw] = run(name, 'wasm');
+      const [yj, gj] = run(name, 'js');
+      compare(`${name} value`, yw, yj, () => name === 'relu' || name === 'leakyRelu');
+      // Gradients from a saved output inherit the output's few-ulp difference.
+      for (let i = 0; i < gj.length; i++) expect(Math.abs(gw[i]! - gj[i]!)).toBeLessThanOrEqual(2e-6 * Math.abs(gj[i]!) + 1e-7);
+    }
+  });
+});

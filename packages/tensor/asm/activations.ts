@@ -1,0 +1,164 @@
+// Forward and backward passes of the elementwise activations over contiguous f32 runs, four
+// lanes at a time. They mirror autograd's reference loops (activations/kernels.ts), which compute
+// in double and round once on store:
+// - ReLU, leaky ReLU, the s ≥ 0 branches of ELU and SELU, and every backward that reads only the
+//   saved output (sigmoid, tanh, ELU) give the reference's bits: selects are exact, and products
+//   with a double constant or several double operations run in f64x2 (mulF64, dmul).
+// - Whatever needs e^x (sigmoid, tanh, the s < 0 branches of ELU and SELU) runs in f32 through
+//   exp4/expm14 and lands within a few ulp of the reference.
+// Kinks follow the notes: at s = 0 the derivative comes from the s ≥ 0 branch (ReLU'(0) = 1).
+// Pointers are byte addresses.
+
+import { exp4, expm14, mulF64 } from './exp';
+
+// Op codes, shared with src/backend/wasm/activations.ts.
+const SIGMOID = 0;
+const TANH = 1;
+const RELU = 2;
+const LEAKY_RELU = 3;
+const ELU = 4;
+const SELU = 5;
+
+const SELU_LAMBDA: f64 = 1.0507009873554805;
+const SELU_LAMBDA_ALPHA: f64 = 1.0507009873554805 * 1.6732632423543772;
+// tanh rounds to ±1 in float32 beyond |s| ≈ 9.01, and e^{2·10} − 1 is far from overflowing.
+const TANH_CLAMP: f32 = 10;
+
+// @ts-ignore: decorator
+@inline
+function zero(): v128 {
+  return f32x4.splat(0);
+}
+
+// @ts-ignore: decorator
+@inline
+function isNonNegative(s: v128): v128 {
+  return f32x4.ge(s, zero());
+}
+
+/** fround(g·a·(1 − a)) or fround(g·(1 − a²)) or fround(g·(a + α)) per lane, in double like the reference. */
+// @ts-ignore: decorator
+@inline
+function dmulHalf(op: i32, g: v128, a: v128, alpha: f64): v128 {
+  const gd = f64x2.promote_low_f32x4(g);
+  const ad = f64x2.promote_low_f32x4(a);
+  const one = f64x2.splat(1);
+  if (op == SIGMOID) return f64x2.mul(f64x2.mul(gd, ad), f64x2.sub(one, ad));
+  if (op == TANH) return f64x2.mul(gd, f64x2.sub(one, f64x2.mul(ad, ad)));
+  return f64x2.mul(gd, f64x2.add(ad, f64x2.splat(alpha)));
+}
+
+// @ts-ignore: decorator
+@inline
+function dmul(op: i32, g: v128, a: v128, alpha: f64): v128 {
+  const lo = dmulHalf(op, g, a, alpha);
+  const hi = dmulHalf(op, v128.shuffle<f32>(g, g, 2, 3, 0, 1), v128.shuffle<f32>(a, a, 2, 3, 0, 1), alpha);
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+// @ts-ignore: decorator
+@inline
+function forward4(op: i32, s: v128, alpha: f64): v128 {
+  if (op == SIGMOID) {
+    // e^{−|s|} never overflows: 1/(1 + e) for s ≥ 0, e/(1 + e) for s < 0.
+    const e = exp4(f32x4.neg(f32x4.abs(s)));
+    const d = f32x4.add(f32x4.splat(1), e);
+    return v128.bitselect(f32x4.div(f32x4.splat(1), d), f32x4.div(e, d), isNonNegative(s));
+  }
+  if (op == TANH) {
+    // tanh|s| = (e^{2|s|} − 1)/(e^{2|s|} + 1) from e^x − 1, exact near 0; the sign is copied back (−0 stays −0).
+    const x = f32x4.min(f32x4.abs(s), f32x4.splat(TANH_CLAMP));
+    const m = expm14(f32x4.add(x, x));
+    const t = f32x4.div(m, f32x4.add(m, f32x4.splat(2)));
+    return v128.or(t, v128.and(s, i32x4.splat(<i32>0x80000000)));
+  }
+  if (op == RELU) {
+    // A NaN input stays NaN; + 0 turns −0 into 0.
+    const keep = v128.or(isNonNegative(s), f32x4.ne(s, s));
+    return f32x4.add(v128.and(s, keep), zero());
+  }
+  if (op == LEAKY_RELU) return v128.bitselect(s, mulF64(s, alpha), isNonNegative(s));
+  if (op == ELU) return v128.bitselect(s, mulF64(expm14(s), alpha), isNonNegative(s));
+  return v128.bitselect(mulF64(s, SELU_LAMBDA), mulF64(expm14(s), SELU_LAMBDA_ALPHA), isNonNegative(s));
+}
+
+/** `saved` is the output a for sigmoid, tanh and ELU, the input s for the others. */
+// @ts-ignore: decorator
+@inline
+function backward4(op: i32, g: v128, saved: v128, alpha: f64): v128 {
+  if (op == SIGMOID || op == TANH) return dmul(op, g, saved, alpha);
+  if (op == RELU) return f32x4.add(v128.and(g, isNonNegative(saved)), zero());
+  if (op == LEAKY_RELU) return v128.bitselect(g, mulF64(g, alpha), isNonNegative(saved));
+  if (op == ELU) return v128.bitselect(g, dmul(ELU, g, saved, alpha), isNonNegative(saved));
+  // SELU: g·λ for s ≥ 0, g·(λα·e^s) for s < 0.
+  const neg = mulF64(exp4(saved), SELU_LAMBDA_ALPHA);
+  return v128.bitselect(mulF64(g, SELU_LAMBDA), f32x4.mul(g, neg), isNonNegative(saved));
+}
+
+/** The last 1–3 elements as lanes (the rest 0), so the tail runs the same code as the body. */
+// @ts-ignore: decorator
+@inline
+function loadTail(p: usize, rem: i32): v128 {
+  let v = f32x4.replace_lane(zero(), 0, load<f32>(p));
+  if (rem > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + 4));
+  if (rem > 2) v = f32x4.replace_lane(v, 2, load<f32>(p + 8));
+  return v;
+}
+
+// @ts-ignore: decorator
+@inline
+function storeTail(p: usize, v: v128, rem: i32): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (rem > 1) store<f32>(p + 4, f32x4.extract_lane(v, 1));
+  if (rem > 2) store<f32>(p + 8, f32x4.extract_lane(v, 2));
+}
+
+// @ts-ignore: decorator
+@inline
+function forwardLoop(op: i32, n: i32, s: usize, a: usize, alpha: f64): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(a + o, forward4(op, v128.load(s + o), alpha));
+  }
+  if (i < n) {
+    const o = <usize>i << 2;
+    storeTail(a + o, forward4(op, loadTail(s + o, n - i), alpha), n - i);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function backwardLoop(op: i32, n: i32, g: usize, saved: usize, dx: usize, alpha: f64): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dx + o, backward4(op, v128.load(g + o), v128.load(saved + o), alpha));
+  }
+  if (i < n) {
+    const o = <usize>i << 2;
+    const rem = n - i;
+    storeTail(dx + o, backward4(op, loadTail(g + o, rem), loadTail(saved + o, rem), alpha), rem);
+  }
+}
+
+/** a[i] = f(s[i]) for n contiguous elements; `alpha` is leaky ReLU's or ELU's α. */
+export function activationForwardF32(op: i32, n: i32, s: usize, a: usize, alpha: f64): void {
+  // One loop per op, so the op test is hoisted out of the loop.
+  if (op == SIGMOID) forwardLoop(SIGMOID, n, s, a, alpha);
+  else if (op == TANH) forwardLoop(TANH, n, s, a, alpha);
+  else if (op == RELU) forwardLoop(RELU, n, s, a, alpha);
+  else if (op == LEAKY_RELU) forwardLoop(LEAKY_RELU, n, s, a, alpha);
+  else if (op == ELU) forwardLoop(ELU, n, s, a, alpha);
+  else if (op == SELU) forwardLoop(SELU, n, s, a, alpha);
+}
+
+/** dx[i] = g[i]·f'(·) from the saved output (sigmoid, tanh, ELU) or input (the others). */
+export function activationBackwardF32(op: i32, n: i32, g: usize, saved: usize, dx: usize, alpha: f64): void {
+  if (op == SIGMOID) backwardLoop(SIGMOID, n, g, saved, dx, alpha);
+  else if (op == TANH) backwardLoop(TANH, n, g, saved, dx, alpha);
+  else if (op == RELU) backwardLoop(RELU, n, g, saved, dx, alpha);
+  else if (op == LEAKY_RELU) backwardLoop(LEAKY_RELU, n, g, saved, dx, alpha);
+  else if (op == ELU) backwardLoop(ELU, n, g, saved, dx, alpha);
+  else if (op == SELU) backwardLoop(SELU, n, g, saved, dx, alpha);
+}

@@ -1,0 +1,43 @@
+import type { FloatArray } from '../../dtype.js';
+import type { ActivationOp, ElementwiseKernels } from '../types.js';
+import type { WasmHeap } from './heap.js';
+
+/** The activation exports of the kernels' module (see asm/activations.ts). */
+export interface ActivationExports {
+  activationForwardF32(op: number, n: number, s: number, a: number, alpha: number): void;
+  activationBackwardF32(op: number, n: number, g: number, saved: number, dx: number, alpha: number): void;
+}
+
+// Op codes of asm/activations.ts.
+const OPS: Record<ActivationOp, number> = { sigmoid: 0, tanh: 1, relu: 2, leakyRelu: 3, elu: 4, selu: 5 };
+
+/** Below this many elements the call into wasm costs more than the loop it replaces. */
+const MIN_LENGTH = 64;
+
+/**
+ * The activation kernels of `ElementwiseKernels` for float32 runs in the module's memory. They
+ * return false (and the caller runs autograd's reference loop) for float64, short runs, or arrays
+ * outside the memory.
+ */
+export function createActivationKernels(
+  wasm: ActivationExports, heap: WasmHeap,
+): Pick<ElementwiseKernels, 'activationForward' | 'activationBackward'> {
+  const ptr = (array: FloatArray, offset: number): number => array.byteOffset + offset * 4;
+  const usable = (n: number, array: FloatArray): boolean =>
+    n >= MIN_LENGTH && array instanceof Float32Array && heap.owns(array);
+
+  return {
+    activationForward(op, n, s, so, a, ao, alpha) {
+      const code = OPS[op];
+      if (code === undefined || !usable(n, s) || !usable(n, a)) return false;
+      wasm.activationForwardF32(code, n, ptr(s, so), ptr(a, ao), alpha);
+      return true;
+    },
+    activationBackward(op, n, g, go, saved, so, dx, dxo, alpha) {
+      const code = OPS[op];
+      if (code === undefined || !usable(n, g) || !usable(n, saved) || !usable(n, dx)) return false;
+      wasm.activationBackwardF32(code, n, ptr(g, go), ptr(saved, so), ptr(dx, dxo), alpha);
+      return true;
+    },
+  };
+}
