@@ -15,7 +15,7 @@ const KC = 128;
 const MC = 64;
 const NC = 256;
 /** Below this many multiply-adds, packing costs more than it saves. */
-const PACK_THRESHOLD = 8192;
+const PACK_THRESHOLD = 32768;
 /** With fewer steps along k, the micro-kernel's fixed cost (16 stores) outweighs its loop. */
 const MIN_PACKED_K = 8;
 
@@ -32,8 +32,10 @@ export function gemm(m: number, n: number, k: number, A: MatrixOperand, B: Matri
     else for (let i = 0; i < m; i++) c.fill(0, co + i * cr, co + i * cr + n);
   }
   if (m === 0 || n === 0 || k === 0) return;
-  if (m >= MR && n >= NR && k >= MIN_PACKED_K && m * n * k >= PACK_THRESHOLD) gemmPacked(m, n, k, A, B, C);
-  else if (B.colStride === 1 && n >= NR) gemmRowsB(m, n, k, A, B, C);
+  if (m >= MR && n >= NR) {
+    if (k >= MIN_PACKED_K && m * n * k >= PACK_THRESHOLD) gemmPacked(m, n, k, A, B, C);
+    else gemmTiles(m, n, k, A, B, C);
+  } else if (B.colStride === 1 && n >= NR) gemmRowsB(m, n, k, A, B, C);
   else gemmDot(m, n, k, A, B, C);
 }
 
@@ -138,6 +140,42 @@ function kernel4x4(kc: number, pa: Float64Array, ai: number, pb: Float64Array, b
   for (let i = 0; i < mr; i++) for (let j = 0; j < nr; j++) c[co + i * cr + j] += t[i * NR + j]!;
 }
 
+// Products too small to repay packing (a 32×16·16×16 layer of a small MLP): the same 4×4
+// register tile, reading A and B in place through their strides. It sums over k in the same
+// order as the packed kernel, so both give the same bits.
+function gemmTiles(m: number, n: number, k: number, A: MatrixOperand, B: MatrixOperand, C: MatrixOutput): void {
+  const a = A.data, ao = A.offset, ar = A.rowStride, ac = A.colStride;
+  const b = B.data, bo = B.offset, br = B.rowStride, bc = B.colStride;
+  const c = C.data, co = C.offset, cr = C.rowStride;
+  const m4 = m - (m % MR), n4 = n - (n % NR);
+  const ar2 = 2 * ar, ar3 = 3 * ar, bc2 = 2 * bc, bc3 = 3 * bc;
+  for (let i = 0; i < m4; i += MR) {
+    for (let j = 0; j < n4; j += NR) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let p = 0, ia = ao + i * ar, ib = bo + j * bc; p < k; p++, ia += ac, ib += br) {
+        const b0 = b[ib]!, b1 = b[ib + bc]!, b2 = b[ib + bc2]!, b3 = b[ib + bc3]!;
+        let x = a[ia]!;
+        c00 += x * b0; c01 += x * b1; c02 += x * b2; c03 += x * b3;
+        x = a[ia + ar]!;
+        c10 += x * b0; c11 += x * b1; c12 += x * b2; c13 += x * b3;
+        x = a[ia + ar2]!;
+        c20 += x * b0; c21 += x * b1; c22 += x * b2; c23 += x * b3;
+        x = a[ia + ar3]!;
+        c30 += x * b0; c31 += x * b1; c32 += x * b2; c33 += x * b3;
+      }
+      let o = co + i * cr + j;
+      c[o] += c00; c[o + 1] += c01; c[o + 2] += c02; c[o + 3] += c03; o += cr;
+      c[o] += c10; c[o + 1] += c11; c[o + 2] += c12; c[o + 3] += c13; o += cr;
+      c[o] += c20; c[o + 1] += c21; c[o + 2] += c22; c[o + 3] += c23; o += cr;
+      c[o] += c30; c[o + 1] += c31; c[o + 2] += c32; c[o + 3] += c33;
+    }
+  }
+  // The right columns beside the tiles, then the bottom rows under them.
+  if (n4 < n) dotRange(0, m4, n4, n, k, A, B, C);
+  if (m4 < m) dotRange(m4, m, 0, n, k, A, B, C);
+}
+
 // Small products. B's rows are contiguous: i-k-j streams rows of B and C.
 function gemmRowsB(m: number, n: number, k: number, A: MatrixOperand, B: MatrixOperand, C: MatrixOutput): void {
   const a = A.data, ao = A.offset, ar = A.rowStride, ac = A.colStride;
@@ -155,11 +193,17 @@ function gemmRowsB(m: number, n: number, k: number, A: MatrixOperand, B: MatrixO
 
 // Small products otherwise (few columns, or strided B): one dot product per element of C.
 function gemmDot(m: number, n: number, k: number, A: MatrixOperand, B: MatrixOperand, C: MatrixOutput): void {
+  dotRange(0, m, 0, n, k, A, B, C);
+}
+
+// C[i0..i1, j0..j1] += A[i0..i1, :]·B[:, j0..j1], one double-precision dot per element.
+function dotRange(i0: number, i1: number, j0: number, j1: number, k: number,
+  A: MatrixOperand, B: MatrixOperand, C: MatrixOutput): void {
   const a = A.data, ao = A.offset, ar = A.rowStride, ac = A.colStride;
   const b = B.data, bo = B.offset, br = B.rowStride, bc = B.colStride;
   const c = C.data, co = C.offset, cr = C.rowStride;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
+  for (let i = i0; i < i1; i++) {
+    for (let j = j0; j < j1; j++) {
       let s = 0;
       for (let p = 0, ia = ao + i * ar, ib = bo + j * bc; p < k; p++, ia += ac, ib += br) s += a[ia]! * b[ib]!;
       c[co + i * cr + j] += s;
