@@ -63,11 +63,12 @@ function forward4(op: i32, s: v128, alpha: f64): v128 {
     // e^{−|s|} never overflows: 1/(1 + e) for s ≥ 0, e/(1 + e) for s < 0.
     const e = exp4(f32x4.neg(f32x4.abs(s)));
     const d = f32x4.add(f32x4.splat(1), e);
-    return v128.bitselect(f32x4.div(f32x4.splat(1), d), f32x4.div(e, d), isNonNegative(s));
+    const inv = f32x4.div(f32x4.splat(1), d);
+    return v128.bitselect(inv, f32x4.mul(e, inv), isNonNegative(s));
   }
   if (op == TANH) {
     // tanh|s| = (e^{2|s|} − 1)/(e^{2|s|} + 1) from e^x − 1, exact near 0; the sign is copied back (−0 stays −0).
-    const x = f32x4.min(f32x4.abs(s), f32x4.splat(TANH_CLAMP));
+    const x = f32x4.pmin(f32x4.abs(s), f32x4.splat(TANH_CLAMP));
     const m = expm14(f32x4.add(x, x));
     const t = f32x4.div(m, f32x4.add(m, f32x4.splat(2)));
     return v128.or(t, v128.and(s, i32x4.splat(<i32>0x80000000)));
