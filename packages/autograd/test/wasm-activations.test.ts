@@ -2,6 +2,7 @@ import { backendNames, createRng, getBackend, setBackend, tensor, type Activatio
 import { afterAll, describe, expect, it } from 'vitest';
 import { activation, variable } from '../src/index.js';
 import * as ref from '../src/activations/kernels.js';
+import * as sk from '../src/activations/softmax-kernels.js';
 
 // The wasm backend's activation kernels against autograd's reference loops. Selects, and the
 // backward passes that read only the saved output, must give the reference's bits; whatever goes
@@ -117,6 +118,52 @@ describe.skipIf(!hasWasm)('wasm activation kernels', () => {
     expect(kernels.activationForward!('relu', 64, new Float64Array(64), 0, new Float64Array(64), 0, 0)).toBe(false);
   });
 
+  it('softmax rows match the reference forward and backward: odd lengths, offsets, ±1000, a NaN row', () => {
+    const kernels = k();
+    for (const [rows, len] of [[16, 4], [13, 5], [7, 33], [3, 1001]] as const) {
+      for (const off of [0, 2]) {
+        const n = rows * len;
+        const s = data(`softmax:s:${len}`, n, off);
+        for (let i = off; i < n + off; i++) if (Number.isNaN(s[i]) || !Number.isFinite(s[i]!)) s[i] = 0;
+        s[off + 1] = 1000;
+        s[off + len + 2] = -1000;
+        s[off + 2 * len] = NaN;                      // row 2 is all NaN, as in the reference
+        const g = data(`softmax:g:${len}`, n, off);
+        for (let i = off; i < n + off; i++) if (!Number.isFinite(g[i]!)) g[i] = 0.5;
+        const a = getBackend().alloc('float32', n + off) as Float32Array;
+        const aRef = new Float32Array(n + off);
+        expect(kernels.softmaxRows!(rows, len, s, off, a, off)).toBe(true);
+        sk.softmaxForward(rows, len, 1, s, off, aRef, off);
+        // s − max is rounded to float32 (as PyTorch's float32 softmax does), which adds a relative
+        // error of up to |s − max|·2^−24 to e^{s − max}; the reference subtracts in double.
+        for (let r = 0; r < rows; r++) {
+          const row = s.subarray(off + r * len, off + (r + 1) * len);
+          const m = row.reduce((x, y) => Math.max(x, y), -Infinity);
+          for (let j = 0; j < len; j++) {
+            const i = off + r * len + j;
+            const want = aRef[i]!;
+            if (Number.isNaN(want)) { expect(a[i]).toBeNaN(); continue; }
+            const tol = (6e-7 + 6e-8 * Math.abs(row[j]! - m)) * want + 1e-44;
+            if (!(Math.abs(a[i]! - want) <= tol)) throw new Error(`softmax forward ${rows}x${len}: row ${r} element ${j} is ${a[i]}, reference ${want}`);
+          }
+        }
+        const aw = getBackend().alloc('float32', n + off) as Float32Array;
+        aw.set(aRef);
+        const dx = getBackend().alloc('float32', n + off) as Float32Array;
+        const dxRef = new Float32Array(n + off);
+        expect(kernels.softmaxRowsBackward!(rows, len, g, off, aw, off, dx, off)).toBe(true);
+        sk.softmaxBackward(rows, len, 1, g, off, aRef, off, dxRef, off);
+        // Σ g·a is added in another order, so the difference scales with the row's largest term.
+        for (let i = 0; i < n; i++) {
+          const want = dxRef[off + i]!;
+          const got = dx[off + i]!;
+          if (Number.isNaN(want)) expect(got).toBeNaN();
+          else expect(Math.abs(got - want)).toBeLessThanOrEqual(6e-7 * Math.abs(want) + 1e-9 * Math.abs(aRef[off + i]!) + 1e-44);
+        }
+      }
+    }
+  });
+
   it('autograd ops give the same values and gradients on the wasm and js backends', () => {
     const run = (name: string, backend: string): [Float32Array, Float32Array] => {
       setBackend(backend);
@@ -128,7 +175,7 @@ describe.skipIf(!hasWasm)('wasm activation kernels', () => {
       y.backward(tensor(gs, { shape: [3, 101] }));
       return [Float32Array.from(y.data.contiguous().data), Float32Array.from(x.grad!.contiguous().data)];
     };
-    for (const name of ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu']) {
+    for (const name of ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softmax']) {
       const [yw, gw] = run(name, 'wasm');
       const [yj, gj] = run(name, 'js');
       compare(`${name} value`, yw, yj, () => name === 'relu' || name === 'leakyRelu');

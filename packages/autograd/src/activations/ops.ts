@@ -103,7 +103,10 @@ export const softmax: OpDef<AxisAttrs> = {
     const s = contig(inputs[0]);
     const a = empty(s.shape, s.dtype);
     const [outer, len, inner] = around(s.shape, axis);
-    sk.softmaxForward(outer, len, inner, s.data, s.offset, a.data, a.offset);
+    const rows = inner === 1 ? getBackend().kernels?.softmaxRows : undefined;
+    if (!rows || !rows(outer, len, s.data, s.offset, a.data, a.offset)) {
+      sk.softmaxForward(outer, len, inner, s.data, s.offset, a.data, a.offset);
+    }
     return a;
   },
   backward: ({ grad, saved, attrs: { axis } }) => {
@@ -111,7 +114,10 @@ export const softmax: OpDef<AxisAttrs> = {
     const g = contig(grad);
     const dx = empty(a.shape, a.dtype);
     const [outer, len, inner] = around(a.shape, axis);
-    sk.softmaxBackward(outer, len, inner, g.data, g.offset, a.data, a.offset, dx.data, dx.offset);
+    const rows = inner === 1 ? getBackend().kernels?.softmaxRowsBackward : undefined;
+    if (!rows || !rows(outer, len, g.data, g.offset, a.data, a.offset, dx.data, dx.offset)) {
+      sk.softmaxBackward(outer, len, inner, g.data, g.offset, a.data, a.offset, dx.data, dx.offset);
+    }
     return [dx];
   },
 };

@@ -86,6 +86,14 @@ export interface ElementwiseKernels {
    */
   activationBackward?(op: ActivationOp, n: number, g: FloatArray, gOff: number, saved: FloatArray, savedOff: number,
     dx: FloatArray, dxOff: number, alpha: number): boolean;
+  /**
+   * Optional: softmax over each of `rows` contiguous rows of `len` elements (s and a from `sOff`,
+   * `aOff`). Returns false as `activationForward` does.
+   */
+  softmaxRows?(rows: number, len: number, s: FloatArray, sOff: number, a: FloatArray, aOff: number): boolean;
+  /** Optional: dx = a ⊙ (g − Σ_j g_j a_j) per contiguous row. Returns false as `activationForward` does. */
+  softmaxRowsBackward?(rows: number, len: number, g: FloatArray, gOff: number, a: FloatArray, aOff: number,
+    dx: FloatArray, dxOff: number): boolean;
   /** out[i] = cond[i] ≠ 0 ? a[i] : b[i]. */
   where(n: number, cond: FloatArray, cOff: number, cStride: number,
     a: FloatArray, aOff: number, aStride: number, b: FloatArray, bOff: number, bStride: number,

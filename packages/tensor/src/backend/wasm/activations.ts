@@ -6,6 +6,8 @@ import type { WasmHeap } from './heap.js';
 export interface ActivationExports {
   activationForwardF32(op: number, n: number, s: number, a: number, alpha: number): void;
   activationBackwardF32(op: number, n: number, g: number, saved: number, dx: number, alpha: number): void;
+  softmaxRowsF32(rows: number, len: number, s: number, a: number): void;
+  softmaxRowsBackwardF32(rows: number, len: number, g: number, a: number, dx: number): void;
 }
 
 // Op codes of asm/activations.ts.
@@ -15,13 +17,13 @@ const OPS: Record<ActivationOp, number> = { sigmoid: 0, tanh: 1, relu: 2, leakyR
 const MIN_LENGTH = 64;
 
 /**
- * The activation kernels of `ElementwiseKernels` for float32 runs in the module's memory. They
+ * The activation and softmax-row kernels of `ElementwiseKernels` for float32 runs in the module's memory. They
  * return false (and the caller runs autograd's reference loop) for float64, short runs, or arrays
  * outside the memory.
  */
 export function createActivationKernels(
   wasm: ActivationExports, heap: WasmHeap,
-): Pick<ElementwiseKernels, 'activationForward' | 'activationBackward'> {
+): Pick<ElementwiseKernels, 'activationForward' | 'activationBackward' | 'softmaxRows' | 'softmaxRowsBackward'> {
   const ptr = (array: FloatArray, offset: number): number => array.byteOffset + offset * 4;
   const usable = (n: number, array: FloatArray): boolean =>
     n >= MIN_LENGTH && array instanceof Float32Array && heap.owns(array);
@@ -37,6 +39,18 @@ export function createActivationKernels(
       const code = OPS[op];
       if (code === undefined || !usable(n, g) || !usable(n, saved) || !usable(n, dx)) return false;
       wasm.activationBackwardF32(code, n, ptr(g, go), ptr(saved, so), ptr(dx, dxo), alpha);
+      return true;
+    },
+    softmaxRows(rows, len, s, so, a, ao) {
+      const n = rows * len;
+      if (len < 4 || !usable(n, s) || !usable(n, a)) return false;
+      wasm.softmaxRowsF32(rows, len, ptr(s, so), ptr(a, ao));
+      return true;
+    },
+    softmaxRowsBackward(rows, len, g, go, a, ao, dx, dxo) {
+      const n = rows * len;
+      if (len < 4 || !usable(n, g) || !usable(n, a) || !usable(n, dx)) return false;
+      wasm.softmaxRowsBackwardF32(rows, len, ptr(g, go), ptr(a, ao), ptr(dx, dxo));
       return true;
     },
   };

@@ -1,0 +1,93 @@
+// Softmax along contiguous rows, four lanes at a time; the reference is autograd's
+// activations/softmax-kernels.ts. The row sum and the backward's Σ g·a add float products in
+// f64x2, as the reference keeps them in double; only the order of the additions differs.
+// e^{s − max} comes from exp4 (within a few ulp of the reference's Math.exp).
+
+import { exp4, mulF64 } from './exp';
+
+// @ts-ignore: decorator
+@inline
+function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** a = softmax(s) over each of `rows` rows of `len` contiguous elements (max subtracted first). */
+export function softmaxRowsF32(rows: i32, len: i32, s: usize, a: usize): void {
+  const body = len & ~3;
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>r * <usize>len << 2;
+    const sr = s + row;
+    const ar = a + row;
+    // A NaN anywhere makes the row NaN, as in the reference (its e^{NaN − m} poisons the sum).
+    let mv = f32x4.splat(-Infinity);
+    for (let i = 0; i < body; i += 4) mv = f32x4.max(mv, v128.load(sr + (<usize>i << 2)));
+    let m = max<f32>(max<f32>(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
+      max<f32>(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    for (let i = body; i < len; i++) m = max<f32>(m, load<f32>(sr + (<usize>i << 2)));
+    const msplat = f32x4.splat(m);
+    let acc = f64x2.splat(0);
+    for (let i = 0; i < body; i += 4) {
+      const o = <usize>i << 2;
+      const e = exp4(f32x4.sub(v128.load(sr + o), msplat));
+      v128.store(ar + o, e);
+      acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(e), f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1))));
+    }
+    let total = hsum(acc);
+    for (let i = body; i < len; i++) {
+      const o = <usize>i << 2;
+      const e = f32x4.extract_lane(exp4(f32x4.splat(load<f32>(sr + o) - m)), 0);
+      store<f32>(ar + o, e);
+      total += <f64>e;
+    }
+    const inv = 1 / total;
+    for (let i = 0; i < body; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(ar + o, mulF64(v128.load(ar + o), inv));
+    }
+    for (let i = body; i < len; i++) {
+      const o = <usize>i << 2;
+      store<f32>(ar + o, <f32>(<f64>load<f32>(ar + o) * inv));
+    }
+  }
+}
+
+/** dx = a ⊙ (g − Σ_j g_j a_j) per row: the full Jacobian product, not the diagonal a(1 − a). */
+export function softmaxRowsBackwardF32(rows: i32, len: i32, g: usize, a: usize, dx: usize): void {
+  const body = len & ~3;
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>r * <usize>len << 2;
+    const gr = g + row;
+    const ar = a + row;
+    const dr = dx + row;
+    let acc = f64x2.splat(0);
+    for (let i = 0; i < body; i += 4) {
+      const o = <usize>i << 2;
+      const gv = v128.load(gr + o);
+      const av = v128.load(ar + o);
+      acc = f64x2.add(acc, f64x2.mul(f64x2.promote_low_f32x4(gv), f64x2.promote_low_f32x4(av)));
+      acc = f64x2.add(acc, f64x2.mul(
+        f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1)),
+        f64x2.promote_low_f32x4(v128.shuffle<f32>(av, av, 2, 3, 0, 1))));
+    }
+    let dot = hsum(acc);
+    for (let i = body; i < len; i++) {
+      const o = <usize>i << 2;
+      dot += <f64>load<f32>(gr + o) * <f64>load<f32>(ar + o);
+    }
+    const dotv = f64x2.splat(dot);
+    for (let i = 0; i < body; i += 4) {
+      const o = <usize>i << 2;
+      const gv = v128.load(gr + o);
+      const av = v128.load(ar + o);
+      const lo = f64x2.mul(f64x2.promote_low_f32x4(av), f64x2.sub(f64x2.promote_low_f32x4(gv), dotv));
+      const hi = f64x2.mul(
+        f64x2.promote_low_f32x4(v128.shuffle<f32>(av, av, 2, 3, 0, 1)),
+        f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1)), dotv));
+      v128.store(dr + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+    }
+    for (let i = body; i < len; i++) {
+      const o = <usize>i << 2;
+      store<f32>(dr + o, <f32>(<f64>load<f32>(ar + o) * (<f64>load<f32>(gr + o) - dot)));
+    }
+  }
+}
