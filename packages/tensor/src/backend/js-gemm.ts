@@ -32,8 +32,9 @@ export function gemm(m: number, n: number, k: number, A: MatrixOperand, B: Matri
     else for (let i = 0; i < m; i++) c.fill(0, co + i * cr, co + i * cr + n);
   }
   if (m === 0 || n === 0 || k === 0) return;
-  if (m >= MR && n >= NR) {
-    if (k >= MIN_PACKED_K && m * n * k >= PACK_THRESHOLD) gemmPacked(m, n, k, A, B, C);
+  const small = m * n * k < PACK_THRESHOLD;
+  if (n >= NR && (m >= MR || small)) {
+    if (m >= MR && k >= MIN_PACKED_K && !small) gemmPacked(m, n, k, A, B, C);
     else gemmTiles(m, n, k, A, B, C);
   } else if (B.colStride === 1 && n >= NR) gemmRowsB(m, n, k, A, B, C);
   else gemmDot(m, n, k, A, B, C);
@@ -173,7 +174,28 @@ function gemmTiles(m: number, n: number, k: number, A: MatrixOperand, B: MatrixO
   }
   // The right columns beside the tiles, then the bottom rows under them.
   if (n4 < n) dotRange(0, m4, n4, n, k, A, B, C);
-  if (m4 < m) dotRange(m4, m, 0, n, k, A, B, C);
+  if (m4 < m) rowTiles(m4, m, n, k, A, B, C);
+}
+
+// Rows i0..i1 of C in 1×4 tiles (the rows left under the 4×4 tiles, or a product of 1 to 3 rows).
+function rowTiles(i0: number, i1: number, n: number, k: number, A: MatrixOperand, B: MatrixOperand, C: MatrixOutput): void {
+  const a = A.data, ao = A.offset, ar = A.rowStride, ac = A.colStride;
+  const b = B.data, bo = B.offset, br = B.rowStride, bc = B.colStride;
+  const c = C.data, co = C.offset, cr = C.rowStride;
+  const n4 = n - (n % NR);
+  const bc2 = 2 * bc, bc3 = 3 * bc;
+  for (let i = i0; i < i1; i++) {
+    for (let j = 0; j < n4; j += NR) {
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      for (let p = 0, ia = ao + i * ar, ib = bo + j * bc; p < k; p++, ia += ac, ib += br) {
+        const x = a[ia]!;
+        c0 += x * b[ib]!; c1 += x * b[ib + bc]!; c2 += x * b[ib + bc2]!; c3 += x * b[ib + bc3]!;
+      }
+      const o = co + i * cr + j;
+      c[o] += c0; c[o + 1] += c1; c[o + 2] += c2; c[o + 3] += c3;
+    }
+  }
+  if (n4 < n) dotRange(i0, i1, n4, n, k, A, B, C);
 }
 
 // Small products. B's rows are contiguous: i-k-j streams rows of B and C.
