@@ -18,6 +18,7 @@ export function matmul(a: Tensor, b: Tensor, out?: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
     fail('matmul', `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}: a 0-d operand is not a matrix (use mul)`);
   }
+  if (a.ndim === 2 && b.ndim === 2) return matmul2d(a, b, out);
   const aShape = a.ndim === 1 ? [1, a.shape[0]!] : a.shape;
   const aStrides = a.ndim === 1 ? [0, a.strides[0]!] : a.strides;
   const bShape = b.ndim === 1 ? [b.shape[0]!, 1] : b.shape;
@@ -64,5 +65,19 @@ export function matmul(a: Tensor, b: Tensor, out?: Tensor): Tensor {
     backend.gemm(m, n, k, A, B, C, false);
     walker.next();
   }
+  return o;
+}
+
+// The plain [m,k]·[k,n] product, the one every Linear layer and its gradients make: no batch
+// axes to broadcast, so no shape arrays to build beyond the result's.
+function matmul2d(a: Tensor, b: Tensor, out: Tensor | undefined): Tensor {
+  const m = a.shape[0]!, k = a.shape[1]!, k2 = b.shape[0]!, n = b.shape[1]!;
+  if (k !== k2) fail('matmul', `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} do not match (${k} ≠ ${k2})`);
+  const o = prepareOut('matmul', out, [m, n], a.dtype);
+  if (o.data === a.data || o.data === b.data) fail('matmul', 'out must not share storage with an operand');
+  getBackend().gemm(m, n, k,
+    { data: a.data, offset: a.offset, rowStride: a.strides[0]!, colStride: a.strides[1]! },
+    { data: b.data, offset: b.offset, rowStride: b.strides[0]!, colStride: b.strides[1]! },
+    { data: o.data, offset: o.offset, rowStride: n }, false);
   return o;
 }
