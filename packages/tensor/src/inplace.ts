@@ -20,6 +20,8 @@ function checkTarget(op: string, target: Tensor): void {
 function checkSource(op: string, target: Tensor, x: Tensor): void {
   checkTensor(op, x, 'source');
   if (x.dtype !== target.dtype) failType(op, `dtypes ${target.dtype} and ${x.dtype} differ (cast one with astype)`);
+  // The optimizer's case, every parameter every step: equal shapes need no broadcast check.
+  if (sameShape(x.shape, target.shape)) return;
   const shape = broadcastShapes(target.shape, x.shape, op);
   if (!sameShape(shape, target.shape)) {
     fail(op, `source of shape ${fmtShape(x.shape)} does not broadcast to target shape ${fmtShape(target.shape)}`);
@@ -47,6 +49,10 @@ export function scaleInPlace(target: Tensor, alpha: number): Tensor {
   checkTarget('scaleInPlace', target);
   if (typeof alpha !== 'number') failType('scaleInPlace', `alpha must be a number, got ${typeof alpha}`);
   const k = kernels();
+  if (target.isContiguous()) {
+    k.binaryScalar('mul', target.size, target.data, target.offset, 1, alpha, false, target.data, target.offset, 1);
+    return target;
+  }
   forEachRow(target.shape, [target.strides], [target.offset], (n, off, st) => {
     k.binaryScalar('mul', n, target.data, off[0]!, st[0]!, alpha, false, target.data, off[0]!, st[0]!);
   });
@@ -58,6 +64,10 @@ export function fill(target: Tensor, value: number): Tensor {
   checkTarget('fill', target);
   if (typeof value !== 'number') failType('fill', `value must be a number, got ${typeof value}`);
   const data = target.data;
+  if (target.isContiguous()) {
+    data.fill(value, target.offset, target.offset + target.size);
+    return target;
+  }
   forEachRow(target.shape, [target.strides], [target.offset], (n, off, st) => {
     const s = st[0]!;
     if (s === 1) data.fill(value, off[0]!, off[0]! + n);
