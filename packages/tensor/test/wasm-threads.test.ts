@@ -66,19 +66,28 @@ describe('multi-threaded gemm', () => {
   });
 
   it('pauses splitting after a split that does not pay, for longer after each miss', async () => {
-    const b = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1 });
-    await b.warmUp();
     // An 8×4×8 product (split into two 4-row halves) takes far less time than a round trip
-    // to a worker: no split of it pays.
-    const splits: number[] = [];
-    for (let call = 0; call < 16; call++) {
-      product(b, 8, 4, 8, false, false, false);
-      splits.push(b.counters.splitCalls);
-    }
+    // to a worker: no split of it pays. The verdict is timed, so a preemption in the middle of
+    // the main thread's share can make one split look as if it paid; a fresh backend gets up
+    // to three attempts. A wrong pause policy never produces the sequence, however timed.
+    const attempt = async (): Promise<{ splits: number[]; slowSplits: number }> => {
+      const b = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1 });
+      await b.warmUp();
+      const splits: number[] = [];
+      for (let call = 0; call < 16; call++) {
+        product(b, 8, 4, 8, false, false, false);
+        splits.push(b.counters.splitCalls);
+      }
+      const slowSplits = b.counters.slowSplits;
+      await b.close();
+      return { splits, slowSplits };
+    };
     // Split, pause 4; split, pause 8; split.
-    expect(splits).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3]);
-    expect(b.counters.slowSplits).toBe(3);
-    await b.close();
+    const want = [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3];
+    let got = await attempt();
+    for (let retry = 0; retry < 2 && JSON.stringify(got.splits) !== JSON.stringify(want); retry++) got = await attempt();
+    expect(got.splits).toEqual(want);
+    expect(got.slowSplits).toBe(3);
   });
 
   it('restarts the workers after close()', async () => {
