@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as T from '@actgrad/tensor';
 import { Tensor, tensor, type DType, type NestedArray, type Rng } from '@actgrad/tensor';
-import { at, build, maxDiff, randomShape, seeded, stridedCopy } from './helpers.js';
+import { at, build, forEachBackend, maxDiff, randomShape, seeded, stridedCopy } from './helpers.js';
 
 const nanMax = (x: number, y: number) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y));
 const nanMin = (x: number, y: number) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y));
@@ -79,76 +79,66 @@ function close(actual: NestedArray, expected: NestedArray, dtype: DType): void {
 }
 
 // Every registered backend's kernels (js, and wasm where it runs) against the same references.
-for (const backend of T.backendNames()) {
-  describe(`${backend} kernels`, () => {
-    let previous: T.Backend;
-    beforeAll(() => {
-      previous = T.getBackend();
-      T.setBackend(backend);
-    });
-    afterAll(() => {
-      T.setBackend(previous);
-    });
+forEachBackend('kernels', () => {
 
-    describe('binary ops against a naive reference', () => {
-      for (const [name, f] of Object.entries(BINARY)) {
-        it(`${name}: random broadcast shapes, layouts, dtypes and scalars`, () => {
-          const rng = seeded(`binary-${name}`);
-          const fn = T[name as keyof typeof BINARY];
-          for (let trial = 0; trial < 40; trial++) {
-            const dtype: DType = trial % 2 ? 'float32' : 'float64';
-            const [out, sa, sb] = broadcastPair(rng);
-            const a = gridTensor(rng, sa, dtype, LAYOUTS[trial % 4]!);
-            const b = gridTensor(rng, sb, dtype, LAYOUTS[(trial >> 2) % 4]!);
-            const expected = reference(out, a.toArray(), sa, b.toArray(), sb, f);
-            const r = fn(a, b);
-            expect(r.shape).toEqual(out);
-            expect(r.dtype).toBe(dtype);
-            close(r.toArray(), expected, dtype);
-            // The method form, and `out`.
-            const o = T.empty(out, dtype);
-            expect(a[name as keyof typeof BINARY](b, o)).toBe(o);
-            close(o.toArray(), expected, dtype);
-            // Scalars on either side.
-            const s = Math.round(rng() * 8 - 4) / 2;
-            close(fn(a, s).toArray(), reference(sa, a.toArray(), sa, s, [], f), dtype);
-            close(fn(s, a).toArray(), reference(sa, s, [], a.toArray(), sa, f), dtype);
-          }
-        });
-      }
-      it('NaN propagates through maximum and minimum', () => {
-        const a = tensor([NaN, 1, 2]);
-        expect(T.maximum(a, tensor([0, NaN, 3])).toArray()).toEqual([NaN, NaN, 3]);
-        expect(T.minimum(a, 1.5).toArray()).toEqual([NaN, 1, 1.5]);
+  describe('binary ops against a naive reference', () => {
+    for (const [name, f] of Object.entries(BINARY)) {
+      it(`${name}: random broadcast shapes, layouts, dtypes and scalars`, () => {
+        const rng = seeded(`binary-${name}`);
+        const fn = T[name as keyof typeof BINARY];
+        for (let trial = 0; trial < 40; trial++) {
+          const dtype: DType = trial % 2 ? 'float32' : 'float64';
+          const [out, sa, sb] = broadcastPair(rng);
+          const a = gridTensor(rng, sa, dtype, LAYOUTS[trial % 4]!);
+          const b = gridTensor(rng, sb, dtype, LAYOUTS[(trial >> 2) % 4]!);
+          const expected = reference(out, a.toArray(), sa, b.toArray(), sb, f);
+          const r = fn(a, b);
+          expect(r.shape).toEqual(out);
+          expect(r.dtype).toBe(dtype);
+          close(r.toArray(), expected, dtype);
+          // The method form, and `out`.
+          const o = T.empty(out, dtype);
+          expect(a[name as keyof typeof BINARY](b, o)).toBe(o);
+          close(o.toArray(), expected, dtype);
+          // Scalars on either side.
+          const s = Math.round(rng() * 8 - 4) / 2;
+          close(fn(a, s).toArray(), reference(sa, a.toArray(), sa, s, [], f), dtype);
+          close(fn(s, a).toArray(), reference(sa, s, [], a.toArray(), sa, f), dtype);
+        }
       });
-    });
-
-    describe('unary ops against a naive reference', () => {
-      for (const [name, f] of Object.entries(UNARY)) {
-        it(`${name}: every layout, both dtypes`, () => {
-          const rng = seeded(`unary-${name}`);
-          const fn = T[name as keyof typeof UNARY];
-          for (let trial = 0; trial < 16; trial++) {
-            const dtype: DType = trial % 2 ? 'float32' : 'float64';
-            const shape = randomShape(rng, 1 + (trial % 4));
-            const x = gridTensor(rng, shape, dtype, LAYOUTS[(trial >> 1) % 4]!);
-            const expected = build(shape, (idx) => f(x.get(...idx)));
-            close(fn(x).toArray(), expected, dtype);
-            const o = T.empty(shape, dtype);
-            x[name as keyof typeof UNARY](o);
-            close(o.toArray(), expected, dtype);
-          }
-        });
-      }
-      it('sigmoid saturates without overflow', () => {
-        const [lo, mid, zero, hi, top] = T.sigmoid(tensor([-1000, -50, 0, 50, 1000], { dtype: 'float64' })).toArray() as number[];
-        expect([lo, zero, top]).toEqual([0, 0.5, 1]);
-        expect(Math.abs(mid! / Math.exp(-50) - 1)).toBeLessThan(1e-14);
-        expect(hi).toBe(1);
-      });
+    }
+    it('NaN propagates through maximum and minimum', () => {
+      const a = tensor([NaN, 1, 2]);
+      expect(T.maximum(a, tensor([0, NaN, 3])).toArray()).toEqual([NaN, NaN, 3]);
+      expect(T.minimum(a, 1.5).toArray()).toEqual([NaN, 1, 1.5]);
     });
   });
-}
+
+  describe('unary ops against a naive reference', () => {
+    for (const [name, f] of Object.entries(UNARY)) {
+      it(`${name}: every layout, both dtypes`, () => {
+        const rng = seeded(`unary-${name}`);
+        const fn = T[name as keyof typeof UNARY];
+        for (let trial = 0; trial < 16; trial++) {
+          const dtype: DType = trial % 2 ? 'float32' : 'float64';
+          const shape = randomShape(rng, 1 + (trial % 4));
+          const x = gridTensor(rng, shape, dtype, LAYOUTS[(trial >> 1) % 4]!);
+          const expected = build(shape, (idx) => f(x.get(...idx)));
+          close(fn(x).toArray(), expected, dtype);
+          const o = T.empty(shape, dtype);
+          x[name as keyof typeof UNARY](o);
+          close(o.toArray(), expected, dtype);
+        }
+      });
+    }
+    it('sigmoid saturates without overflow', () => {
+      const [lo, mid, zero, hi, top] = T.sigmoid(tensor([-1000, -50, 0, 50, 1000], { dtype: 'float64' })).toArray() as number[];
+      expect([lo, zero, top]).toEqual([0, 0.5, 1]);
+      expect(Math.abs(mid! / Math.exp(-50) - 1)).toBeLessThan(1e-14);
+      expect(hi).toBe(1);
+    });
+  });
+});
 
 describe('where and clamp', () => {
   it('where broadcasts the condition and both branches', () => {

@@ -1,4 +1,5 @@
-import { createRng, Tensor, tensor, type DType, type NestedArray, type Rng } from '@actgrad/tensor';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { backendNames, createRng, getBackend, setBackend, Tensor, tensor, type Backend, type DType, type NestedArray, type Rng } from '@actgrad/tensor';
 
 /** Every index of `shape` in row-major order. */
 export function* indices(shape: readonly number[]): Generator<number[]> {
@@ -86,4 +87,24 @@ export function build(shape: readonly number[], f: (idx: number[]) => number): N
   const rec = (d: number, prefix: number[]): NestedArray =>
     d === shape.length ? f(prefix) : Array.from({ length: shape[d]! }, (_, i) => rec(d + 1, [...prefix, i]));
   return rec(0, []);
+}
+
+/**
+ * Declares `body`'s tests once per registered backend (js, and wasm where it starts), each group
+ * run with that backend active, so every backend is checked against the same references.
+ */
+export function forEachBackend(label: string, body: () => void): void {
+  for (const backend of backendNames()) {
+    describe(`${backend} ${label}`, () => {
+      let previous: Backend;
+      beforeAll(() => {
+        previous = getBackend();
+        setBackend(backend);
+      });
+      afterAll(() => {
+        setBackend(previous);
+      });
+      body();
+    });
+  }
 }

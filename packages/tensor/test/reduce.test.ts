@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as T from '@actgrad/tensor';
 import { tensor, type DType, type Tensor } from '@actgrad/tensor';
-import { build, indices, maxDiff, randomTensor, seeded, stridedCopy } from './helpers.js';
+import { build, forEachBackend, indices, maxDiff, randomTensor, seeded, stridedCopy } from './helpers.js';
 
 type Ref = (values: number[]) => number;
 const REFS: Record<'sum' | 'mean' | 'max' | 'min' | 'logSumExp', Ref> = {
@@ -32,97 +32,87 @@ function reference(x: Tensor, axes: number[], keepDims: boolean, f: Ref) {
 }
 
 // Every registered backend's kernels against the same references.
-for (const backend of T.backendNames()) {
-  describe(`${backend} kernels`, () => {
-    let previous: T.Backend;
-    beforeAll(() => {
-      previous = T.getBackend();
-      T.setBackend(backend);
-    });
-    afterAll(() => {
-      T.setBackend(previous);
-    });
+forEachBackend('kernels', () => {
 
-    describe('reductions on every axis combination', () => {
-      for (const [name, f] of Object.entries(REFS)) {
-        it(`${name} over 3-D and 4-D tensors, every layout, keepDims on and off`, () => {
-          const rng = seeded(`reduce-${name}`);
-          const fn = T[name as keyof typeof REFS];
-          const layouts = ['transposed', 'padded', 'reversed'] as const;
-          for (const [i, shape] of [[2, 3, 4], [3, 1, 2, 4]].entries()) {
-            for (const dtype of ['float64', 'float32'] as DType[]) {
-              const base = randomTensor(rng, shape, dtype);
-              for (const x of [base, stridedCopy(base, layouts[i]!), stridedCopy(base, layouts[i + 1]!)]) {
-                const tol = dtype === 'float32' ? 1e-5 : 1e-12;
-                for (const axes of subsets(shape.length)) {
-                  for (const keepDims of [false, true]) {
-                    const expected = reference(x, axes, keepDims, f);
-                    const r = fn(x, axes, keepDims);
-                    expect(maxDiff(r.toArray(), expected)).toBeLessThanOrEqual(tol);
-                    expect(r.dtype).toBe(dtype);
-                  }
+  describe('reductions on every axis combination', () => {
+    for (const [name, f] of Object.entries(REFS)) {
+      it(`${name} over 3-D and 4-D tensors, every layout, keepDims on and off`, () => {
+        const rng = seeded(`reduce-${name}`);
+        const fn = T[name as keyof typeof REFS];
+        const layouts = ['transposed', 'padded', 'reversed'] as const;
+        for (const [i, shape] of [[2, 3, 4], [3, 1, 2, 4]].entries()) {
+          for (const dtype of ['float64', 'float32'] as DType[]) {
+            const base = randomTensor(rng, shape, dtype);
+            for (const x of [base, stridedCopy(base, layouts[i]!), stridedCopy(base, layouts[i + 1]!)]) {
+              const tol = dtype === 'float32' ? 1e-5 : 1e-12;
+              for (const axes of subsets(shape.length)) {
+                for (const keepDims of [false, true]) {
+                  const expected = reference(x, axes, keepDims, f);
+                  const r = fn(x, axes, keepDims);
+                  expect(maxDiff(r.toArray(), expected)).toBeLessThanOrEqual(tol);
+                  expect(r.dtype).toBe(dtype);
                 }
-                // A single axis as a number, negative axes, and all axes by default.
-                expect(maxDiff(fn(x, -1).toArray(), reference(x, [x.ndim - 1], false, f))).toBeLessThanOrEqual(tol);
-                expect(maxDiff(x[name as keyof typeof REFS](1, true).toArray(), reference(x, [1], true, f))).toBeLessThanOrEqual(tol);
-                expect(fn(x).ndim).toBe(0);
-                expect(Math.abs(fn(x).item() - f(x.toArray().toString().split(',').map(Number)))).toBeLessThanOrEqual(tol * 10);
               }
+              // A single axis as a number, negative axes, and all axes by default.
+              expect(maxDiff(fn(x, -1).toArray(), reference(x, [x.ndim - 1], false, f))).toBeLessThanOrEqual(tol);
+              expect(maxDiff(x[name as keyof typeof REFS](1, true).toArray(), reference(x, [1], true, f))).toBeLessThanOrEqual(tol);
+              expect(fn(x).ndim).toBe(0);
+              expect(Math.abs(fn(x).item() - f(x.toArray().toString().split(',').map(Number)))).toBeLessThanOrEqual(tol * 10);
             }
           }
-        });
-      }
-
-      it('sum over a large contiguous axis accumulates in double precision', () => {
-        const x = T.full([100_000], 0.1);
-        expect(Math.abs(x.sum().item() - 100_000 * Math.fround(0.1))).toBeLessThan(1e-2);
-      });
-    });
-
-    describe('logSumExp stability', () => {
-      it('stays finite at ±1000', () => {
-        for (const dtype of ['float32', 'float64'] as DType[]) {
-          const x = tensor([[1000, 1000, 999], [-1000, -1000, -1001]], { dtype });
-          const r = T.logSumExp(x, 1).toArray() as number[];
-          const tail = Math.log(2 + Math.exp(-1));
-          expect(r[0]).toBeCloseTo(1000 + tail, dtype === 'float32' ? 3 : 10);
-          expect(r[1]).toBeCloseTo(-1000 + tail, dtype === 'float32' ? 3 : 10);
-          expect(T.logSumExp(x.transpose(), 0, true).shape).toEqual([1, 2]);
         }
       });
-      it('handles infinite entries', () => {
-        const x = tensor([[-Infinity, -Infinity], [Infinity, 0], [-Infinity, 0]], { dtype: 'float64' });
-        expect(T.logSumExp(x, 1).toArray()).toEqual([-Infinity, Infinity, 0]);
-        expect(T.logSumExp(T.zeros([2, 0]), 1).toArray()).toEqual([-Infinity, -Infinity]);
-      });
-    });
+    }
 
-    describe('argmax', () => {
-      it('finds the first maximum along each axis', () => {
-        const rng = seeded('argmax');
-        for (const shape of [[5], [3, 4], [2, 3, 4]]) {
-          const x = stridedCopy(randomTensor(rng, shape), 'transposed');
-          for (let axis = 0; axis < shape.length; axis++) {
-            const expected = build(shape.filter((_, d) => d !== axis), (idx) => {
-              let best = -Infinity, at = -1;
-              for (let i = 0; i < shape[axis]!; i++) {
-                const src = [...idx.slice(0, axis), i, ...idx.slice(axis)];
-                if (x.get(...src) > best) (best = x.get(...src)), (at = i);
-              }
-              return at;
-            });
-            expect(T.argmax(x, axis).toArray()).toEqual(expected);
-            expect(x.argmax(axis - shape.length, true).shape).toEqual(shape.map((n, d) => (d === axis ? 1 : n)));
-          }
-        }
-        const t = tensor([[1, 9, 9], [7, 2, NaN]]);
-        expect(t.argmax(1).toArray()).toEqual([1, 2]);
-        expect(t.argmax(0).toArray()).toEqual([1, 0, 1]);
-        expect(tensor([[1, 9], [9, 3]]).transpose().argmax().item()).toBe(1);
-      });
+    it('sum over a large contiguous axis accumulates in double precision', () => {
+      const x = T.full([100_000], 0.1);
+      expect(Math.abs(x.sum().item() - 100_000 * Math.fround(0.1))).toBeLessThan(1e-2);
     });
   });
-}
+
+  describe('logSumExp stability', () => {
+    it('stays finite at ±1000', () => {
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        const x = tensor([[1000, 1000, 999], [-1000, -1000, -1001]], { dtype });
+        const r = T.logSumExp(x, 1).toArray() as number[];
+        const tail = Math.log(2 + Math.exp(-1));
+        expect(r[0]).toBeCloseTo(1000 + tail, dtype === 'float32' ? 3 : 10);
+        expect(r[1]).toBeCloseTo(-1000 + tail, dtype === 'float32' ? 3 : 10);
+        expect(T.logSumExp(x.transpose(), 0, true).shape).toEqual([1, 2]);
+      }
+    });
+    it('handles infinite entries', () => {
+      const x = tensor([[-Infinity, -Infinity], [Infinity, 0], [-Infinity, 0]], { dtype: 'float64' });
+      expect(T.logSumExp(x, 1).toArray()).toEqual([-Infinity, Infinity, 0]);
+      expect(T.logSumExp(T.zeros([2, 0]), 1).toArray()).toEqual([-Infinity, -Infinity]);
+    });
+  });
+
+  describe('argmax', () => {
+    it('finds the first maximum along each axis', () => {
+      const rng = seeded('argmax');
+      for (const shape of [[5], [3, 4], [2, 3, 4]]) {
+        const x = stridedCopy(randomTensor(rng, shape), 'transposed');
+        for (let axis = 0; axis < shape.length; axis++) {
+          const expected = build(shape.filter((_, d) => d !== axis), (idx) => {
+            let best = -Infinity, at = -1;
+            for (let i = 0; i < shape[axis]!; i++) {
+              const src = [...idx.slice(0, axis), i, ...idx.slice(axis)];
+              if (x.get(...src) > best) (best = x.get(...src)), (at = i);
+            }
+            return at;
+          });
+          expect(T.argmax(x, axis).toArray()).toEqual(expected);
+          expect(x.argmax(axis - shape.length, true).shape).toEqual(shape.map((n, d) => (d === axis ? 1 : n)));
+        }
+      }
+      const t = tensor([[1, 9, 9], [7, 2, NaN]]);
+      expect(t.argmax(1).toArray()).toEqual([1, 2]);
+      expect(t.argmax(0).toArray()).toEqual([1, 0, 1]);
+      expect(tensor([[1, 9], [9, 3]]).transpose().argmax().item()).toBe(1);
+    });
+  });
+});
 
 describe('sumTo and reduction errors', () => {
   it('sumTo is the adjoint of expand', () => {
