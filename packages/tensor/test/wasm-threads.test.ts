@@ -43,6 +43,8 @@ describe('multi-threaded gemm', () => {
     [130, 130, 300, true, false, false],
     [9, 1001, 64, true, true, true],
     [784, 10, 33, false, false, false],
+    [1000, 64, 300, false, false, true], // sixteen row blocks, claimed one at a time
+    [64, 1000, 300, true, false, false], // sixteen column panels
   ];
   for (const [m, n, k, ta, tb, acc] of shapes) {
     it(`${m}×${k} · ${k}×${n} (aᵀ ${ta}, bᵀ ${tb}, accumulate ${acc}) equals the single-threaded result`, () => {

@@ -1,5 +1,5 @@
 import type { WasmHeap } from './heap.js';
-import { CONTROL_BYTES, GEMM_ARG_COUNT, GemmPool } from './pool.js';
+import { CONTROL_BYTES, GemmPool, JOB_ARG_COUNT, JOB_BYTES, MAX_CHUNKS } from './pool.js';
 import type { WasmMemory, WasmModule } from './webassembly.js';
 
 /** The module's gemm export: sizes, then A, B, C as byte address and element strides, then flags. */
@@ -13,6 +13,12 @@ export type GemmKernel = (
 
 /** Unsplit products at least this large (multiply-adds) are timed to learn the single-threaded rate. */
 const RATE_SAMPLE_SIZE = 2 ** 18;
+/** Chunks per thread a split product is cut into, so that a slower thread takes fewer. */
+const CHUNKS_PER_THREAD = 8;
+/** Fewest multiply-adds in a chunk (about 10 µs on one core): claiming one costs well under a microsecond. */
+const MIN_CHUNK_SIZE = 2 ** 18;
+/** Longest pause in splitting after a split that did not pay, in single-threaded work. */
+const MAX_PAUSE_MS = 50;
 
 /** The tunables the backend exposes, read on every call. */
 export interface ParallelSettings {
@@ -24,15 +30,18 @@ export interface ParallelSettings {
 }
 
 /**
- * Runs gemm on the main thread, or split into row blocks or column panels of C
- * across the main thread and the worker pool when the product is large enough
- * to pay for the hand-over.
+ * Runs gemm on the main thread, or cut into row blocks or column panels of C
+ * that the main thread and the worker pool claim one at a time, when the
+ * product is large enough to pay for the hand-over.
  */
 export class ParallelGemm {
   private pool: GemmPool | null = null;
   private workerScratch: number[] = [];
+  private controls: number[] = [];
+  private jobBlock = -1;
   private readonly mainScratch: number;
-  private readonly args = new Int32Array(GEMM_ARG_COUNT);
+  private readonly args = new Int32Array(JOB_ARG_COUNT);
+  private readonly redo = (i: number): void => this.chunk(i);
   // When the cores are busy with other processes a worker can wait milliseconds
   // for CPU time, and a split then costs more than it saves. After such a split
   // the next `skip` large products stay on one thread; the pause doubles with
@@ -65,21 +74,26 @@ export class ParallelGemm {
       if (size >= s.parallelThreshold || pool.hot()) {
         parts = 1 + Math.min(pool.readyCount(), s.threads - 1);
         if (parts > 1 && this.skip > 0) {
-          this.skip--;
           parts = 1;
+          // The workers have gone to sleep during the pause; wake them now so that the
+          // next split is not judged by (and paused again for) their wake-up time.
+          if (--this.skip === 0) pool.wake();
         }
       }
     }
-    // Each thread packs the part of B it multiplies, and the part of A too unless
-    // A is row-major (read in place). Splitting the columns of C halves each
-    // thread's B packing; splitting the rows halves its A packing. Columns are cut
-    // on 16 floats (64-byte lines of C), rows on the 4-row register tile.
+    // Each chunk packs the part of B it multiplies, and the part of A too unless
+    // A is row-major (read in place). Cutting the columns of C shares out B's
+    // packing; cutting the rows shares out A's. Columns are cut on 16 floats
+    // (64-byte lines of C), rows on the 4-row register tile.
     const byRows = aCs === 1 ? n < 64 * parts && m >= n : m >= n;
     const unit = byRows ? 4 : 16;
     const total = byRows ? m : n;
-    const chunk = Math.ceil(total / parts / unit) * unit;
-    const jobs = Math.ceil(total / chunk);
-    if (parts === 1 || jobs === 1) {
+    let chunk = Math.ceil(total / (CHUNKS_PER_THREAD * parts) / unit) * unit;
+    chunk = Math.max(chunk, Math.ceil(MIN_CHUNK_SIZE / (size / total) / unit) * unit);
+    chunk = Math.min(chunk, Math.ceil(total / parts / unit) * unit);
+    chunk = Math.max(chunk, Math.ceil(total / MAX_CHUNKS / unit) * unit);
+    const chunks = Math.ceil(total / chunk);
+    if (parts === 1 || chunks === 1) {
       if (size < RATE_SAMPLE_SIZE || !s.adaptive) {
         this.kernel(m, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, acc, this.mainScratch);
         return;
@@ -92,51 +106,52 @@ export class ParallelGemm {
     }
     const pool = this.pool!;
     const args = this.args;
+    args[0] = m; args[1] = n; args[2] = k;
+    args[3] = a; args[4] = aRs; args[5] = aCs;
+    args[6] = b; args[7] = bRs; args[8] = bCs;
+    args[9] = c; args[10] = cRs; args[11] = acc;
+    args[12] = byRows ? 1 : 0; args[13] = chunk; args[14] = total;
     s.counters.splitCalls++;
-    const start0 = performance.now();
-    for (let w = 1; w < jobs; w++) {
-      const start = w * chunk, len = Math.min(chunk, total - start);
-      args[0] = byRows ? len : m;
-      args[1] = byRows ? n : len;
-      args[2] = k;
-      args[3] = byRows ? a + start * aRs * 4 : a;
-      args[4] = aRs;
-      args[5] = aCs;
-      args[6] = byRows ? b : b + start * bCs * 4;
-      args[7] = bRs;
-      args[8] = bCs;
-      args[9] = byRows ? c + start * cRs * 4 : c + start * 4;
-      args[10] = cRs;
-      args[11] = acc;
-      args[12] = this.workerScratch[w - 1]!;
-      pool.start(w - 1, args);
-    }
     const t0 = performance.now();
-    if (byRows) this.kernel(chunk, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, acc, this.mainScratch);
-    else this.kernel(m, chunk, k, a, aRs, aCs, b, bRs, bCs, c, cRs, acc, this.mainScratch);
-    const t1 = performance.now();
-    for (let w = 1; w < jobs; w++) {
-      if (pool.finish(w - 1)) continue;
-      // The worker's job threw: redo its part here.
-      s.counters.workerFailures++;
-      const start = w * chunk, len = Math.min(chunk, total - start);
-      if (byRows) this.kernel(len, n, k, a + start * aRs * 4, aRs, aCs, b, bRs, bCs, c + start * cRs * 4, cRs, acc, this.mainScratch);
-      else this.kernel(m, len, k, a, aRs, aCs, b + start * bCs * 4, bRs, bCs, c + start * 4, cRs, acc, this.mainScratch);
+    const tag = pool.begin(args, chunks);
+    let mine = 0;
+    for (let i = pool.claim(tag); i >= 0; i = pool.claim(tag)) {
+      this.chunk(i);
+      pool.completed();
+      mine++;
     }
+    const t1 = performance.now();
+    s.counters.workerFailures += pool.finish(tag, chunks, this.redo);
     if (s.adaptive) {
-      // A split must beat the single-threaded rate by 15%. Until one was measured, the
-      // main thread's share, scaled up, estimates the single-threaded time.
-      const elapsed = performance.now() - start0;
+      // A split must beat the single-threaded rate by 5%: as threads claim chunks, a
+      // slow or late worker costs at most its last chunk, so a split rarely loses much.
+      // Until that rate was measured, the main thread's chunks, scaled up, estimate it.
+      const elapsed = performance.now() - t0;
       const slow = this.singleRate > 0
-        ? size / elapsed < 1.15 * this.singleRate
-        : elapsed > 0.85 * (t1 - t0) * (total / chunk);
+        ? size / elapsed < 1.05 * this.singleRate
+        : mine > 0 && elapsed > 0.95 * (t1 - t0) * (chunks / mine);
       if (slow) {
         s.counters.slowSplits++;
         this.backoff = Math.min(Math.max(2 * this.backoff, 4), 256);
-        this.skip = this.backoff;
+        // A pause longer than ~50 ms of single-threaded work would outlast most hiccups.
+        const cap = this.singleRate > 0 ? Math.max(4, Math.floor((MAX_PAUSE_MS * this.singleRate) / size)) : 256;
+        this.skip = Math.min(this.backoff, cap);
       } else {
         this.backoff = 0;
       }
+    }
+  }
+
+  /** Chunk `i` of the product in `args`, on this thread. */
+  private chunk(i: number): void {
+    const g = this.args;
+    const size = g[13]!, start = i * size, len = Math.min(size, g[14]! - start);
+    if (g[12]) {
+      this.kernel(len, g[1]!, g[2]!, g[3]! + start * g[4]! * 4, g[4]!, g[5]!, g[6]!, g[7]!, g[8]!,
+        g[9]! + start * g[10]! * 4, g[10]!, g[11]!, this.mainScratch);
+    } else {
+      this.kernel(g[0]!, len, g[2]!, g[3]!, g[4]!, g[5]!, g[6]! + start * g[8]! * 4, g[7]!, g[8]!,
+        g[9]! + start * 4, g[10]!, g[11]!, this.mainScratch);
     }
   }
 
@@ -158,17 +173,19 @@ export class ParallelGemm {
     this.pool = null;
     if (!pool) return;
     await pool.close();
-    for (const s of this.workerScratch) this.heap.release(s);
+    for (const r of [...this.workerScratch, ...this.controls, this.jobBlock]) this.heap.release(r);
     this.workerScratch = [];
+    this.controls = [];
+    this.jobBlock = -1;
   }
 
   private start(): GemmPool {
-    const controls: number[] = [];
     for (let i = 0; i < this.settings.threads - 1; i++) {
       this.workerScratch.push(this.heap.reserve(this.scratchBytes));
-      controls.push(this.heap.reserve(CONTROL_BYTES));
+      this.controls.push(this.heap.reserve(CONTROL_BYTES));
     }
-    this.pool = new GemmPool(this.module, this.memory, controls);
+    this.jobBlock = this.heap.reserve(JOB_BYTES);
+    this.pool = new GemmPool(this.module, this.memory, this.jobBlock, this.controls, this.workerScratch);
     return this.pool;
   }
 }
