@@ -13,6 +13,8 @@ const ADD = 0;
 const SUB = 1;
 const MUL = 2;
 const DIV = 3;
+const MAX = 4;
+const MIN = 5;
 
 // Unary op codes.
 const COPY = 0;
@@ -28,7 +30,11 @@ function apply4(op: i32, x: v128, y: v128): v128 {
   if (op == ADD) return f32x4.add(x, y);
   if (op == SUB) return f32x4.sub(x, y);
   if (op == MUL) return f32x4.mul(x, y);
-  return f32x4.div(x, y);
+  if (op == DIV) return f32x4.div(x, y);
+  // The reference's x > y || x ≠ x ? x : y (NaN from either side; y on ties, so max(+0, −0) = −0),
+  // which f32x4.max does not give at ±0.
+  if (op == MAX) return v128.bitselect(x, y, v128.or(f32x4.gt(x, y), f32x4.ne(x, x)));
+  return v128.bitselect(x, y, v128.or(f32x4.lt(x, y), f32x4.ne(x, x)));
 }
 
 // @ts-ignore: decorator
@@ -37,7 +43,9 @@ function apply1(op: i32, x: f32, y: f32): f32 {
   if (op == ADD) return x + y;
   if (op == SUB) return x - y;
   if (op == MUL) return x * y;
-  return x / y;
+  if (op == DIV) return x / y;
+  if (op == MAX) return x > y || x != x ? x : y;
+  return x < y || x != x ? x : y;
 }
 
 /** out[i] = a[i] op b[i] for unit or zero strides on a and b (not both zero); out is contiguous. */
@@ -47,6 +55,8 @@ export function binaryF32(op: i32, n: i32, a: usize, aStride: i32, b: usize, bSt
   else if (op == SUB) binaryLoop(SUB, n, a, aStride, b, bStride, out);
   else if (op == MUL) binaryLoop(MUL, n, a, aStride, b, bStride, out);
   else if (op == DIV) binaryLoop(DIV, n, a, aStride, b, bStride, out);
+  else if (op == MAX) binaryLoop(MAX, n, a, aStride, b, bStride, out);
+  else if (op == MIN) binaryLoop(MIN, n, a, aStride, b, bStride, out);
 }
 
 // @ts-ignore: decorator
@@ -117,6 +127,28 @@ export function unaryF32(op: i32, n: i32, x: usize, out: usize): void {
     else if (op == SQUARE) r = v * v;
     else r = v > 0 ? v : 0;
     store<f32>(out + o, r);
+  }
+}
+
+/**
+ * out[i] = x[i] < loBelow ? lo : x[i] > hiAbove ? hi : x[i], NaN passing through: the reference's
+ * clamp with bounds that need not be floats. The caller passes the float bounds that decide
+ * the comparisons as the double ones would (loBelow the least float ≥ the double lower bound,
+ * hiAbove the greatest float ≤ the upper one) and the bounds rounded to float as lo and hi.
+ */
+export function clampF32(n: i32, x: usize, out: usize, loBelow: f32, lo: f32, hiAbove: f32, hi: f32): void {
+  const lbv = f32x4.splat(loBelow), lov = f32x4.splat(lo), hav = f32x4.splat(hiAbove), hiv = f32x4.splat(hi);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    const r = v128.bitselect(hiv, v, f32x4.gt(v, hav));
+    v128.store(out + o, v128.bitselect(lov, r, f32x4.lt(v, lbv)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(x + o);
+    store<f32>(out + o, v < loBelow ? lo : v > hiAbove ? hi : v);
   }
 }
 

@@ -1,0 +1,148 @@
+// e^x, log x, e^x − 1, log(1 + x), sigmoid, tanh, a^b and the log-sum-exp sum over contiguous
+// f32 runs. Like the reference, each evaluates in double and rounds once on store; math.ts says
+// how close that comes to the reference's bits. Four floats per step, as two f64x2 halves.
+
+import { clampExp, EXP_MAX, EXP_MIN, exp2d, expClamped, expm12d, log1p2d, log2d, pow2d, sigmoid2d, tanh2d } from './math';
+
+// Op codes, shared with the TypeScript side.
+const EXP = 0;
+const LOG = 1;
+const EXPM1 = 2;
+const LOG1P = 3;
+const SIGMOID = 4;
+const TANH = 5;
+
+// @ts-ignore: decorator
+@inline
+function apply(op: i32, x: v128): v128 {
+  if (op == EXP) return exp2d(x);
+  if (op == LOG) return log2d(x);
+  if (op == EXPM1) return expm12d(x);
+  if (op == LOG1P) return log1p2d(x);
+  if (op == SIGMOID) return sigmoid2d(x);
+  return tanh2d(x);
+}
+
+// @ts-ignore: decorator
+@inline
+function low(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+// @ts-ignore: decorator
+@inline
+function high(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+}
+
+// @ts-ignore: decorator
+@inline
+function demote4(lo: v128, hi: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/** out[i] = op(x[i]) over contiguous runs (out may be x). */
+export function mathF32(op: i32, n: i32, x: usize, out: usize): void {
+  // One loop per op, so the op test is hoisted out of it.
+  if (op == EXP) mathLoop(EXP, n, x, out);
+  else if (op == LOG) mathLoop(LOG, n, x, out);
+  else if (op == EXPM1) mathLoop(EXPM1, n, x, out);
+  else if (op == LOG1P) mathLoop(LOG1P, n, x, out);
+  else if (op == SIGMOID) mathLoop(SIGMOID, n, x, out);
+  else if (op == TANH) mathLoop(TANH, n, x, out);
+}
+
+// @ts-ignore: decorator
+@inline
+function mathLoop(op: i32, n: i32, x: usize, out: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    v128.store(out + o, demote4(apply(op, low(v)), apply(op, high(v))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, <f32>f64x2.extract_lane(apply(op, f64x2.splat(<f64>load<f32>(x + o))), 0));
+  }
+}
+
+/**
+ * out[i] = a[i]^b[i] (Math.pow) with unit or zero strides; a zero-stride operand is the double
+ * `s` rather than an element, so a scalar exponent such as 1/3 keeps its double value as in the
+ * reference.
+ */
+export function powF32(n: i32, a: usize, aStride: i32, b: usize, bStride: i32, s: f64, out: usize): void {
+  if (aStride == 1 && bStride == 1) powLoop(0, n, a, b, s, out);
+  else if (aStride == 1) powLoop(1, n, a, b, s, out);
+  else powLoop(2, n, a, b, s, out);
+}
+
+// @ts-ignore: decorator
+@inline
+function powLoop(scalar: i32, n: i32, a: usize, b: usize, s: f64, out: usize): void {
+  const sv = f64x2.splat(s);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const va = scalar == 2 ? sv : v128.load(a + o);
+    const vb = scalar == 1 ? sv : v128.load(b + o);
+    const lo = pow2d(scalar == 2 ? sv : low(va), scalar == 1 ? sv : low(vb));
+    const hi = pow2d(scalar == 2 ? sv : high(va), scalar == 1 ? sv : high(vb));
+    v128.store(out + o, demote4(lo, hi));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const x = scalar == 2 ? sv : f64x2.splat(<f64>load<f32>(a + o));
+    const y = scalar == 1 ? sv : f64x2.splat(<f64>load<f32>(b + o));
+    store<f32>(out + o, <f32>f64x2.extract_lane(pow2d(x, y), 0));
+  }
+}
+
+/**
+ * e^d for a double d, kept in double: 0 below EXP_MIN and ∞ above EXP_MAX (the reference gives
+ * values below 3e-308 and, up to 709.78, finite ones there; a sum shifted by its maximum never
+ * sees d > 0).
+ */
+// @ts-ignore: decorator
+@inline
+function expDouble(d: v128): v128 {
+  const e = v128.andnot(expClamped(clampExp(d)), f64x2.lt(d, f64x2.splat(EXP_MIN)));
+  return v128.bitselect(f64x2.splat(Infinity), e, f64x2.gt(d, f64x2.splat(EXP_MAX)));
+}
+
+/** Σ e^{x[i] − shift} over a contiguous run, in double (the inner sum of a stable log-sum-exp). */
+export function expSumF32(n: i32, x: usize, shift: f64): f64 {
+  const sv = f64x2.splat(shift);
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    acc0 = f64x2.add(acc0, expDouble(f64x2.sub(low(v), sv)));
+    acc1 = f64x2.add(acc1, expDouble(f64x2.sub(high(v), sv)));
+  }
+  const acc = f64x2.add(acc0, acc1);
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < n; i++) {
+    sum += f64x2.extract_lane(expDouble(f64x2.splat(<f64>load<f32>(x + (<usize>i << 2)) - shift)), 0);
+  }
+  return sum;
+}
+
+/** out[i] += e^{x[i] − shift[i]} over contiguous runs, each sum in double and rounded on store. */
+export function expAddF32(n: i32, x: usize, shift: usize, out: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o), s = v128.load(shift + o), acc = v128.load(out + o);
+    const lo = f64x2.add(low(acc), expDouble(f64x2.sub(low(v), low(s))));
+    const hi = f64x2.add(high(acc), expDouble(f64x2.sub(high(v), high(s))));
+    v128.store(out + o, demote4(lo, hi));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const d = <f64>load<f32>(x + o) - <f64>load<f32>(shift + o);
+    store<f32>(out + o, <f32>(<f64>load<f32>(out + o) + f64x2.extract_lane(expDouble(f64x2.splat(d)), 0)));
+  }
+}
