@@ -131,6 +131,38 @@ forEachBackend('kernels', () => {
         }
       });
     }
+    it('long float32 runs (the native kernels on the wasm backend) stay within 1 ulp of double math', () => {
+      const rng = seeded('long-runs');
+      const n = 1031;
+      const x = T.tensor(Float32Array.from({ length: n }, () => rng() * 40 - 20), { shape: [n] });
+      const y = T.tensor(Float32Array.from({ length: n }, () => rng() * 4 - 2), { shape: [n] });
+      const positive = T.abs(x);
+      const within1Ulp = (got: Tensor, f: (i: number) => number) => {
+        const g = got.data as Float32Array;
+        for (let i = 0; i < n; i++) {
+          const want = f(i), exact = Math.fround(want);
+          const ulp = Math.abs(exact - Math.fround(exact * (1 + 2 ** -23))) || 2 ** -149;
+          if (!(Math.abs(g[got.offset + i]! - want) <= ulp)) throw new Error(`element ${i}: ${g[got.offset + i]} vs ${want}`);
+        }
+      };
+      const xs = x.data, ys = y.data, ps = positive.data;
+      within1Ulp(T.exp(x), (i) => Math.exp(xs[i]!));
+      within1Ulp(T.log(positive), (i) => Math.log(ps[i]!));
+      within1Ulp(T.tanh(x), (i) => Math.tanh(xs[i]!));
+      within1Ulp(T.pow(positive, y), (i) => Math.pow(ps[i]!, ys[i]!));
+      within1Ulp(T.pow(positive, 1 / 3), (i) => Math.pow(ps[i]!, 1 / 3));
+      within1Ulp(T.maximum(x, 0.1), (i) => Math.max(xs[i]!, 0.1));
+      within1Ulp(T.clamp(x, -1e-7, 1 - 1e-7), (i) => Math.min(Math.max(xs[i]!, -1e-7), 1 - 1e-7));
+      // logSumExp over the long axis (one row sum) and over the short one (elementwise folds).
+      const m = T.tensor(Float32Array.from({ length: 2 * n }, () => rng() * 200 - 100), { shape: [2, n] });
+      const md = m.data;
+      const lse = (values: number[]) => { const top = Math.max(...values); return top + Math.log(values.reduce((s, v) => s + Math.exp(v - top), 0)); };
+      const rows = T.logSumExp(m, 1).toArray() as number[];
+      for (let r = 0; r < 2; r++) expect(rows[r]! / lse(Array.from(md.subarray(r * n, (r + 1) * n))) - 1).toBeLessThan(2 ** -22);
+      const cols = T.logSumExp(m, 0).data;
+      for (let c = 0; c < n; c++) expect(Math.abs(cols[c]! - lse([md[c]!, md[n + c]!]))).toBeLessThanOrEqual(Math.abs(cols[c]!) * 2 ** -23);
+    });
+
     it('sigmoid saturates without overflow', () => {
       const [lo, mid, zero, hi, top] = T.sigmoid(tensor([-1000, -50, 0, 50, 1000], { dtype: 'float64' })).toArray() as number[];
       expect([lo, zero, top]).toEqual([0, 0.5, 1]);
