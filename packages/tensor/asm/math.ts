@@ -1,4 +1,5 @@
-// e^x, e^x − 1 and log x on two doubles at a time, for the float32 elementwise kernels.
+// e^x, e^x − 1, log x and the functions built on them (log(1 + x), sigmoid, tanh, pow) on two
+// doubles at a time, for the float32 elementwise kernels.
 //
 // The reference backend computes Math.exp and friends in double and rounds the result to
 // float32. These routines are accurate to a few units in the last place of a double (a
@@ -256,17 +257,17 @@ function exp2Short(y: v128): v128 {
 
 /**
  * `y` with a·a where b = 2: the reference squares by multiplication (fdlibm's pow does), exact
- * in double for a float a, where e^{2 log a} could round a square that falls exactly halfway
+ * in double for a float a, where 2^{2·log2 a} could round a square that falls exactly halfway
  * between two floats the other way.
  */
 // @ts-ignore: decorator
 @inline
-export function squares(a: v128, b: v128, y: v128): v128 {
+function squares(a: v128, b: v128, y: v128): v128 {
   return v128.bitselect(f64x2.mul(a, a), y, f64x2.eq(b, f64x2.splat(2)));
 }
 
 /** a^b for any a: zero, infinite, negative and NaN bases too. */
-export function powAny(a: v128, b: v128): v128 {
+function powAny(a: v128, b: v128): v128 {
   const zero = f64x2.splat(0);
   // log 0 = −∞ makes 0^b and ∞^b come out as 0 or ∞.
   const m = f64x2.abs(a);
