@@ -1,6 +1,6 @@
 // e^x, log x, e^x − 1, log(1 + x), sigmoid, tanh, a^b and the log-sum-exp sum over contiguous
 // f32 runs. Like the reference, each evaluates in double and rounds once on store; math.ts says
-// how close that comes to the reference's bits. Four floats per step, as two f64x2 halves.
+// how close that comes to the reference's bits. Floats are widened to f64x2 halves of f32x4s.
 
 import { clampExp, EXP_MAX, EXP_MIN, exp2d, expClamped, expm12d, log1p2d, log2d, pow2d, powPositive, sigmoid2d, tanh2d } from './math';
 

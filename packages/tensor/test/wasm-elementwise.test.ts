@@ -147,6 +147,19 @@ describe('wasm elementwise kernels match the reference bit for bit', () => {
     const scalar = vi.spyOn(jsKernels, 'binaryScalar');
     k.binaryScalar('mul', 100, a, 0, 1, 0.1, false, out, 0, 1);
     expect(scalar).toHaveBeenCalledTimes(1);
+    const unary = vi.spyOn(jsKernels, 'unary');
+    k.unary('exp', 100, a, 0, 2, out, 0, 1); // strided
+    k.unary('log', 10, a, 0, 1, out, 0, 1); // short
+    k.unary('tanh', 100, d, 0, 1, d, 0, 1); // float64
+    k.unary('sign', 100, a, 0, 1, out, 0, 1); // no wasm loop
+    k.unary('exp', 100, a, 0, 1, out, 0, 1); // wasm
+    expect(unary).toHaveBeenCalledTimes(4);
+    const expSum = vi.spyOn(jsKernels, 'expSum');
+    k.expSum(100, a, 0, 2, out, 0, out, 0, 0); // strided
+    k.expSum(100, d, 0, 1, d, 0, d, 0, 0); // float64
+    k.expSum(100, a, 0, 1, out, 0, new Float32Array(100), 0, 1); // fold into an array outside the memory
+    k.expSum(100, a, 0, 1, out, 0, new Float32Array(1), 0, 0); // row sum: the result may live anywhere
+    expect(expSum).toHaveBeenCalledTimes(3);
   });
 });
 
