@@ -1,9 +1,10 @@
 // Softmax along contiguous rows, four lanes at a time; the reference is autograd's
 // activations/softmax-kernels.ts. The row sum and the backward's Σ g·a add float products in
 // f64x2, as the reference keeps them in double; only the order of the additions differs.
-// e^{s − max} comes from exp4 (within a few ulp of the reference's Math.exp).
+// e^{s − max} comes from expLow4 (within a few ulp of the reference's Math.exp).
 
-import { exp4, mulF64 } from './exp';
+import { constantTable } from './constants';
+import { expLow4, mulF64 } from './exp';
 
 // @ts-ignore: decorator
 @inline
@@ -11,31 +12,51 @@ function hsum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
+/**
+ * The largest of `len` floats at `p`, NaN if any is NaN (as in the reference, whose e^{NaN − m}
+ * poisons the row). f32x4.max's NaN rule costs V8 eight dependent instructions per step, so the
+ * loop runs pmax (one instruction) in two independent chains and tracks NaN on the side.
+ */
+export function rowMax(len: i32, p: usize): f32 {
+  const body = len & ~7;
+  let m0 = f32x4.splat(-Infinity);
+  let m1 = m0;
+  let nan = f32x4.splat(0);
+  for (let i = 0; i < body; i += 8) {
+    const x0 = v128.load(p + (<usize>i << 2));
+    const x1 = v128.load(p + (<usize>i << 2), 16);
+    m0 = f32x4.pmax(m0, x0);
+    m1 = f32x4.pmax(m1, x1);
+    nan = v128.or(nan, v128.or(f32x4.ne(x0, x0), f32x4.ne(x1, x1)));
+  }
+  const mv = f32x4.pmax(m0, m1);
+  let m = max<f32>(max<f32>(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
+    max<f32>(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+  for (let i = body; i < len; i++) m = max<f32>(m, load<f32>(p + (<usize>i << 2)));
+  return v128.any_true(nan) ? NaN : m;
+}
+
 /** a = softmax(s) over each of `rows` rows of `len` contiguous elements (max subtracted first). */
 export function softmaxRowsF32(rows: i32, len: i32, s: usize, a: usize): void {
+  const t = constantTable();
   const body = len & ~3;
   for (let r = 0; r < rows; r++) {
     const row = <usize>r * <usize>len << 2;
     const sr = s + row;
     const ar = a + row;
-    // A NaN anywhere makes the row NaN, as in the reference (its e^{NaN − m} poisons the sum).
-    let mv = f32x4.splat(-Infinity);
-    for (let i = 0; i < body; i += 4) mv = f32x4.max(mv, v128.load(sr + (<usize>i << 2)));
-    let m = max<f32>(max<f32>(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
-      max<f32>(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
-    for (let i = body; i < len; i++) m = max<f32>(m, load<f32>(sr + (<usize>i << 2)));
+    let m = rowMax(len, sr);
     const msplat = f32x4.splat(m);
     let acc = f64x2.splat(0);
     for (let i = 0; i < body; i += 4) {
       const o = <usize>i << 2;
-      const e = exp4(f32x4.sub(v128.load(sr + o), msplat));
+      const e = expLow4(f32x4.sub(v128.load(sr + o), msplat), t);
       v128.store(ar + o, e);
       acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(e), f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1))));
     }
     let total = hsum(acc);
     for (let i = body; i < len; i++) {
       const o = <usize>i << 2;
-      const e = f32x4.extract_lane(exp4(f32x4.splat(load<f32>(sr + o) - m)), 0);
+      const e = f32x4.extract_lane(expLow4(f32x4.splat(load<f32>(sr + o) - m), t), 0);
       store<f32>(ar + o, e);
       total += <f64>e;
     }

@@ -77,9 +77,9 @@ export const selu = elementwise({ name: 'selu', native: 'selu', saves: 'input', 
 /** a = s·Φ(s) (exact, erf-based), a' = Φ(s) + s·φ(s). */
 export const gelu = elementwise({ name: 'gelu', saves: 'input', forward: k.geluForward, backward: k.geluBackward });
 /** a = s·σ(s), a' = σ(s)(1 + s(1 − σ(s))). */
-export const silu = elementwise({ name: 'silu', saves: 'input', forward: k.siluForward, backward: k.siluBackward });
+export const silu = elementwise({ name: 'silu', native: 'silu', saves: 'input', forward: k.siluForward, backward: k.siluBackward });
 /** a = log(1 + e^s) computed stably, a' = σ(s). */
-export const softplus = elementwise({ name: 'softplus', saves: 'input', forward: k.softplusForward, backward: k.softplusBackward });
+export const softplus = elementwise({ name: 'softplus', native: 'softplus', saves: 'input', forward: k.softplusForward, backward: k.softplusBackward });
 
 export interface AxisAttrs { readonly axis: number }
 

@@ -30,7 +30,7 @@ export type UnaryOp =
   | 'tanh' | 'sigmoid' | 'log1p' | 'expm1' | 'relu';
 
 /** Elementwise activations a backend may run natively; autograd's own loops are the reference. */
-export type ActivationOp = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'selu';
+export type ActivationOp = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'selu' | 'gelu' | 'silu' | 'softplus';
 
 /** Reductions a backend folds along one strided row. */
 export type ReduceOp = 'sum' | 'max' | 'min';
@@ -82,7 +82,7 @@ export interface ElementwiseKernels {
     alpha: number): boolean;
   /**
    * Optional: dx[i] = g[i]·f'(·) over `n` contiguous elements, where `saved` is the output a for
-   * sigmoid, tanh and ELU and the input s for the others. Returns false as `activationForward` does.
+   * sigmoid, tanh and ELU and the input s for the others (SELU, the ReLU family, GELU, SiLU, softplus). Returns false as `activationForward` does.
    */
   activationBackward?(op: ActivationOp, n: number, g: FloatArray, gOff: number, saved: FloatArray, savedOff: number,
     dx: FloatArray, dxOff: number, alpha: number): boolean;

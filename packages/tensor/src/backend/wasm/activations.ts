@@ -8,10 +8,12 @@ export interface ActivationExports {
   activationBackwardF32(op: number, n: number, g: number, saved: number, dx: number, alpha: number): void;
   softmaxRowsF32(rows: number, len: number, s: number, a: number): void;
   softmaxRowsBackwardF32(rows: number, len: number, g: number, a: number, dx: number): void;
+  constantTableBytes(): number;
+  setConstantTable(ptr: number): void;
 }
 
-// Op codes of asm/activations.ts.
-const OPS: Record<ActivationOp, number> = { sigmoid: 0, tanh: 1, relu: 2, leakyRelu: 3, elu: 4, selu: 5 };
+// Op codes of asm/activations.ts and asm/activations-modern.ts.
+const OPS: Partial<Record<ActivationOp, number>> = { sigmoid: 0, tanh: 1, relu: 2, leakyRelu: 3, elu: 4, selu: 5, silu: 7, softplus: 8 };
 
 /** Below this many elements the call into wasm costs more than the loop it replaces. */
 const MIN_LENGTH = 64;
@@ -24,6 +26,10 @@ const MIN_LENGTH = 64;
 export function createActivationKernels(
   wasm: ActivationExports, heap: WasmHeap,
 ): Pick<ElementwiseKernels, 'activationForward' | 'activationBackward' | 'softmaxRows' | 'softmaxRowsBackward'> {
+  // The kernels read their vector constants from a table in the memory (see asm/constants.ts).
+  const table = heap.reserve(wasm.constantTableBytes());
+  if (table < 0) throw new RangeError('wasm backend: no memory for the activation kernels\' constants');
+  wasm.setConstantTable(table);
   const ptr = (array: FloatArray, offset: number): number => array.byteOffset + offset * 4;
   const usable = (n: number, array: FloatArray): boolean =>
     n >= MIN_LENGTH && array instanceof Float32Array && heap.owns(array);
