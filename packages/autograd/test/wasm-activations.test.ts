@@ -185,6 +185,52 @@ describe.skipIf(!hasWasm)('wasm activation kernels', () => {
     }
   });
 
+  it('log softmax rows match the reference forward and backward: odd lengths, offsets, ±1000, −∞, a NaN row', () => {
+    const kernels = k();
+    for (const [rows, len] of [[16, 4], [13, 5], [7, 33], [3, 1001]] as const) {
+      for (const off of [0, 2]) {
+        const n = rows * len;
+        const s = data(`logSoftmax:s:${len}`, n, off);
+        for (let i = off; i < n + off; i++) if (!Number.isFinite(s[i]!)) s[i] = 0;
+        s[off + 1] = 1000;
+        s[off + len + 2] = -1000;
+        s[off + 2 * len] = NaN;                      // row 2 is all NaN, as in the reference
+        s[off + 3 * len + 1] = -Infinity;            // log 0 = −∞ in an otherwise finite row
+        const g = data(`logSoftmax:g:${len}`, n, off);
+        for (let i = off; i < n + off; i++) if (!Number.isFinite(g[i]!)) g[i] = 0.5;
+        const y = getBackend().alloc('float32', n + off) as Float32Array;
+        const yRef = new Float32Array(n + off);
+        expect(kernels.logSoftmaxRows!(rows, len, s, off, y, off)).toBe(true);
+        sk.logSoftmaxForward(rows, len, 1, s, off, yRef, off);
+        // y = s − shift with shift = max + log Σ e^{s − max}: the sum carries e^x's few-ulp error, which
+        // log turns into an absolute error of a few 1e-8; the subtraction itself rounds as the reference's.
+        for (let i = off; i < n + off; i++) {
+          const want = yRef[i]!;
+          if (Number.isNaN(want) || !Number.isFinite(want)) { expect(Object.is(y[i], want)).toBe(true); continue; }
+          if (!(Math.abs(y[i]! - want) <= 6e-7 * Math.abs(want) + 3e-7)) throw new Error(`log softmax forward ${rows}x${len}: element ${i - off} is ${y[i]}, reference ${want}`);
+        }
+        const yw = getBackend().alloc('float32', n + off) as Float32Array;
+        yw.set(yRef);
+        const dx = getBackend().alloc('float32', n + off) as Float32Array;
+        const dxRef = new Float32Array(n + off);
+        expect(kernels.logSoftmaxRowsBackward!(rows, len, g, off, yw, off, dx, off)).toBe(true);
+        sk.logSoftmaxBackward(rows, len, 1, g, off, yRef, off, dxRef, off);
+        // g − e^y·Σg: e^y's few-ulp error scales with the subtracted term, not with the result.
+        for (let r = 0; r < rows; r++) {
+          let total = 0;
+          for (let j = 0; j < len; j++) total += g[off + r * len + j]!;
+          for (let j = 0; j < len; j++) {
+            const i = off + r * len + j;
+            const want = dxRef[i]!;
+            if (Number.isNaN(want)) { expect(dx[i]).toBeNaN(); continue; }
+            const tol = 6e-7 * Math.abs(want) + 3e-7 * Math.abs(Math.exp(yRef[i]!) * total) + 1e-44;
+            if (!(Math.abs(dx[i]! - want) <= tol)) throw new Error(`log softmax backward ${rows}x${len}: row ${r} element ${j} is ${dx[i]}, reference ${want}`);
+          }
+        }
+      }
+    }
+  });
+
   it('autograd ops give the same values and gradients on the wasm and js backends', () => {
     const run = (name: string, backend: string): [Float32Array, Float32Array] => {
       setBackend(backend);
@@ -196,10 +242,11 @@ describe.skipIf(!hasWasm)('wasm activation kernels', () => {
       y.backward(tensor(gs, { shape: [3, 101] }));
       return [Float32Array.from(y.data.contiguous().data), Float32Array.from(x.grad!.contiguous().data)];
     };
-    for (const name of ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softmax', 'silu', 'softplus']) {
+    for (const name of ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softmax', 'logSoftmax', 'silu', 'softplus', 'prelu']) {
       const [yw, gw] = run(name, 'wasm');
       const [yj, gj] = run(name, 'js');
-      compare(`${name} value`, yw, yj, () => name === 'relu' || name === 'leakyRelu');
+      // log softmax's outputs near 0 carry log's absolute error (see above).
+      compare(`${name} value`, yw, yj, () => name === 'relu' || name === 'leakyRelu' || name === 'prelu', () => name === 'logSoftmax' ? 3e-7 : 0);
       // Gradients from a saved output inherit the output's few-ulp difference.
       for (let i = 0; i < gj.length; i++) expect(Math.abs(gw[i]! - gj[i]!)).toBeLessThanOrEqual(2e-6 * Math.abs(gj[i]!) + 1e-7);
     }

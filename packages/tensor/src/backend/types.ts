@@ -94,6 +94,21 @@ export interface ElementwiseKernels {
   /** Optional: dx = a ⊙ (g − Σ_j g_j a_j) per contiguous row. Returns false as `activationForward` does. */
   softmaxRowsBackward?(rows: number, len: number, g: FloatArray, gOff: number, a: FloatArray, aOff: number,
     dx: FloatArray, dxOff: number): boolean;
+  /** Optional: y = log softmax(s) over each of `rows` contiguous rows of `len`. Returns false as `activationForward` does. */
+  logSoftmaxRows?(rows: number, len: number, s: FloatArray, sOff: number, y: FloatArray, yOff: number): boolean;
+  /** Optional: dx = g − e^y·Σ_j g_j per contiguous row, from the output y. Returns false as `activationForward` does. */
+  logSoftmaxRowsBackward?(rows: number, len: number, g: FloatArray, gOff: number, y: FloatArray, yOff: number,
+    dx: FloatArray, dxOff: number): boolean;
+  /**
+   * Optional: PReLU over `n` contiguous elements viewed as [outer, channels, inner] (element i has slope
+   * `alpha[alphaOff + ⌊i/inner⌋ mod channels]`): out[i] = v[i] where s[i] ≥ 0, α·v[i] elsewhere. With
+   * v = s it is the forward, with v = g the input's gradient. Returns false as `activationForward` does.
+   */
+  prelu?(n: number, channels: number, inner: number, v: FloatArray, vOff: number, s: FloatArray, sOff: number,
+    alpha: FloatArray, alphaOff: number, out: FloatArray, outOff: number): boolean;
+  /** Optional: dAlpha[c] = Σ g·s over the s < 0 of channel c (layout as `prelu`). Returns false as `activationForward` does. */
+  preluAlphaGrad?(n: number, channels: number, inner: number, g: FloatArray, gOff: number, s: FloatArray, sOff: number,
+    dAlpha: FloatArray, dAlphaOff: number): boolean;
   /** out[i] = cond[i] ≠ 0 ? a[i] : b[i]. */
   where(n: number, cond: FloatArray, cOff: number, cStride: number,
     a: FloatArray, aOff: number, aStride: number, b: FloatArray, bOff: number, bStride: number,
