@@ -14,15 +14,16 @@ afterAll(() => void setBackend(before));
 
 /**
  * `slack` widens the backward's bound where its formula cancels: SiLU's 1 + s(1 − σ) crosses 0 near
- * s = −1.28, so there the error is a few ulp of |g·σ·s(1 − σ)| rather than of the result.
+ * s = −1.28 and GELU's Φ(s) + s·φ(s) near s = −0.75, so there the error is a few ulp of the larger
+ * term (|g·σ·s(1 − σ)|, |g·s·φ(s)|) rather than of the result.
  */
 type Pair = {
   forward: ref.ForwardKernel; backward: ref.BackwardKernel; saves: 'input' | 'output';
   exactForward: 'all' | 'nonNegative' | 'none'; exactBackward: 'all' | 'nonNegative' | 'none';
   slack?: (s: number, g: number) => number;
 };
-type KernelOp = Exclude<ActivationOp, 'gelu'>;
-const REFERENCE: Record<KernelOp, Pair> = {
+const INV_SQRT_2PI = 0.3989422804014327;
+const REFERENCE: Record<ActivationOp, Pair> = {
   sigmoid: { forward: ref.sigmoidForward, backward: ref.sigmoidBackward, saves: 'output', exactForward: 'none', exactBackward: 'all' },
   tanh: { forward: ref.tanhForward, backward: ref.tanhBackward, saves: 'output', exactForward: 'none', exactBackward: 'all' },
   relu: { forward: ref.reluForward, backward: ref.reluBackward, saves: 'input', exactForward: 'all', exactBackward: 'all' },
@@ -34,11 +35,16 @@ const REFERENCE: Record<KernelOp, Pair> = {
     slack: (s, g) => { const sig = ref.sigmoidScalar(s); return 6e-7 * Math.abs(g * sig * s * (1 - sig)); },
   },
   softplus: { forward: ref.softplusForward, backward: ref.softplusBackward, saves: 'input', exactForward: 'none', exactBackward: 'none' },
+  gelu: {
+    forward: ref.geluForward, backward: ref.geluBackward, saves: 'input', exactForward: 'none', exactBackward: 'none',
+    slack: (s, g) => 1.2e-6 * Math.abs(g * s * INV_SQRT_2PI * Math.exp(-0.5 * s * s)),
+  },
 };
-const ALPHAS: Record<KernelOp, number[]> = {
-  sigmoid: [0], tanh: [0], relu: [0], leakyRelu: [0.01, 0.2], elu: [1, 0.5, 0.3], selu: [0], silu: [0], softplus: [0],
+const ALPHAS: Record<ActivationOp, number[]> = {
+  sigmoid: [0], tanh: [0], relu: [0], leakyRelu: [0.01, 0.2], elu: [1, 0.5, 0.3], selu: [0], silu: [0], softplus: [0], gelu: [0],
 };
-const SPECIAL = [1000, -1000, 0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30, 1e-5, -1e-5, 88, -88, -90, 9.5, -9.5];
+// ±13.2 and ±14 put GELU's s·Φ(s) near and in the subnormal range.
+const SPECIAL = [1000, -1000, 0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30, 1e-5, -1e-5, 88, -88, -90, 9.5, -9.5, 13.2, -13.2, -14];
 const LENGTHS = [64, 67, 1001, 1027];
 
 /** Backend storage (in the wasm memory) of n + offset elements; the first `offset` are padding. */
@@ -72,7 +78,7 @@ describe.skipIf(!hasWasm)('wasm activation kernels', () => {
     return getBackend().kernels as ElementwiseKernels;
   };
 
-  for (const op of Object.keys(REFERENCE) as KernelOp[]) {
+  for (const op of Object.keys(REFERENCE) as ActivationOp[]) {
     const r = REFERENCE[op];
     for (const alpha of ALPHAS[op]) {
       it(`${op} (α = ${alpha}) matches the reference forward and backward, lengths ${LENGTHS.join(', ')}, at offsets`, () => {
@@ -242,7 +248,7 @@ describe.skipIf(!hasWasm)('wasm activation kernels', () => {
       y.backward(tensor(gs, { shape: [3, 101] }));
       return [Float32Array.from(y.data.contiguous().data), Float32Array.from(x.grad!.contiguous().data)];
     };
-    for (const name of ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softmax', 'logSoftmax', 'silu', 'softplus', 'prelu']) {
+    for (const name of ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softmax', 'logSoftmax', 'gelu', 'silu', 'softplus', 'prelu']) {
       const [yw, gw] = run(name, 'wasm');
       const [yj, gj] = run(name, 'js');
       // log softmax's outputs near 0 carry log's absolute error (see above).

@@ -11,7 +11,7 @@
 
 import { constantTable, K_ONE, K_ONE_F64, K_SELU_LAMBDA_ALPHA_F64, K_SELU_LAMBDA_F64, K_SIGN, K_TANH_CLAMP, K_TWO, k } from './constants';
 import { expLow4, expm1Low4, mulF64 } from './exp';
-import { modernBackward4, modernForward4, SILU, SOFTPLUS } from './activations-modern';
+import { GELU, modernBackward4, modernForward4, SILU, SOFTPLUS } from './activations-modern';
 
 // Op codes, shared with src/backend/wasm/activations.ts.
 const SIGMOID = 0;
@@ -172,6 +172,7 @@ export function activationForwardF32(op: i32, n: i32, s: usize, a: usize, alpha:
   else if (op == ELU && <f64><f32>alpha == alpha) forwardLoop(ELU_F32_ALPHA, n, s, a, alpha);
   else if (op == ELU) forwardLoop(ELU, n, s, a, alpha);
   else if (op == SELU) forwardLoop(SELU, n, s, a, alpha);
+  else if (op == GELU) forwardLoop(GELU, n, s, a, alpha);
   else if (op == SILU) forwardLoop(SILU, n, s, a, alpha);
   else if (op == SOFTPLUS) forwardLoop(SOFTPLUS, n, s, a, alpha);
 }
@@ -184,6 +185,7 @@ export function activationBackwardF32(op: i32, n: i32, g: usize, saved: usize, d
   else if (op == LEAKY_RELU) backwardLoop(LEAKY_RELU, n, g, saved, dx, alpha);
   else if (op == ELU) backwardLoop(ELU, n, g, saved, dx, alpha);
   else if (op == SELU) backwardLoop(SELU, n, g, saved, dx, alpha);
+  else if (op == GELU) backwardLoop(GELU, n, g, saved, dx, alpha);
   else if (op == SILU) backwardLoop(SILU, n, g, saved, dx, alpha);
   else if (op == SOFTPLUS) backwardLoop(SOFTPLUS, n, g, saved, dx, alpha);
 }

@@ -31,8 +31,15 @@ export const K_LOG_P = 20;
 export const K_ONE_F64 = 35;
 export const K_SELU_LAMBDA_F64 = 36;
 export const K_SELU_LAMBDA_ALPHA_F64 = 37;
-/** First slot free for other kernels' constants. */
-export const K_FREE = 38;
+// GELU (activations-modern.ts): u = 1/(1 + κt), x = (u − mid)·scale, G(x) a degree-10 polynomial.
+export const K_GELU_KAPPA = 38;
+export const K_GELU_MID = 39;
+export const K_GELU_SCALE = 40;
+export const K_GELU_CLAMP = 41;
+export const K_HIGH_BITS = 42;
+export const K_INV_SQRT_2PI = 43;
+/** Eleven slots, highest degree first. */
+export const K_GELU_P = 44;
 
 const SLOTS = 64;
 
@@ -89,6 +96,25 @@ export function setConstantTable(ptr: usize): void {
   put(K_LOG_P + 6, 2.0000714765e-1);
   put(K_LOG_P + 7, -2.4999993993e-1);
   put(K_LOG_P + 8, 3.3333331174e-1);
+  put(K_GELU_KAPPA, 0.35359999537467957);
+  put(K_GELU_MID, 0.5731593370437622);
+  put(K_GELU_SCALE, 2.342794418334961);
+  put(K_GELU_CLAMP, 20);
+  v128.store(table + (<usize>K_HIGH_BITS << 4), i32x4.splat(<i32>0xfffff000));
+  put(K_INV_SQRT_2PI, 0.3989422804014327);
+  // Fitted (weighted least squares, then rounded to f32) so that u·G ≈ Q(t)·e^{t²/2} over
+  // t in [0, 16.5] within 2·2^−24 relative, evaluated in f32; beyond, e^{−t²/2} is 0.
+  put(K_GELU_P, 3.823347469733562e-06);
+  put(K_GELU_P + 1, 3.2110517622641055e-06);
+  put(K_GELU_P + 2, -4.199223258183338e-05);
+  put(K_GELU_P + 3, 1.0637160812621005e-05);
+  put(K_GELU_P + 4, 0.0003444564645178616);
+  put(K_GELU_P + 5, -0.00039783207466825843);
+  put(K_GELU_P + 6, -0.0033453963696956635);
+  put(K_GELU_P + 7, 0.0035162316635251045);
+  put(K_GELU_P + 8, 0.05327920615673065);
+  put(K_GELU_P + 9, 0.16454580426216125);
+  put(K_GELU_P + 10, 0.28208187222480774);
   putF64(K_ONE_F64, 1);
   putF64(K_SELU_LAMBDA_F64, 1.0507009873554805);
   putF64(K_SELU_LAMBDA_ALPHA_F64, 1.0507009873554805 * 1.6732632423543772);

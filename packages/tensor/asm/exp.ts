@@ -132,3 +132,20 @@ export function expm1Low4(x: v128, t: usize): v128 {
   const p = expPoly(reduce(c, f32x4.sub(v, k(t, K_SHIFT)), t), t);
   return f32x4.add(f32x4.mul(s, p), f32x4.sub(s, k(t, K_ONE)));
 }
+
+/**
+ * 2^64·e^{hi + lo} per lane for hi ≤ 0 and |lo| ≤ 0.07, always a normal float (callers apply 2^−64
+ * last, so a product with it that lands in the subnormal range is rounded once). The small part
+ * joins the reduced argument after the exact steps, so a large hi (GELU's −t²/2, split so that hi is
+ * exact) loses nothing to rounding hi + lo. 0 where hi < −130 (e^{hi} is then below every
+ * subnormal even after a factor of 10^11), so x·0 is NaN for infinite x as in the reference; NaN stays NaN.
+ */
+// @ts-ignore: decorator
+@inline
+export function expSplitScaled4(hi: v128, lo: v128, t: usize): v128 {
+  const c = f32x4.pmax(hi, k(t, K_EXP_FLOOR));
+  const v = f32x4.add(f32x4.mul(c, k(t, K_LOG2E)), k(t, K_SHIFT64));
+  const s = i32x4.shl(v, 23);
+  const p = expPoly(f32x4.add(reduce(c, f32x4.sub(v, k(t, K_SHIFT64)), t), lo), t);
+  return v128.andnot(f32x4.add(f32x4.mul(s, p), s), f32x4.lt(hi, k(t, K_EXP_FLOOR)));
+}

@@ -75,7 +75,7 @@ export const elu = elementwise({ name: 'elu', native: 'elu', saves: 'output', fo
 /** a = λs for s ≥ 0, λα(e^s − 1) for s < 0; a' = λ or λαe^s (exact λ, α; λ at s = 0). */
 export const selu = elementwise({ name: 'selu', native: 'selu', saves: 'input', forward: k.seluForward, backward: k.seluBackward });
 /** a = s·Φ(s) (exact, erf-based), a' = Φ(s) + s·φ(s). */
-export const gelu = elementwise({ name: 'gelu', saves: 'input', forward: k.geluForward, backward: k.geluBackward });
+export const gelu = elementwise({ name: 'gelu', native: 'gelu', saves: 'input', forward: k.geluForward, backward: k.geluBackward });
 /** a = s·σ(s), a' = σ(s)(1 + s(1 − σ(s))). */
 export const silu = elementwise({ name: 'silu', native: 'silu', saves: 'input', forward: k.siluForward, backward: k.siluBackward });
 /** a = log(1 + e^s) computed stably, a' = σ(s). */

@@ -17,7 +17,7 @@ export interface ActivationExports {
 }
 
 // Op codes of asm/activations.ts and asm/activations-modern.ts.
-const OPS: Partial<Record<ActivationOp, number>> = { sigmoid: 0, tanh: 1, relu: 2, leakyRelu: 3, elu: 4, selu: 5, silu: 7, softplus: 8 };
+const OPS: Record<ActivationOp, number> = { sigmoid: 0, tanh: 1, relu: 2, leakyRelu: 3, elu: 4, selu: 5, gelu: 6, silu: 7, softplus: 8 };
 
 /** Below this many elements the call into wasm costs more than the loop it replaces. */
 const MIN_LENGTH = 64;
