@@ -2,4 +2,6 @@ export { gemm, gemmScratchBytes } from './gemm';
 export { adamF32, axpyF32, binaryF32, clampF32, sumF32, unaryF32 } from './elementwise';
 export { expAddF32, expSumF32, mathF32, powF32 } from './elementwise-math';
 export { activationBackwardF32, activationForwardF32 } from './activations';
-export { softmaxRowsBackwardF32, softmaxRowsF32 } from './softmax';
+export { logSoftmaxRowsBackwardF32, logSoftmaxRowsF32, softmaxRowsBackwardF32, softmaxRowsF32 } from './softmax';
+export { preluAlphaGradF32, preluF32 } from './prelu';
+export { constantTableBytes, setConstantTable } from './constants';

@@ -166,3 +166,23 @@ export const softplusForward: ForwardKernel = (n, s, so, a, ao) => {
 export const softplusBackward: BackwardKernel = (n, g, go, s, so, dx, dxo) => {
   for (let i = 0; i < n; i++) dx[dxo + i] = g[go + i]! * sigmoidScalar(s[so + i]!);
 };
+
+/** out = v where s ≥ 0, α_c·v elsewhere: the forward with v = s, the input's gradient with v = g. */
+export function preluSelect(n: number, channels: number, inner: number, v: FloatArray, vo: number, s: FloatArray, so: number,
+  al: FloatArray, alo: number, out: FloatArray, outo: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = v[vo + i]!;
+    out[outo + i] = s[so + i]! >= 0 ? x : al[alo + (Math.floor(i / inner) % channels)]! * x;
+  }
+}
+
+/** dα_c = Σ g·s over the s < 0 of channel c, in double: float32 running sums would drift over large inputs. */
+export function preluAlphaGrad(n: number, channels: number, inner: number, g: FloatArray, go: number, s: FloatArray, so: number,
+  da: FloatArray, dao: number): void {
+  const sums = new Float64Array(channels);
+  for (let i = 0; i < n; i++) {
+    const v = s[so + i]!;
+    if (v < 0) sums[Math.floor(i / inner) % channels] += g[go + i]! * v;
+  }
+  for (let c = 0; c < channels; c++) da[dao + c] = sums[c]!;
+}

@@ -75,11 +75,11 @@ export const elu = elementwise({ name: 'elu', native: 'elu', saves: 'output', fo
 /** a = λs for s ≥ 0, λα(e^s − 1) for s < 0; a' = λ or λαe^s (exact λ, α; λ at s = 0). */
 export const selu = elementwise({ name: 'selu', native: 'selu', saves: 'input', forward: k.seluForward, backward: k.seluBackward });
 /** a = s·Φ(s) (exact, erf-based), a' = Φ(s) + s·φ(s). */
-export const gelu = elementwise({ name: 'gelu', saves: 'input', forward: k.geluForward, backward: k.geluBackward });
+export const gelu = elementwise({ name: 'gelu', native: 'gelu', saves: 'input', forward: k.geluForward, backward: k.geluBackward });
 /** a = s·σ(s), a' = σ(s)(1 + s(1 − σ(s))). */
-export const silu = elementwise({ name: 'silu', saves: 'input', forward: k.siluForward, backward: k.siluBackward });
+export const silu = elementwise({ name: 'silu', native: 'silu', saves: 'input', forward: k.siluForward, backward: k.siluBackward });
 /** a = log(1 + e^s) computed stably, a' = σ(s). */
-export const softplus = elementwise({ name: 'softplus', saves: 'input', forward: k.softplusForward, backward: k.softplusBackward });
+export const softplus = elementwise({ name: 'softplus', native: 'softplus', saves: 'input', forward: k.softplusForward, backward: k.softplusBackward });
 
 export interface AxisAttrs { readonly axis: number }
 
@@ -130,7 +130,10 @@ export const logSoftmax: OpDef<AxisAttrs> = {
     const s = contig(inputs[0]);
     const y = empty(s.shape, s.dtype);
     const [outer, len, inner] = around(s.shape, axis);
-    sk.logSoftmaxForward(outer, len, inner, s.data, s.offset, y.data, y.offset);
+    const rows = inner === 1 ? getBackend().kernels?.logSoftmaxRows : undefined;
+    if (!rows || !rows(outer, len, s.data, s.offset, y.data, y.offset)) {
+      sk.logSoftmaxForward(outer, len, inner, s.data, s.offset, y.data, y.offset);
+    }
     return y;
   },
   backward: ({ grad, saved, attrs: { axis } }) => {
@@ -138,7 +141,10 @@ export const logSoftmax: OpDef<AxisAttrs> = {
     const g = contig(grad);
     const dx = empty(y.shape, y.dtype);
     const [outer, len, inner] = around(y.shape, axis);
-    sk.logSoftmaxBackward(outer, len, inner, g.data, g.offset, y.data, y.offset, dx.data, dx.offset);
+    const rows = inner === 1 ? getBackend().kernels?.logSoftmaxRowsBackward : undefined;
+    if (!rows || !rows(outer, len, g.data, g.offset, y.data, y.offset, dx.data, dx.offset)) {
+      sk.logSoftmaxBackward(outer, len, inner, g.data, g.offset, y.data, y.offset, dx.data, dx.offset);
+    }
     return [dx];
   },
 };
@@ -151,7 +157,8 @@ function channelLayout(x: Tensor, alphaSize: number): [number, number] {
 
 /**
  * a = s for s ≥ 0, α_c·s for s < 0, with a learnable α (one, or one per channel on axis 1).
- * ∂/∂s = g·(1 or α_c) (1 at s = 0, like ReLU); ∂/∂α_c = Σ g·s over the s < 0 of channel c.
+ * ∂/∂s = g·(1 or α_c) (1 at s = 0, like ReLU); ∂/∂α_c = Σ g·s over the s < 0 of channel c, summed
+ * in double. The backend's `prelu` / `preluAlphaGrad` kernels run first; kernels.ts has the reference loops.
  */
 export const prelu: OpDef<AlphaAttrs> = {
   name: 'prelu',
@@ -161,11 +168,9 @@ export const prelu: OpDef<AlphaAttrs> = {
     const alpha = contig(inputs[1]);
     const a = empty(s.shape, s.dtype);
     const [channels, inner] = channelLayout(s, alpha.size);
-    const sd = s.data, ad = a.data, al = alpha.data;
-    const so = s.offset, ao = a.offset, alo = alpha.offset, n = s.size;
-    for (let i = 0; i < n; i++) {
-      const v = sd[so + i];
-      ad[ao + i] = v >= 0 ? v : al[alo + (Math.floor(i / inner) % channels)] * v;
+    const kernel = getBackend().kernels?.prelu;
+    if (!kernel || !kernel(s.size, channels, inner, s.data, s.offset, s.data, s.offset, alpha.data, alpha.offset, a.data, a.offset)) {
+      k.preluSelect(s.size, channels, inner, s.data, s.offset, s.data, s.offset, alpha.data, alpha.offset, a.data, a.offset);
     }
     return a;
   },
@@ -174,25 +179,21 @@ export const prelu: OpDef<AlphaAttrs> = {
     const alpha = contig(saved.inputs[1]);
     const g = contig(grad);
     const [channels, inner] = channelLayout(s, alpha.size);
-    const sd = s.data, gd = g.data, al = alpha.data;
-    const so = s.offset, go = g.offset, alo = alpha.offset, n = s.size;
+    const kernels = getBackend().kernels;
     let dx: Tensor | null = null;
     let dAlpha: Tensor | null = null;
     if (needsGrad(0)) {
       dx = empty(s.shape, s.dtype);
-      const dd = dx.data, dof = dx.offset;
-      for (let i = 0; i < n; i++) {
-        const gi = gd[go + i];
-        dd[dof + i] = sd[so + i] >= 0 ? gi : al[alo + (Math.floor(i / inner) % channels)] * gi;
+      const kernel = kernels?.prelu;
+      if (!kernel || !kernel(s.size, channels, inner, g.data, g.offset, s.data, s.offset, alpha.data, alpha.offset, dx.data, dx.offset)) {
+        k.preluSelect(s.size, channels, inner, g.data, g.offset, s.data, s.offset, alpha.data, alpha.offset, dx.data, dx.offset);
       }
     }
     if (needsGrad(1)) {
       dAlpha = empty(saved.inputs[1].shape, s.dtype);
-      const da = dAlpha.data, dao = dAlpha.offset;
-      for (let c = 0; c < channels; c++) da[dao + c] = 0;
-      for (let i = 0; i < n; i++) {
-        const v = sd[so + i];
-        if (v < 0) da[dao + (Math.floor(i / inner) % channels)] += gd[go + i] * v;
+      const kernel = kernels?.preluAlphaGrad;
+      if (!kernel || !kernel(s.size, channels, inner, g.data, g.offset, s.data, s.offset, dAlpha.data, dAlpha.offset)) {
+        k.preluAlphaGrad(s.size, channels, inner, g.data, g.offset, s.data, s.offset, dAlpha.data, dAlpha.offset);
       }
     }
     return [dx, dAlpha];

@@ -30,7 +30,7 @@ export type UnaryOp =
   | 'tanh' | 'sigmoid' | 'log1p' | 'expm1' | 'relu';
 
 /** Elementwise activations a backend may run natively; autograd's own loops are the reference. */
-export type ActivationOp = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'selu';
+export type ActivationOp = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'selu' | 'gelu' | 'silu' | 'softplus';
 
 /** Reductions a backend folds along one strided row. */
 export type ReduceOp = 'sum' | 'max' | 'min';
@@ -82,7 +82,7 @@ export interface ElementwiseKernels {
     alpha: number): boolean;
   /**
    * Optional: dx[i] = g[i]·f'(·) over `n` contiguous elements, where `saved` is the output a for
-   * sigmoid, tanh and ELU and the input s for the others. Returns false as `activationForward` does.
+   * sigmoid, tanh and ELU and the input s for the others (SELU, the ReLU family, GELU, SiLU, softplus). Returns false as `activationForward` does.
    */
   activationBackward?(op: ActivationOp, n: number, g: FloatArray, gOff: number, saved: FloatArray, savedOff: number,
     dx: FloatArray, dxOff: number, alpha: number): boolean;
@@ -94,6 +94,21 @@ export interface ElementwiseKernels {
   /** Optional: dx = a ⊙ (g − Σ_j g_j a_j) per contiguous row. Returns false as `activationForward` does. */
   softmaxRowsBackward?(rows: number, len: number, g: FloatArray, gOff: number, a: FloatArray, aOff: number,
     dx: FloatArray, dxOff: number): boolean;
+  /** Optional: y = log softmax(s) over each of `rows` contiguous rows of `len`. Returns false as `activationForward` does. */
+  logSoftmaxRows?(rows: number, len: number, s: FloatArray, sOff: number, y: FloatArray, yOff: number): boolean;
+  /** Optional: dx = g − e^y·Σ_j g_j per contiguous row, from the output y. Returns false as `activationForward` does. */
+  logSoftmaxRowsBackward?(rows: number, len: number, g: FloatArray, gOff: number, y: FloatArray, yOff: number,
+    dx: FloatArray, dxOff: number): boolean;
+  /**
+   * Optional: PReLU over `n` contiguous elements viewed as [outer, channels, inner] (element i has slope
+   * `alpha[alphaOff + ⌊i/inner⌋ mod channels]`): out[i] = v[i] where s[i] ≥ 0, α·v[i] elsewhere. With
+   * v = s it is the forward, with v = g the input's gradient. Returns false as `activationForward` does.
+   */
+  prelu?(n: number, channels: number, inner: number, v: FloatArray, vOff: number, s: FloatArray, sOff: number,
+    alpha: FloatArray, alphaOff: number, out: FloatArray, outOff: number): boolean;
+  /** Optional: dAlpha[c] = Σ g·s over the s < 0 of channel c (layout as `prelu`). Returns false as `activationForward` does. */
+  preluAlphaGrad?(n: number, channels: number, inner: number, g: FloatArray, gOff: number, s: FloatArray, sOff: number,
+    dAlpha: FloatArray, dAlphaOff: number): boolean;
   /** out[i] = cond[i] ≠ 0 ? a[i] : b[i]. */
   where(n: number, cond: FloatArray, cOff: number, cStride: number,
     a: FloatArray, aOff: number, aStride: number, b: FloatArray, bOff: number, bStride: number,

@@ -8,25 +8,36 @@ export interface ActivationExports {
   activationBackwardF32(op: number, n: number, g: number, saved: number, dx: number, alpha: number): void;
   softmaxRowsF32(rows: number, len: number, s: number, a: number): void;
   softmaxRowsBackwardF32(rows: number, len: number, g: number, a: number, dx: number): void;
+  logSoftmaxRowsF32(rows: number, len: number, s: number, y: number): void;
+  logSoftmaxRowsBackwardF32(rows: number, len: number, g: number, y: number, dx: number): void;
+  preluF32(n: number, channels: number, inner: number, v: number, s: number, alpha: number, out: number): void;
+  preluAlphaGradF32(n: number, channels: number, inner: number, g: number, s: number, dAlpha: number): void;
+  constantTableBytes(): number;
+  setConstantTable(ptr: number): void;
 }
 
-// Op codes of asm/activations.ts.
-const OPS: Record<ActivationOp, number> = { sigmoid: 0, tanh: 1, relu: 2, leakyRelu: 3, elu: 4, selu: 5 };
+// Op codes of asm/activations.ts and asm/activations-modern.ts.
+const OPS: Record<ActivationOp, number> = { sigmoid: 0, tanh: 1, relu: 2, leakyRelu: 3, elu: 4, selu: 5, gelu: 6, silu: 7, softplus: 8 };
 
 /** Below this many elements the call into wasm costs more than the loop it replaces. */
 const MIN_LENGTH = 64;
 
 /**
- * The activation and softmax-row kernels of `ElementwiseKernels` for float32 runs in the module's memory. They
+ * The activation, (log-)softmax-row and PReLU kernels of `ElementwiseKernels` for float32 runs in the module's memory. They
  * return false (and the caller runs autograd's reference loop) for float64, short runs, or arrays
  * outside the memory.
  */
 export function createActivationKernels(
   wasm: ActivationExports, heap: WasmHeap,
-): Pick<ElementwiseKernels, 'activationForward' | 'activationBackward' | 'softmaxRows' | 'softmaxRowsBackward'> {
+): Pick<ElementwiseKernels, 'activationForward' | 'activationBackward' | 'softmaxRows' | 'softmaxRowsBackward'
+  | 'logSoftmaxRows' | 'logSoftmaxRowsBackward' | 'prelu' | 'preluAlphaGrad'> {
+  // The kernels read their vector constants from a table in the memory (see asm/constants.ts).
+  const table = heap.reserve(wasm.constantTableBytes());
+  if (table < 0) throw new RangeError('wasm backend: no memory for the activation kernels\' constants');
+  wasm.setConstantTable(table);
   const ptr = (array: FloatArray, offset: number): number => array.byteOffset + offset * 4;
-  const usable = (n: number, array: FloatArray): boolean =>
-    n >= MIN_LENGTH && array instanceof Float32Array && heap.owns(array);
+  const inMemory = (array: FloatArray): boolean => array instanceof Float32Array && heap.owns(array);
+  const usable = (n: number, array: FloatArray): boolean => n >= MIN_LENGTH && inMemory(array);
 
   return {
     activationForward(op, n, s, so, a, ao, alpha) {
@@ -51,6 +62,28 @@ export function createActivationKernels(
       const n = rows * len;
       if (len < 4 || !usable(n, g) || !usable(n, a) || !usable(n, dx)) return false;
       wasm.softmaxRowsBackwardF32(rows, len, ptr(g, go), ptr(a, ao), ptr(dx, dxo));
+      return true;
+    },
+    logSoftmaxRows(rows, len, s, so, y, yo) {
+      const n = rows * len;
+      if (len < 4 || !usable(n, s) || !usable(n, y)) return false;
+      wasm.logSoftmaxRowsF32(rows, len, ptr(s, so), ptr(y, yo));
+      return true;
+    },
+    logSoftmaxRowsBackward(rows, len, g, go, y, yo, dx, dxo) {
+      const n = rows * len;
+      if (len < 4 || !usable(n, g) || !usable(n, y) || !usable(n, dx)) return false;
+      wasm.logSoftmaxRowsBackwardF32(rows, len, ptr(g, go), ptr(y, yo), ptr(dx, dxo));
+      return true;
+    },
+    prelu(n, channels, inner, v, vo, s, so, alpha, alo, out, outo) {
+      if (!usable(n, v) || !usable(n, s) || !usable(n, out) || !inMemory(alpha)) return false;
+      wasm.preluF32(n, channels, inner, ptr(v, vo), ptr(s, so), ptr(alpha, alo), ptr(out, outo));
+      return true;
+    },
+    preluAlphaGrad(n, channels, inner, g, go, s, so, dAlpha, dao) {
+      if (!usable(n, g) || !usable(n, s) || !inMemory(dAlpha)) return false;
+      wasm.preluAlphaGradF32(n, channels, inner, ptr(g, go), ptr(s, so), ptr(dAlpha, dao));
       return true;
     },
   };
