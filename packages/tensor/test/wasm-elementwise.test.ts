@@ -102,8 +102,10 @@ describe('wasm elementwise kernels match the reference bit for bit', () => {
 
   it('axpy keeps the product and sum in double', () => {
     for (const n of LENGTHS) {
-      for (const alpha of [-0.1, 1 / 3, 1e-3]) {
+      for (const alpha of [-0.1, 1 / 3, 1e-3, 1, -1]) {
         const x = data(`x${n}`, n), y = data(`y${n}`, n);
+        // Magnitudes 2^-40..2^40 apart, so that float sums round (and would double-round if that could differ).
+        for (let i = 0; i < n; i += 2) x[i] = x[i]! * 2 ** ((i % 81) - 40);
         const want = Float32Array.from(y);
         k.axpy(n, alpha, x, 0, 1, y, 0, 1);
         jsKernels.axpy(n, alpha, x, 0, 1, want, 0, 1);
