@@ -3,12 +3,12 @@
 // in its own fresh processes, alternating; the table gives the median (min–max) over them.
 //
 //   npx tsx --conditions=source packages/tensor/asm/measure-elementwise.ts [--reps 5] [--n 65536]
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { jsBackend } from '../src/backend/js.js';
 import { jsKernels } from '../src/backend/js-elementwise.js';
 import type { ElementwiseKernels } from '../src/backend/types.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
+import { flag, median, runChildren } from './measure-runner.js';
 
 type Config = 'js' | 'wasm';
 const CONFIGS: Config[] = ['js', 'wasm'];
@@ -16,15 +16,7 @@ const OPS = ['exp', 'log', 'expm1', 'log1p', 'sigmoid', 'tanh', 'pow', 'pow scal
   'maximum scalar', 'clamp', 'expSum row', 'expSum fold'] as const;
 type Op = (typeof OPS)[number];
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 /** Median M elements/s of `run` (n elements per call) over windows of about 50 ms. */
 function rate(n: number, run: () => void): number {
@@ -91,20 +83,7 @@ function main(): void {
     return;
   }
   const reps = Number(flag('--reps', '5'));
-  const results = new Map<Config, Record<Op, number>[]>(CONFIGS.map((c) => [c, []]));
-  const script = fileURLToPath(import.meta.url);
-  for (let r = 0; r < reps; r++) {
-    for (const config of CONFIGS) {
-      const run = spawnSync(process.execPath, [...process.execArgv, script, '--child', config, '--n', String(n)], { encoding: 'utf8' });
-      if (run.status !== 0) {
-        console.error(`${config}: ${run.stderr.trim().split('\n').slice(-1)[0]}`);
-        continue;
-      }
-      results.get(config)!.push(JSON.parse(run.stdout.trim().split('\n').pop()!));
-      process.stderr.write('.');
-    }
-  }
-  process.stderr.write('\n');
+  const results = runChildren<Config, Record<Op, number>>(fileURLToPath(import.meta.url), CONFIGS, reps, ['--n', String(n)]);
   const cell = (xs: number[]) => (xs.length ? `${median(xs).toFixed(0)} (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})` : '–');
   console.log(`M elements/s over contiguous float32 runs of ${n}, median (min–max) over ${reps} fresh processes per backend.\n`);
   console.log(`| op | ${CONFIGS.join(' | ')} | wasm ÷ js |\n|---|${CONFIGS.map(() => '---|').join('')}---|`);

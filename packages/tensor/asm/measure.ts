@@ -4,19 +4,15 @@
 // gives the median (min–max) over them.
 //
 //   npx tsx --conditions=source packages/tensor/asm/measure.ts [--reps 5] [--sizes 64,256,1024]
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { jsBackend } from '../src/backend/js.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
+import { flag, median, runChildren } from './measure-runner.js';
 
 type Config = 'wasm-1t' | 'wasm-2t' | 'js' | 'tfjs-wasm';
 const CONFIGS: Config[] = ['wasm-1t', 'wasm-2t', 'tfjs-wasm', 'js'];
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
 
 /**
  * Median GFLOP/s of `run` (one n×n×n product) over windows of about 0.1 s, by
@@ -42,10 +38,6 @@ function gflops(n: number, run: () => void): { wall: number; cpu: number } {
   return { wall: median(wall), cpu: median(cpu) };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 function fill(x: Float32Array, seed: number): Float32Array {
   let s = seed;
@@ -97,20 +89,7 @@ async function main(): Promise<void> {
     return;
   }
   const reps = Number(flag('--reps', '5'));
-  const results = new Map<Config, Rates[]>(CONFIGS.map((c) => [c, []]));
-  const script = fileURLToPath(import.meta.url);
-  for (let r = 0; r < reps; r++) {
-    for (const config of CONFIGS) {
-      const run = spawnSync(process.execPath, [...process.execArgv, script, '--child', config, '--sizes', sizes.join(',')], { encoding: 'utf8' });
-      if (run.status !== 0) {
-        console.error(`${config}: ${run.stderr.trim().split('\n').slice(-1)[0]}`);
-        continue;
-      }
-      results.get(config)!.push(JSON.parse(run.stdout.trim().split('\n').pop()!));
-      process.stderr.write('.');
-    }
-  }
-  process.stderr.write('\n');
+  const results = runChildren<Config, Rates>(fileURLToPath(import.meta.url), CONFIGS, reps, ['--sizes', sizes.join(',')]);
   const cell = (xs: number[]) => (xs.length ? `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})` : '–');
   const rates = (c: Config, n: number, kind: 'wall' | 'cpu') =>
     results.get(c)!.map((r) => r[n]?.[kind]).filter((x): x is number => x !== undefined);
