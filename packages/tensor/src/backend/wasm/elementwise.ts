@@ -86,7 +86,7 @@ export function createElementwiseKernels(
       const code = BINARY[op];
       if (op === 'pow' && n >= MIN_MATH_LENGTH) {
         // The reference squares by multiplication; a float product rounds as the double one does.
-        if (s === 2 && !scalarFirst) wasm.unaryF32(4, n, ptr(a, ao), ptr(o, oo));
+        if (s === 2 && !scalarFirst) wasm.unaryF32(UNARY.square!, n, ptr(a, ao), ptr(o, oo));
         else wasm.powF32(n, ptr(a, ao), scalarFirst ? 0 : 1, ptr(a, ao), scalarFirst ? 1 : 0, s, ptr(o, oo));
       } else if (n < MIN_LENGTH || code === undefined) {
         reference.binaryScalar(op, n, a, ao, as, s, scalarFirst, o, oo, os);
@@ -150,7 +150,7 @@ export function createElementwiseKernels(
     reduce(op: ReduceOp, n, x, xo, xs, o, oo, os) {
       if (op === 'sum' && xs === 1 && usable(n, x) && (os === 0 || (os === 1 && heap.owns(o)))) {
         if (os === 0) o[oo] = o[oo]! + wasm.sumF32(n, ptr(x, xo));
-        else wasm.binaryF32(0, n, ptr(o, oo), 1, ptr(x, xo), 1, ptr(o, oo));
+        else wasm.binaryF32(BINARY.add!, n, ptr(o, oo), 1, ptr(x, xo), 1, ptr(o, oo));
       } else {
         reference.reduce(op, n, x, xo, xs, o, oo, os);
       }
