@@ -9,7 +9,7 @@ import { resultPrefix, type Job, type WorkerResult } from './peers/types.js';
 import { toMarkdown, formatValue, primaryMetric, type ResultRow, type Results } from './report.js';
 import { runners, type Runner } from './runners.js';
 import { settingsFor, specRepetitions, type WorkloadId, type WorkloadSettings } from './spec.js';
-import { interleave, summarize } from './stats.js';
+import { interleave, summarize, type Summary } from './stats.js';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(benchDir, '..');
@@ -93,7 +93,7 @@ async function runWorkload(
   out: { notes: string[]; versions: Record<string, string> },
 ): Promise<ResultRow[]> {
   const failed = new Set<string>();
-  const collected = new Map<string, ResultRow>();
+  const collected = new Map<string, { row: Omit<ResultRow, keyof Summary>; values: number[] }>();
   for (const { peer: runner, repetition } of interleave(taking, repetitions)) {
     if (failed.has(runner.id)) continue;
     const job: Job = { workload, runner: runner.id, settings };
@@ -113,15 +113,16 @@ async function runWorkload(
     Object.assign(out.versions, result.versions);
     for (const m of result.measurements) {
       const key = [runner.id, m.case, m.metric].join('\u0000');
-      const row = collected.get(key) ?? { workload, case: m.case, metric: m.metric, runner: runner.id, label: runner.label, backend: result.backend, ...summarize([]) };
-      collected.set(key, { ...row, ...summarize([...row.values, m.value]) });
+      const entry = collected.get(key) ?? { row: { workload, case: m.case, metric: m.metric, runner: runner.id, label: runner.label, backend: result.backend }, values: [] };
+      entry.values.push(m.value);
+      collected.set(key, entry);
     }
     const headline = result.measurements
       .filter((m) => m.metric === primaryMetric[workload])
       .map((m) => `${m.case ? `${m.case} ` : ''}${formatValue(m.metric, m.value)}`);
     log(`${tag}: ${headline.join(', ')} (${outcome.seconds.toFixed(1)} s)`);
   }
-  return [...collected.values()];
+  return [...collected.values()].map(({ row, values }) => ({ ...row, ...summarize(values) }));
 }
 
 async function main(args: BenchArgs): Promise<void> {

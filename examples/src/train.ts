@@ -1,4 +1,4 @@
-import { checkPairing as nnCheckPairing, evaluate, fit, layerHealth, makeHead, mlp, resolveLoss, type EpochLog, type LayerHealth, type Sequential } from '@actgrad/nn';
+import { checkPairing as nnCheckPairing, evaluate, fit, layerHealth, makeHead, mlp, oneHot, resolveLoss, type EpochLog, type LayerHealth, type Sequential } from '@actgrad/nn';
 import { tensor, type Tensor } from '@actgrad/tensor';
 import { adviceFor } from './pairing.js';
 import type { TaskData, TaskDef, TrainSettings } from './tasks.js';
@@ -14,14 +14,6 @@ export interface LossPlan {
   /** Targets encoded for that loss. */
   yTrain: Tensor;
   yTest: Tensor;
-}
-
-/** Labels as rows of one-hot values, for classification without a softmax head. */
-function oneHot(labels: Tensor, k: number): Tensor {
-  const y = labels.contiguous();
-  const out = new Float32Array(y.size * k);
-  for (let i = 0; i < y.size; i++) out[i * k + y.data[y.offset + i]!] = 1;
-  return tensor(out, { shape: [y.size, k] });
 }
 
 /** 0/1 labels as −1/1, so a tanh output's two ends are the two classes (nn's accuracy then thresholds at 0). */
@@ -48,6 +40,7 @@ export function planLoss(task: TaskDef, output: string, data: TaskData): LossPla
   }
   if (output === 'softmax') return { loss: 'crossEntropy', ...same };
   if (output === 'logSoftmax') return { loss: 'nll', ...same };
+  // Labels as rows of one-hot values, for classification without a softmax head.
   const encoded = both((y) => oneHot(y, data.outputs));
   return { loss: output === 'sigmoid' ? 'binaryCrossEntropy' : 'mse', ...encoded };
 }

@@ -146,13 +146,17 @@ describe('backward engine', () => {
     const backend = getBackend() as { alloc: Backend['alloc'] };
     const alloc = backend.alloc;
     let fresh = 0;
+    let inSteps = -1;
     backend.alloc = (dtype, length) => { fresh++; return alloc.call(backend, dtype, length); };
     try {
       for (let i = 0; i < 5; i++) step();
+      inSteps = fresh;
+      ones([3]); // outside tidy: a fresh buffer, so the counter does see allocations
     } finally {
       backend.alloc = alloc;
     }
-    expect(fresh).toBe(0);
+    expect(fresh).toBe(inSteps + 1);
+    expect(inSteps).toBe(0);
   });
 
   it('refuses NaN at the boundary', () => {

@@ -64,7 +64,7 @@ function negLogLikelihood(logp: Variable, target: LossTarget): Variable {
  * difference is refused, since broadcasting `[n, 1]` against `[n]` would silently give `[n, n]`.
  */
 function denseTarget(name: string, pred: Variable, target: LossTarget): Variable {
-  const t = target instanceof Variable ? target : variable(target, { requiresGrad: false });
+  const t = asConst(target);
   const ps = pred.shape;
   const ts = t.shape;
   if (ps.length === ts.length && ps.every((d, i) => d === ts[i])) return t;
