@@ -5,7 +5,7 @@
 //   saved output (sigmoid, tanh, ELU) give the reference's bits: selects are exact, and products
 //   with a double constant or several double operations run in f64x2 (mulF64, dmul).
 // - Whatever needs e^x (sigmoid, tanh, the s < 0 branches of ELU and SELU) runs in f32 through
-//   exp4/expm14 and lands within a few ulp of the reference.
+//   expLow4/expm1Low4 and lands within a few ulp of the reference.
 // Kinks follow the notes: at s = 0 the derivative comes from the s ≥ 0 branch (ReLU'(0) = 1).
 // Pointers are byte addresses.
 
