@@ -6,16 +6,17 @@
 // (constants.ts). e^x − 1 = 2^n·p + (2^n − 1) keeps the small-x accuracy that e^x − 1 would
 // cancel away.
 
+import { demote4, high, low } from './lanes';
 import { K_EXP_FLOOR, K_EXP_P, K_EXPM1_FLOOR, K_LN2_HI, K_LN2_LO, K_LOG2E, K_ONE, K_SHIFT, K_SHIFT64, K_TWO_M64, k } from './constants';
 
-/** fround(v·c) per lane with c a double, as the reference computes it (one double product, one rounding). */
+/**
+ * fround(v·c) per lane with c a double held in both lanes of `c` (a splat or an f64x2 table slot),
+ * as the reference computes it: one double product, one rounding.
+ */
 // @ts-ignore: decorator
 @inline
-export function mulF64(v: v128, c: f64): v128 {
-  const cv = f64x2.splat(c);
-  const lo = f64x2.mul(f64x2.promote_low_f32x4(v), cv);
-  const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), cv);
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+export function mulF64(v: v128, c: v128): v128 {
+  return demote4(f64x2.mul(low(v), c), f64x2.mul(high(v), c));
 }
 
 // @ts-ignore: decorator
