@@ -5,12 +5,13 @@
 //   saved output (sigmoid, tanh, ELU) give the reference's bits: selects are exact, and products
 //   with a double constant or several double operations run in f64x2 (mulF64, dmul).
 // - Whatever needs e^x (sigmoid, tanh, the s < 0 branches of ELU and SELU) runs in f32 through
-//   exp4/expm14 and lands within a few ulp of the reference.
+//   expLow4/expm1Low4 and lands within a few ulp of the reference.
 // Kinks follow the notes: at s = 0 the derivative comes from the s ≥ 0 branch (ReLU'(0) = 1).
 // Pointers are byte addresses.
 
 import { constantTable, K_ONE, K_ONE_F64, K_SELU_LAMBDA_ALPHA_F64, K_SELU_LAMBDA_F64, K_SIGN, K_TANH_CLAMP, K_TWO, k } from './constants';
 import { expLow4, expm1Low4, mulF64 } from './exp';
+import { demote4, high, low } from './lanes';
 import { GELU, modernBackward4, modernForward4, SILU, SOFTPLUS } from './activations-modern';
 
 // Op codes, shared with src/backend/wasm/activations.ts.
@@ -38,9 +39,7 @@ function isNonNegative(s: v128): v128 {
 /** fround(g·a·(1 − a)) or fround(g·(1 − a²)) or fround(g·(a + α)) per lane, in double like the reference. */
 // @ts-ignore: decorator
 @inline
-function dmulHalf(op: i32, g: v128, a: v128, alpha: f64, t: usize): v128 {
-  const gd = f64x2.promote_low_f32x4(g);
-  const ad = f64x2.promote_low_f32x4(a);
+function dmulHalf(op: i32, gd: v128, ad: v128, alpha: f64, t: usize): v128 {
   const one = k(t, K_ONE_F64);
   if (op == SIGMOID) return f64x2.mul(f64x2.mul(gd, ad), f64x2.sub(one, ad));
   if (op == TANH) return f64x2.mul(gd, f64x2.sub(one, f64x2.mul(ad, ad)));
@@ -50,18 +49,7 @@ function dmulHalf(op: i32, g: v128, a: v128, alpha: f64, t: usize): v128 {
 // @ts-ignore: decorator
 @inline
 function dmul(op: i32, g: v128, a: v128, alpha: f64, t: usize): v128 {
-  const lo = dmulHalf(op, g, a, alpha, t);
-  const hi = dmulHalf(op, v128.shuffle<f32>(g, g, 2, 3, 0, 1), v128.shuffle<f32>(a, a, 2, 3, 0, 1), alpha, t);
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
-
-/** fround(v·c) per lane for c a double held in an f64x2 table slot (see mulF64). */
-// @ts-ignore: decorator
-@inline
-function mulF64Slot(v: v128, c: v128): v128 {
-  const lo = f64x2.mul(f64x2.promote_low_f32x4(v), c);
-  const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), c);
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+  return demote4(dmulHalf(op, low(g), low(a), alpha, t), dmulHalf(op, high(g), high(a), alpha, t));
 }
 
 // @ts-ignore: decorator
@@ -86,12 +74,12 @@ function forward4(op: i32, s: v128, alpha: f64, t: usize): v128 {
     const keep = v128.or(isNonNegative(s), f32x4.ne(s, s));
     return f32x4.add(v128.and(s, keep), zero());
   }
-  if (op == LEAKY_RELU) return v128.bitselect(s, mulF64(s, alpha), isNonNegative(s));
+  if (op == LEAKY_RELU) return v128.bitselect(s, mulF64(s, f64x2.splat(alpha)), isNonNegative(s));
   // The product of two floats is exact in double, so fround(α·x) is the f32 product when α is a float.
   if (op == ELU_F32_ALPHA) return v128.bitselect(s, f32x4.mul(expm1Low4(s, t), f32x4.splat(<f32>alpha)), isNonNegative(s));
-  if (op == ELU) return v128.bitselect(s, mulF64(expm1Low4(s, t), alpha), isNonNegative(s));
+  if (op == ELU) return v128.bitselect(s, mulF64(expm1Low4(s, t), f64x2.splat(alpha)), isNonNegative(s));
   if (op == SELU) {
-    return v128.bitselect(mulF64Slot(s, k(t, K_SELU_LAMBDA_F64)), mulF64Slot(expm1Low4(s, t), k(t, K_SELU_LAMBDA_ALPHA_F64)),
+    return v128.bitselect(mulF64(s, k(t, K_SELU_LAMBDA_F64)), mulF64(expm1Low4(s, t), k(t, K_SELU_LAMBDA_ALPHA_F64)),
       isNonNegative(s));
   }
   return modernForward4(op, s, t);
@@ -103,12 +91,12 @@ function forward4(op: i32, s: v128, alpha: f64, t: usize): v128 {
 function backward4(op: i32, g: v128, saved: v128, alpha: f64, t: usize): v128 {
   if (op == SIGMOID || op == TANH) return dmul(op, g, saved, alpha, t);
   if (op == RELU) return f32x4.add(v128.and(g, isNonNegative(saved)), zero());
-  if (op == LEAKY_RELU) return v128.bitselect(g, mulF64(g, alpha), isNonNegative(saved));
+  if (op == LEAKY_RELU) return v128.bitselect(g, mulF64(g, f64x2.splat(alpha)), isNonNegative(saved));
   if (op == ELU) return v128.bitselect(g, dmul(ELU, g, saved, alpha, t), isNonNegative(saved));
   if (op == SELU) {
     // g·λ for s ≥ 0, g·(λα·e^s) for s < 0.
-    const neg = mulF64Slot(expLow4(saved, t), k(t, K_SELU_LAMBDA_ALPHA_F64));
-    return v128.bitselect(mulF64Slot(g, k(t, K_SELU_LAMBDA_F64)), f32x4.mul(g, neg), isNonNegative(saved));
+    const neg = mulF64(expLow4(saved, t), k(t, K_SELU_LAMBDA_ALPHA_F64));
+    return v128.bitselect(mulF64(g, k(t, K_SELU_LAMBDA_F64)), f32x4.mul(g, neg), isNonNegative(saved));
   }
   return modernBackward4(op, g, saved, t);
 }

@@ -2,6 +2,7 @@
 // f32 runs. Like the reference, each evaluates in double and rounds once on store; math.ts says
 // how close that comes to the reference's bits. Floats are widened to f64x2 halves of f32x4s.
 
+import { demote4, high, low } from './lanes';
 import { clampExp, EXP_MAX, EXP_MIN, exp2d, expClamped, expm12d, log1p2d, log2d, pow2d, powPositive, sigmoid2d, tanh2d } from './math';
 
 // Op codes, shared with the TypeScript side.
@@ -21,24 +22,6 @@ function apply(op: i32, x: v128): v128 {
   if (op == LOG1P) return log1p2d(x);
   if (op == SIGMOID) return sigmoid2d(x);
   return tanh2d(x);
-}
-
-// @ts-ignore: decorator
-@inline
-function low(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-
-// @ts-ignore: decorator
-@inline
-function high(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-}
-
-// @ts-ignore: decorator
-@inline
-function demote4(lo: v128, hi: v128): v128 {
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
 /** out[i] = op(x[i]) over contiguous runs (out may be x). */

@@ -8,6 +8,8 @@
 //
 // Pointers are byte addresses; a stride of 0 repeats one element (broadcast).
 
+import { demote4, high, low } from './lanes';
+
 // Binary op codes, shared with the TypeScript side.
 const ADD = 0;
 const SUB = 1;
@@ -171,12 +173,9 @@ export function axpyF32(n: i32, alpha: f64, x: usize, y: usize): void {
     const o = <usize>i << 2;
     const xv = v128.load(x + o);
     const yv = v128.load(y + o);
-    const lo = f64x2.add(f64x2.promote_low_f32x4(yv), f64x2.mul(av, f64x2.promote_low_f32x4(xv)));
-    const hi = f64x2.add(
-      f64x2.promote_low_f32x4(v128.shuffle<f32>(yv, yv, 2, 3, 0, 1)),
-      f64x2.mul(av, f64x2.promote_low_f32x4(v128.shuffle<f32>(xv, xv, 2, 3, 0, 1))),
-    );
-    v128.store(y + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+    const lo = f64x2.add(low(yv), f64x2.mul(av, low(xv)));
+    const hi = f64x2.add(high(yv), f64x2.mul(av, high(xv)));
+    v128.store(y + o, demote4(lo, hi));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
@@ -191,8 +190,8 @@ export function sumF32(n: i32, x: usize): f64 {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
-    acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(v));
-    acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+    acc0 = f64x2.add(acc0, low(v));
+    acc1 = f64x2.add(acc1, high(v));
   }
   const acc = f64x2.add(acc0, acc1);
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);

@@ -1,91 +1,23 @@
 // e^x and e^x − 1 four lanes at a time, for the activation kernels.
 //
-// Range reduction x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two so n·LN2_HI is exact),
-// then e^r = 1 + p with p = r + r²·P(r), P Cephes' degree-5 expf polynomial: about 1 ulp.
-// e^x − 1 = 2^n·p + (2^n − 1) keeps the small-x accuracy that e^x − 1 would cancel away.
+// Range reduction x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two so n·LN2_HI is exact), a
+// degree-6 polynomial p = r + r²·P(r) ≈ e^r − 1 fitted for relative error, and 2^n built by
+// shifting the rounded sum's bits into the exponent field; constants come from the table at `t`
+// (constants.ts). e^x − 1 = 2^n·p + (2^n − 1) keeps the small-x accuracy that e^x − 1 would
+// cancel away.
 
+import { demote4, high, low } from './lanes';
 import { K_EXP_FLOOR, K_EXP_P, K_EXPM1_FLOOR, K_LN2_HI, K_LN2_LO, K_LOG2E, K_ONE, K_SHIFT, K_SHIFT64, K_TWO_M64, k } from './constants';
 
-const LOG2E: f32 = 1.44269504088896341;
-const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
-// e^x − 1 clamps its input here so 2^n stays a normal float (n in [−126, 127]).
-const X_MIN: f32 = -87.3;
-const X_MAX: f32 = 88.0;
-// e^x rounds to 0 in float32 below this.
-const EXP_MIN: f32 = -104.5;
-
-// @ts-ignore: decorator
-@inline
-function poly(r: v128): v128 {
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
-  return f32x4.add(f32x4.mul(y, f32x4.mul(r, r)), r);
-}
-
-// Adding 1.5·2^23 rounds a float in (−2^22, 2^22) to an integer held in the low mantissa bits:
-// cheaper than f32x4.nearest plus a saturating conversion, which V8 expands on x64.
-const ROUNDER: f32 = 12582912.0;
-
-/** 2^n for integral lanes n in [−126, 127] (as floats), built from the exponent bits. */
-// @ts-ignore: decorator
-@inline
-function pow2(n: v128): v128 {
-  const bits = i32x4.sub(f32x4.add(n, f32x4.splat(ROUNDER)), f32x4.splat(ROUNDER));
-  return i32x4.shl(i32x4.add(bits, i32x4.splat(127)), 23);
-}
-
-/** The nearest integer to x·log2 e, as a float. */
-// @ts-ignore: decorator
-@inline
-function roundLog2(x: v128): v128 {
-  return f32x4.sub(f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER)), f32x4.splat(ROUNDER));
-}
-
 /**
- * e^x per lane, NaN stays NaN. 2^n is applied in two halves so results down to the subnormal
- * range (e^−103.9) come out as the reference's; below that they are 0.
+ * fround(v·c) per lane with c a double held in both lanes of `c` (a splat or an f64x2 table slot),
+ * as the reference computes it: one double product, one rounding.
  */
 // @ts-ignore: decorator
 @inline
-export function exp4(x: v128): v128 {
-  const c = f32x4.pmax(f32x4.pmin(x, f32x4.splat(X_MAX)), f32x4.splat(EXP_MIN));
-  const n = roundLog2(c);
-  const r = f32x4.sub(f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  const n1 = f32x4.floor(f32x4.mul(n, f32x4.splat(0.5)));
-  const e = f32x4.mul(f32x4.mul(pow2(n1), f32x4.add(f32x4.splat(1), poly(r))), pow2(f32x4.sub(n, n1)));
-  return v128.andnot(e, f32x4.lt(x, f32x4.splat(EXP_MIN)));
+export function mulF64(v: v128, c: v128): v128 {
+  return demote4(f64x2.mul(low(v), c), f64x2.mul(high(v), c));
 }
-
-/** e^x − 1 per lane, accurate near 0; −1 far below 0, NaN stays NaN. */
-// @ts-ignore: decorator
-@inline
-export function expm14(x: v128): v128 {
-  const c = f32x4.pmax(f32x4.pmin(x, f32x4.splat(X_MAX)), f32x4.splat(X_MIN));
-  const n = roundLog2(c);
-  const r = f32x4.sub(f32x4.sub(c, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  const t = pow2(n);
-  return f32x4.add(f32x4.mul(t, poly(r)), f32x4.sub(t, f32x4.splat(1)));
-}
-
-/** fround(v·c) per lane with c a double, as the reference computes it (one double product, one rounding). */
-// @ts-ignore: decorator
-@inline
-export function mulF64(v: v128, c: f64): v128 {
-  const cv = f64x2.splat(c);
-  const lo = f64x2.mul(f64x2.promote_low_f32x4(v), cv);
-  const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), cv);
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
-
-// The kernels' fast paths: the same range reduction, a degree-6 polynomial p = r + r²·P(r) fitted
-// for relative error (one multiply-add fewer than Cephes'), constants from the table at `t`
-// (constants.ts), and 2^n built by shifting the rounded sum's bits into the exponent field:
-// about 24 instructions per four lanes against the 45 of exp4.
 
 // @ts-ignore: decorator
 @inline

@@ -5,6 +5,8 @@
 // products in f64x2; only the order of the additions differs from the reference.
 // The derivative at s = 0 comes from the s ≥ 0 branch (1), as for ReLU in the notes.
 
+import { high, low } from './lanes';
+
 // @ts-ignore: decorator
 @inline
 function select4(s: v128, v: v128, alpha: v128): v128 {
@@ -17,9 +19,8 @@ function select4(s: v128, v: v128, alpha: v128): v128 {
 function negativeProducts(acc: v128, g: v128, s: v128): v128 {
   const m = v128.and(s, f32x4.lt(s, f32x4.splat(0)));
   const gm = v128.and(g, f32x4.lt(s, f32x4.splat(0)));
-  acc = f64x2.add(acc, f64x2.mul(f64x2.promote_low_f32x4(gm), f64x2.promote_low_f32x4(m)));
-  return f64x2.add(acc, f64x2.mul(
-    f64x2.promote_low_f32x4(v128.shuffle<f32>(gm, gm, 2, 3, 0, 1)), f64x2.promote_low_f32x4(v128.shuffle<f32>(m, m, 2, 3, 0, 1))));
+  acc = f64x2.add(acc, f64x2.mul(low(gm), low(m)));
+  return f64x2.add(acc, f64x2.mul(high(gm), high(m)));
 }
 
 /** out = v for s ≥ 0, α·v otherwise, over `len` elements with one α. */

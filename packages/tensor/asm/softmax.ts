@@ -6,6 +6,7 @@
 
 import { constantTable } from './constants';
 import { expLow4, mulF64 } from './exp';
+import { demote4, high, low } from './lanes';
 
 // @ts-ignore: decorator
 @inline
@@ -52,7 +53,7 @@ export function softmaxRowsF32(rows: i32, len: i32, s: usize, a: usize): void {
       const o = <usize>i << 2;
       const e = expLow4(f32x4.sub(v128.load(sr + o), msplat), t);
       v128.store(ar + o, e);
-      acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(e), f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1))));
+      acc = f64x2.add(acc, f64x2.add(low(e), high(e)));
     }
     let total = hsum(acc);
     for (let i = body; i < len; i++) {
@@ -64,7 +65,7 @@ export function softmaxRowsF32(rows: i32, len: i32, s: usize, a: usize): void {
     const inv = 1 / total;
     for (let i = 0; i < body; i += 4) {
       const o = <usize>i << 2;
-      v128.store(ar + o, mulF64(v128.load(ar + o), inv));
+      v128.store(ar + o, mulF64(v128.load(ar + o), f64x2.splat(inv)));
     }
     for (let i = body; i < len; i++) {
       const o = <usize>i << 2;
@@ -86,10 +87,8 @@ export function softmaxRowsBackwardF32(rows: i32, len: i32, g: usize, a: usize, 
       const o = <usize>i << 2;
       const gv = v128.load(gr + o);
       const av = v128.load(ar + o);
-      acc = f64x2.add(acc, f64x2.mul(f64x2.promote_low_f32x4(gv), f64x2.promote_low_f32x4(av)));
-      acc = f64x2.add(acc, f64x2.mul(
-        f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1)),
-        f64x2.promote_low_f32x4(v128.shuffle<f32>(av, av, 2, 3, 0, 1))));
+      acc = f64x2.add(acc, f64x2.mul(low(gv), low(av)));
+      acc = f64x2.add(acc, f64x2.mul(high(gv), high(av)));
     }
     let dot = hsum(acc);
     for (let i = body; i < len; i++) {
@@ -101,11 +100,9 @@ export function softmaxRowsBackwardF32(rows: i32, len: i32, g: usize, a: usize, 
       const o = <usize>i << 2;
       const gv = v128.load(gr + o);
       const av = v128.load(ar + o);
-      const lo = f64x2.mul(f64x2.promote_low_f32x4(av), f64x2.sub(f64x2.promote_low_f32x4(gv), dotv));
-      const hi = f64x2.mul(
-        f64x2.promote_low_f32x4(v128.shuffle<f32>(av, av, 2, 3, 0, 1)),
-        f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1)), dotv));
-      v128.store(dr + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+      const lo = f64x2.mul(low(av), f64x2.sub(low(gv), dotv));
+      const hi = f64x2.mul(high(av), f64x2.sub(high(gv), dotv));
+      v128.store(dr + o, demote4(lo, hi));
     }
     for (let i = body; i < len; i++) {
       const o = <usize>i << 2;
@@ -149,7 +146,7 @@ export function logSoftmaxRowsF32(rows: i32, len: i32, s: usize, y: usize): void
     let acc = f64x2.splat(0);
     for (let i = 0; i < body; i += 4) {
       const e = expLow4(f32x4.sub(v128.load(sr + (<usize>i << 2)), msplat), t);
-      acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(e), f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1))));
+      acc = f64x2.add(acc, f64x2.add(low(e), high(e)));
     }
     let total = hsum(acc);
     for (let i = body; i < len; i++) {
@@ -161,9 +158,7 @@ export function logSoftmaxRowsF32(rows: i32, len: i32, s: usize, y: usize): void
     for (let i = 0; i < body; i += 4) {
       const o = <usize>i << 2;
       const v = v128.load(sr + o);
-      const lo = f64x2.sub(f64x2.promote_low_f32x4(v), sv);
-      const hi = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), sv);
-      v128.store(yr + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+      v128.store(yr + o, demote4(f64x2.sub(low(v), sv), f64x2.sub(high(v), sv)));
     }
     for (let i = body; i < len; i++) {
       const o = <usize>i << 2;
@@ -184,7 +179,7 @@ export function logSoftmaxRowsBackwardF32(rows: i32, len: i32, g: usize, y: usiz
     let acc = f64x2.splat(0);
     for (let i = 0; i < body; i += 4) {
       const gv = v128.load(gr + (<usize>i << 2));
-      acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(gv), f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1))));
+      acc = f64x2.add(acc, f64x2.add(low(gv), high(gv)));
     }
     let total = hsum(acc);
     for (let i = body; i < len; i++) total += <f64>load<f32>(gr + (<usize>i << 2));
@@ -194,10 +189,9 @@ export function logSoftmaxRowsBackwardF32(rows: i32, len: i32, g: usize, y: usiz
       const o = <usize>i << 2;
       const gv = v128.load(gr + o);
       const e = expLow4(v128.load(yr + o), t);
-      const lo = f64x2.sub(f64x2.promote_low_f32x4(gv), f64x2.mul(f64x2.promote_low_f32x4(e), tv));
-      const hi = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1)),
-        f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1)), tv));
-      v128.store(dr + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+      const lo = f64x2.sub(low(gv), f64x2.mul(low(e), tv));
+      const hi = f64x2.sub(high(gv), f64x2.mul(high(e), tv));
+      v128.store(dr + o, demote4(lo, hi));
     }
     for (let i = body; i < len; i++) {
       const o = <usize>i << 2;

@@ -101,8 +101,10 @@ describe('wasm elementwise kernels match the reference bit for bit', () => {
   });
 
   it('axpy keeps the product and sum in double', () => {
+    const spy = vi.spyOn(jsKernels, 'axpy');
+    const alphas = [-0.1, 1 / 3, 1e-3, 1, -1];
     for (const n of LENGTHS) {
-      for (const alpha of [-0.1, 1 / 3, 1e-3, 1, -1]) {
+      for (const alpha of alphas) {
         const x = data(`x${n}`, n), y = data(`y${n}`, n);
         // Magnitudes 2^-40..2^40 apart, so that float sums round (and would double-round if that could differ).
         for (let i = 0; i < n; i += 2) x[i] = x[i]! * 2 ** ((i % 81) - 40);
@@ -112,9 +114,12 @@ describe('wasm elementwise kernels match the reference bit for bit', () => {
         expectSameBits(y, want, `axpy n=${n} alpha=${alpha}`);
       }
     }
+    // Only the reference calls made above reached the js loop.
+    expect(spy).toHaveBeenCalledTimes(LENGTHS.length * alphas.length);
   });
 
   it('reduce sum: elementwise folds match exactly, row sums to rounding', () => {
+    const spy = vi.spyOn(jsKernels, 'reduce');
     for (const n of LENGTHS) {
       const rng = createRng(`sum${n}`);
       const x = wasm.alloc('float32', n) as Float32Array;
@@ -133,6 +138,8 @@ describe('wasm elementwise kernels match the reference bit for bit', () => {
       for (let i = 0; i < n; i++) direct += x[i]!;
       expect(total[0]).toBeCloseTo(direct, 5);
     }
+    // Only the reference calls made above reached the js loop.
+    expect(spy).toHaveBeenCalledTimes(2 * LENGTHS.length);
   });
 
   it('hands strided, short, float64 and foreign runs to the reference', () => {

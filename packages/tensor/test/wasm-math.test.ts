@@ -95,6 +95,7 @@ describe('wasm pow', () => {
   const EXPONENTS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 2, -2, 3, -3, 0.5, -0.5, 1.5, -1.5, 1e-40, 1e30, -1e30, 127, -150];
 
   it('gives the reference at every IEEE special case and exact power (2^−150 ties to even)', () => {
+    const spy = vi.spyOn(jsKernels, 'binary');
     const n = BASES.length * EXPONENTS.length;
     const a = wasm.alloc('float32', n) as Float32Array, b = wasm.alloc('float32', n) as Float32Array;
     for (let i = 0; i < n; i++) {
@@ -105,6 +106,8 @@ describe('wasm pow', () => {
     k.binary('pow', n, a, 0, 1, b, 0, 1, got, 0, 1);
     jsKernels.binary('pow', n, a, 0, 1, b, 0, 1, want, 0, 1);
     for (let i = 0; i < n; i++) expect(Object.is(got[i], want[i]), `pow(${a[i]}, ${b[i]}) = ${got[i]}, reference ${want[i]}`).toBe(true);
+    // Only the reference call above reached the js loop.
+    expect(spy).toHaveBeenCalledTimes(1);
   });
 
   it('random bases and exponents, negative bases with integral exponents, scalar operands', () => {
@@ -144,8 +147,10 @@ describe('wasm pow', () => {
 
 describe('wasm expSum (the inner sum of log-sum-exp)', () => {
   it('folds elementwise to the reference and sums a row to rounding, with −∞ entries', () => {
+    const spy = vi.spyOn(jsKernels, 'expSum');
+    const lengths = [16, 67, 77, 1027];
     // 77 runs the row sum's eight-lane loop, its four-lane loop and the scalar tail.
-    for (const n of [16, 67, 77, 1027]) {
+    for (const n of lengths) {
       const rng = createRng(`expSum${n}`);
       const x = wasm.alloc('float32', n) as Float32Array, shift = wasm.alloc('float32', n) as Float32Array;
       for (let i = 0; i < n; i++) {
@@ -166,9 +171,12 @@ describe('wasm expSum (the inner sum of log-sum-exp)', () => {
       for (let i = 0; i < n; i++) direct += Math.exp(x[i]! - shift[5]!);
       expect(Math.abs(total[0]! / direct - 1)).toBeLessThan(2 ** -22);
     }
+    // Only the reference calls made above reached the js loop.
+    expect(spy).toHaveBeenCalledTimes(2 * lengths.length);
   });
 
   it('a row of −∞ sums to 0, a NaN makes the sum NaN', () => {
+    const spy = vi.spyOn(jsKernels, 'expSum');
     const x = wasm.alloc('float32', 64) as Float32Array;
     const shift = new Float32Array([0]), total = new Float32Array([0]);
     x.fill(-Infinity);
@@ -177,5 +185,6 @@ describe('wasm expSum (the inner sum of log-sum-exp)', () => {
     x[40] = NaN;
     k.expSum(64, x, 0, 1, shift, 0, total, 0, 0);
     expect(total[0]).toBeNaN();
+    expect(spy).not.toHaveBeenCalled();
   });
 });
