@@ -124,7 +124,8 @@ export function copyStrided(src: Tensor, dst: Tensor): void {
     copyTiled(c.shape[0]!, c.shape[1]!, src.data, src.offset, c.strides[0]!, dst.data, dst.offset, c.strides[1]!);
     return;
   }
-  forEachRow(dst.shape, [srcStrides, dst.strides], [src.offset, dst.offset], (n, off, st) => {
+  // Already coalesced: forEachRow's own pass finds nothing left to merge.
+  forEachRow(c.shape, c.strides, [src.offset, dst.offset], (n, off, st) => {
     k.unary('copy', n, src.data, off[0]!, st[0]!, dst.data, off[1]!, st[1]!);
   });
 }
