@@ -1,6 +1,8 @@
+import { kernels } from './backend/index.js';
 import { fail, fmtShape } from './errors.js';
-import { sameShape } from './shape.js';
-import { reduceSum } from './reduce.js';
+import { isTrailing, sameShape } from './shape.js';
+import { foldLeading, reduceSum } from './reduce.js';
+import { allocTensor } from './storage.js';
 import type { Tensor } from './tensor.js';
 import { reshape } from './views.js';
 
@@ -41,6 +43,13 @@ export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(x.shape, shape)) return x;
   const lead = x.ndim - shape.length;
   if (lead < 0) fail('sumTo', `cannot sum shape ${fmtShape(x.shape)} to ${fmtShape(shape)} (more axes)`);
+  // A bias gradient ([rows, n] to [n]): fold the rows straight into the result, without the
+  // general reduction's axis plan and reshape, which add ~30% to a call at this size.
+  if (lead > 0 && x.isContiguous() && x.size > 0 && isTrailing(shape, x.shape)) {
+    const out = allocTensor(shape, x.dtype, true);
+    foldLeading('sum', kernels(), x, out);
+    return out;
+  }
   const axes: number[] = [];
   for (let d = 0; d < x.ndim; d++) {
     if (d < lead) {

@@ -3,7 +3,7 @@ import type { BinaryOp, UnaryOp } from './backend/types.js';
 import { broadcastShapes, broadcastStrides } from './broadcast.js';
 import type { DType, FloatArray } from './dtype.js';
 import { fail, failType, fmtShape } from './errors.js';
-import { coalesce, contiguousStrides, forEachRow, sameShape } from './shape.js';
+import { coalesce, contiguousStrides, forEachRow, isTrailing, sameShape } from './shape.js';
 import { allocTensor } from './storage.js';
 import { Tensor } from './tensor.js';
 
@@ -81,19 +81,6 @@ function binaryOp(op: BinaryOp, a: Operand, b: Operand, out?: Tensor): Tensor {
     k.binaryScalar(op, n, t.data, off[0]!, st[0]!, s, !aT, o.data, off[1]!, st[1]!);
   });
   return o;
-}
-
-/**
- * Whether `part` is `shape` with some leading axes dropped (leading 1s of `part` ignored), so a
- * contiguous `part` repeats whole over the rows of a contiguous `shape`.
- */
-function isTrailing(part: readonly number[], shape: readonly number[]): boolean {
-  let start = 0;
-  while (start < part.length && part[start] === 1) start++;
-  const len = part.length - start;
-  if (len > shape.length) return false;
-  for (let i = 0; i < len; i++) if (part[start + i] !== shape[shape.length - len + i]) return false;
-  return true;
 }
 
 function unaryOp(op: UnaryOp, name: string, x: Tensor, out?: Tensor): Tensor {
