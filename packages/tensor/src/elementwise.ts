@@ -3,7 +3,7 @@ import type { BinaryOp, UnaryOp } from './backend/types.js';
 import { broadcastShapes, broadcastStrides } from './broadcast.js';
 import type { DType, FloatArray } from './dtype.js';
 import { fail, failType, fmtShape } from './errors.js';
-import { coalesce, contiguousStrides, forEachRow, sameShape } from './shape.js';
+import { coalesce, contiguousStrides, forEachRow, isTrailing, sameShape } from './shape.js';
 import { allocTensor } from './storage.js';
 import { Tensor } from './tensor.js';
 
@@ -83,19 +83,6 @@ function binaryOp(op: BinaryOp, a: Operand, b: Operand, out?: Tensor): Tensor {
   return o;
 }
 
-/**
- * Whether `part` is `shape` with some leading axes dropped (leading 1s of `part` ignored), so a
- * contiguous `part` repeats whole over the rows of a contiguous `shape`.
- */
-function isTrailing(part: readonly number[], shape: readonly number[]): boolean {
-  let start = 0;
-  while (start < part.length && part[start] === 1) start++;
-  const len = part.length - start;
-  if (len > shape.length) return false;
-  for (let i = 0; i < len; i++) if (part[start + i] !== shape[shape.length - len + i]) return false;
-  return true;
-}
-
 function unaryOp(op: UnaryOp, name: string, x: Tensor, out?: Tensor): Tensor {
   checkTensor(name, x);
   const o = prepareOut(name, out, x.shape, x.dtype);
@@ -124,7 +111,8 @@ export function copyStrided(src: Tensor, dst: Tensor): void {
     copyTiled(c.shape[0]!, c.shape[1]!, src.data, src.offset, c.strides[0]!, dst.data, dst.offset, c.strides[1]!);
     return;
   }
-  forEachRow(dst.shape, [srcStrides, dst.strides], [src.offset, dst.offset], (n, off, st) => {
+  // Already coalesced: forEachRow's own pass finds nothing left to merge.
+  forEachRow(c.shape, c.strides, [src.offset, dst.offset], (n, off, st) => {
     k.unary('copy', n, src.data, off[0]!, st[0]!, dst.data, off[1]!, st[1]!);
   });
 }

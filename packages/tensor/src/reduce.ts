@@ -63,12 +63,7 @@ function foldRows(op: ReduceOp, k: ElementwiseKernels, x: Tensor, p: Plan, out: 
     // Reduced axes all lead: rows of the output's length fold into it.
     const n = out.size;
     if (n === 0 || size === 0) return size === 0;
-    // Everything into one element: one run, so the kernel accumulates in a double.
-    if (n === 1) {
-      k.reduce(op, size, x.data, x.offset, 1, out.data, out.offset, 0);
-      return true;
-    }
-    for (let r = 0; r < size; r += n) k.reduce(op, n, x.data, x.offset + r, 1, out.data, out.offset, 1);
+    foldLeading(op, k, x, out);
     return true;
   }
   let kept = 0;
@@ -82,6 +77,17 @@ function foldRows(op: ReduceOp, k: ElementwiseKernels, x: Tensor, p: Plan, out: 
   const len = size / n;
   for (let i = 0; i < n; i++) k.reduce(op, len, x.data, x.offset + i * len, 1, out.data, out.offset + i, 0);
   return true;
+}
+
+/**
+ * Folds a non-empty contiguous x into contiguous `out` (holding op's identity) as rows of
+ * out's length: a reduction over leading axes, such as a bias gradient [rows, n] → [n].
+ */
+export function foldLeading(op: ReduceOp, k: ElementwiseKernels, x: Tensor, out: Tensor): void {
+  const n = out.size, size = x.size;
+  // Everything into one element: one run, so the kernel accumulates in a double.
+  if (n === 1) k.reduce(op, size, x.data, x.offset, 1, out.data, out.offset, 0);
+  else for (let r = 0; r < size; r += n) k.reduce(op, n, x.data, x.offset + r, 1, out.data, out.offset, 1);
 }
 
 /** Sum (used by sumTo under its caller's name). */

@@ -22,6 +22,19 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /**
+ * Whether `part` is `shape` with some leading axes dropped (leading 1s of `part` ignored), so a
+ * contiguous `part` repeats whole over the rows of a contiguous `shape`.
+ */
+export function isTrailing(part: readonly number[], shape: readonly number[]): boolean {
+  let start = 0;
+  while (start < part.length && part[start] === 1) start++;
+  const len = part.length - start;
+  if (len > shape.length) return false;
+  for (let i = 0; i < len; i++) if (part[start + i] !== shape[shape.length - len + i]) return false;
+  return true;
+}
+
+/**
  * Merges adjacent axes that every operand walks as one (stride[d] = stride[d+1]·shape[d+1])
  * and drops axes of size 1, so a contiguous operand becomes one long row and loops run long.
  * Always returns at least one axis.

@@ -138,25 +138,33 @@ forEachBackend('backend', () => {
 });
 
 describe('js gemm kernel', () => {
-  it('accumulates (C += A·B) on every path, with an offset, padded C rows', () => {
+  // The kernel picks its loop by size, not layout: 4×4 register tiles (small), packed panels
+  // (large), i-k-j rows or dot products (1–3 rows of a large product), dot products (n < 4).
+  const PATHS = [[9, 131, 10], [9, 131, 40], [2, 131, 130], [9, 131, 3]];
+  it('accumulates (C += A·B) or overwrites on every path, with an offset, padded C rows', () => {
     const rng = seeded('gemm');
     for (const dtype of ['float32', 'float64'] as DType[]) {
-      for (const [la, lb] of [['contiguous', 'contiguous'], ['transposed', 'contiguous'], ['contiguous', 'transposed'], ['sliced', 'reversed']] as const) {
-        const m = 9, k = 131, n = 10;
-        const a = operand(rng, m, k, dtype, la);
-        const b = operand(rng, k, n, dtype, lb);
-        const data = dtype === 'float64' ? new Float64Array(5 + m * 12) : new Float32Array(5 + m * 12);
-        data.fill(1);
-        const C = { data, offset: 5, rowStride: 12 };
-        const op = (t: Tensor) => ({ data: t.data, offset: t.offset, rowStride: t.strides[0]!, colStride: t.strides[1]! });
-        jsBackend.gemm(m, n, k, op(a), op(b), C, true);
-        const ref = naive(a, b);
-        for (let i = 0; i < m; i++) {
-          for (let j = 0; j < n; j++) expect(Math.abs(data[5 + i * 12 + j]! - (1 + ref[i]![j]!))).toBeLessThan(dtype === 'float32' ? 1e-4 : 1e-12);
-          // The padding between rows is untouched.
-          if (i < m - 1) expect(data[5 + i * 12 + n]).toBe(1);
+      for (const [m, k, n] of PATHS as [number, number, number][]) {
+        for (const [la, lb] of [['contiguous', 'contiguous'], ['transposed', 'contiguous'], ['contiguous', 'transposed'], ['sliced', 'reversed']] as const) {
+          const a = operand(rng, m, k, dtype, la);
+          const b = operand(rng, k, n, dtype, lb);
+          const ref = naive(a, b);
+          const rs = n + 2;
+          for (const accumulate of [true, false]) {
+            const data = dtype === 'float64' ? new Float64Array(5 + m * rs) : new Float32Array(5 + m * rs);
+            data.fill(1);
+            const C = { data, offset: 5, rowStride: rs };
+            const op = (t: Tensor) => ({ data: t.data, offset: t.offset, rowStride: t.strides[0]!, colStride: t.strides[1]! });
+            jsBackend.gemm(m, n, k, op(a), op(b), C, accumulate);
+            const base = accumulate ? 1 : 0;
+            for (let i = 0; i < m; i++) {
+              for (let j = 0; j < n; j++) expect(Math.abs(data[5 + i * rs + j]! - (base + ref[i]![j]!))).toBeLessThan(dtype === 'float32' ? 1e-4 : 1e-12);
+              // The padding between rows is untouched.
+              if (i < m - 1) expect(data[5 + i * rs + n]).toBe(1);
+            }
+            expect(data[4]).toBe(1);
+          }
         }
-        expect(data[4]).toBe(1);
       }
     }
   });
