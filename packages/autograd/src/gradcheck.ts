@@ -23,8 +23,14 @@ export interface GradcheckWorst {
   readonly numeric: number;
 }
 
+/**
+ * What `gradcheck` found: whether every analytic gradient element is within tolerance of its
+ * central-difference estimate, the largest errors, and the worst element.
+ */
 export interface GradcheckResult {
+  /** True when every element is within `atol + rtol·|numeric|`. */
   readonly ok: boolean;
+  /** max |analytic − numeric| over all elements of all inputs. */
   readonly maxAbsError: number;
   /** max |analytic − numeric| / max(|analytic|, |numeric|) over elements where either exceeds atol. */
   readonly maxRelError: number;

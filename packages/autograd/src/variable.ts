@@ -41,9 +41,13 @@ export class Variable implements GraphNode {
     if (name !== undefined) this.name = name;
   }
 
+  /** The value's shape (that of `data`). */
   get shape(): number[] { return this.data.shape; }
+  /** The value's element type (that of `data`). */
   get dtype(): DType { return this.data.dtype; }
+  /** Number of elements. */
   get size(): number { return this.data.size; }
+  /** Number of dimensions. */
   get ndim(): number { return this.data.ndim; }
   /** True for values created directly (inputs, parameters) rather than computed by an op. */
   get isLeaf(): boolean { return this.op === null; }

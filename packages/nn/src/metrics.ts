@@ -8,6 +8,7 @@ import { toMatrix, type DataInput } from './data/validate.js';
 export interface MetricDef {
   readonly name: string;
   readonly greaterIsBetter: boolean;
+  /** The metric over all `n` rows (`pred.length / k`). */
   compute(pred: ArrayLike<number>, k: number, target: ArrayLike<number>, targetCols: number): number;
 }
 
