@@ -51,8 +51,9 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 function describe(x: unknown): string {
   if (x === null || x === undefined) return String(x);
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'string') return `'${x.length > 40 ? `${x.slice(0, 40)}…` : x}'`;
+  const clip = (t: string) => (t.length > 40 ? `${t.slice(0, 40)}…` : t);
+  if (Array.isArray(x)) return clip(JSON.stringify(x) ?? 'an array');
+  if (typeof x === 'string') return `'${clip(x)}'`;
   if (typeof x === 'number') return String(x);
   return typeof x === 'object' ? 'an object' : `a ${typeof x}`;
 }
@@ -171,6 +172,7 @@ export function checkModelFile(obj: unknown, limits: ModelLimits = {}): ModelPla
   if (!isRecord(config) || !Array.isArray(config.layers)) fail('config.layers is missing');
   if (config.layers.length > maxLayers) fail(`the model has ${config.layers.length} layers, more than maxLayers (${maxLayers})`);
   const layers = config.layers.map(checkLayer);
+  if (!layers.some((l) => l.type === 'linear')) fail('config.layers has no linear layer');
   const parameterCount = checkSizes(layers, maxParameters);
   const mlp = checkMlp(config.mlp, layers);
   if (!isRecord(obj.weights)) fail('weights are missing');

@@ -80,6 +80,7 @@ describe('a model file is validated before anything is allocated', () => {
       ['shape not a list', (j) => (j.weights['layers.0.weight'].shape = 6), "loadModel: weight 'layers.0.weight' has an invalid shape 6"],
       ['weights a list', (j) => (j.weights = []), 'loadModel: weights are missing'],
       ['mixed dtypes', (j) => (j.weights['layers.2.bias'].dtype = 'float64'), "loadModel: weight 'layers.2.bias' has dtype 'float64' but the model is float32"],
+      ['no linear layer', (j) => (j.config.layers = [{ type: 'activation', name: 'relu' }]), 'loadModel: config.layers has no linear layer'],
       ['too many layers', (j) => (j.config.layers = Array.from({ length: 20_001 }, () => ({ type: 'activation', name: 'relu' }))),
         'loadModel: the model has 20001 layers, more than maxLayers (10000)'],
     ];
