@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './packed-consumer/build.js';
 
 /*
@@ -53,12 +53,29 @@ function runJson(args: string[], cwd: string): Record<string, unknown> {
 
 const tarball = (m: Manifest) => `${m.name.replace(/^@/, '').replace('/', '-')}-${m.version}.tgz`;
 
-let project = '';
+let tmp = '';
+let prepared: { project: string } | { error: unknown } | undefined;
 
-beforeAll(() => {
+/**
+ * Builds if needed, packs, and installs the tarballs into a fresh project, once. Every test asks for
+ * it, so a failure to pack or install fails each test with the reason instead of skipping them.
+ */
+function consumerProject(): string {
+  prepared ??= (() => {
+    try {
+      return { project: prepare() };
+    } catch (error) {
+      return { error };
+    }
+  })();
+  if ('error' in prepared) throw prepared.error;
+  return prepared.project;
+}
+
+function prepare(): string {
   ensureBuilt(ROOT, PACKAGES);
-  project = mkdtempSync(join(tmpdir(), 'actgrad-consumer-'));
-  const packs = join(project, 'packs');
+  tmp = mkdtempSync(join(tmpdir(), 'actgrad-consumer-'));
+  const packs = join(tmp, 'packs');
   mkdirSync(packs);
   PACKAGES.forEach((dir, i) => {
     run('npx', [...PNPM, 'pack', '--pack-destination', packs], join(ROOT, dir));
@@ -66,18 +83,20 @@ beforeAll(() => {
     if (!existsSync(file)) throw new Error(`pnpm pack in ${dir} wrote no ${file}`);
   });
   const dependencies = Object.fromEntries(manifests.map((m) => [m.name, `file:packs/${tarball(m)}`]));
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2));
-  cpSync(join(FIXTURES, 'esm.mjs'), join(project, 'esm.mjs'));
-  cpSync(join(FIXTURES, 'cjs.cjs'), join(project, 'cjs.cjs'));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts'], project);
-}, 180_000);
+  writeFileSync(join(tmp, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2));
+  cpSync(join(FIXTURES, 'esm.mjs'), join(tmp, 'esm.mjs'));
+  cpSync(join(FIXTURES, 'cjs.cjs'), join(tmp, 'cjs.cjs'));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts'], tmp);
+  return tmp;
+}
 
 afterAll(() => {
-  if (project) rmSync(project, { recursive: true, force: true });
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('the packed packages in a project outside the workspace', () => {
   it('install from the tarballs plus their declared registry dependencies, with no install script and nothing native', () => {
+    const project = consumerProject();
     const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, { resolved?: string; hasInstallScript?: boolean; integrity?: string }>;
     };
@@ -97,16 +116,16 @@ describe('the packed packages in a project outside the workspace', () => {
     }
     const native = walk(join(project, 'node_modules')).filter((f) => /\.node$|binding\.gyp$/.test(f));
     expect(native).toEqual([]);
-  });
+  }, 180_000);
 
   it('plain ESM JavaScript trains two moons and splits a matmul across the worker threads', () => {
-    const out = runJson(['esm.mjs'], project);
+    const out = runJson(['esm.mjs'], consumerProject());
     expect(out.accuracy).toBeGreaterThan(0.95);
     expectSplit(out);
   });
 
   it('require() from CommonJS loads the .cjs builds, trains, and runs the worker pool', () => {
-    const out = runJson(['cjs.cjs'], project);
+    const out = runJson(['cjs.cjs'], consumerProject());
     expect(out.resolved).toMatch(/node_modules[/\\]@actgrad[/\\]nn[/\\]dist[/\\]index\.cjs$/);
     expect(out.accuracy).toBeGreaterThan(0.95);
     expectSplit(out);
@@ -132,7 +151,7 @@ describe('the packed packages in a project outside the workspace', () => {
   ] as const;
   for (const setup of setups) {
     it(`TypeScript (${setup.options.module}, moduleResolution ${setup.options.moduleResolution}, ${setup.type}) type-checks strictly, compiles and trains XOR`, () => {
-      const dir = join(project, setup.dir);
+      const dir = join(consumerProject(), setup.dir);
       mkdirSync(dir, { recursive: true });
       cpSync(join(FIXTURES, 'main.ts'), join(dir, 'main.ts'));
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: setup.type }));
