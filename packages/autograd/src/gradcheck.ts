@@ -44,6 +44,11 @@ export interface GradcheckResult {
  * The scalar compared is Σ f(x)·u with a seeded random u, so a wrong chain rule cannot hide
  * behind an upstream gradient of ones. Inputs must not overlap in memory or be broadcast
  * (stride-0) views: perturbing one element would move several.
+ *
+ * @example
+ * ```ts
+ * const { ok, maxAbsError } = gradcheck((x) => x.tanh().sum(), [randn([3, 4], { seed: 1 })]);
+ * ```
  */
 export function gradcheck(
   f: (...xs: Variable[]) => Variable, inputs: readonly Tensor[], opts: GradcheckOptions = {},

@@ -17,6 +17,13 @@ export interface BackwardOptions {
  * A differentiable value: a tensor, whether it requires a gradient, and after `backward()` its
  * gradient in `grad` (leaves, and nodes that called `retainGrad()`). Ops on Variables record the
  * graph `backward()` walks; every op and activation is also a method: `x.matmul(w).add(b).relu()`.
+ *
+ * @example
+ * ```ts
+ * const x = new Variable(tensor([1, -2, 3]), { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * x.grad?.toArray();  // [2, -4, 6]
+ * ```
  */
 export class Variable implements GraphNode {
   data: Tensor;
