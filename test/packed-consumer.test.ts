@@ -167,6 +167,28 @@ describe('the packed packages in a project outside the workspace', () => {
   }
 });
 
+describe("the README's 'Use actgrad in your project' section", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Use actgrad in your project');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+
+  it('installs exactly the tarballs the packages pack to', () => {
+    expect(start).toBeGreaterThan(0);
+    const install = section.split('\n').find((line) => line.startsWith('npm install ../actgrad/packs/'));
+    expect(install?.split(' ').slice(2).map((f) => f.replace('../actgrad/packs/', ''))).toEqual(manifests.map(tarball));
+  });
+
+  it('has a quick.mjs that runs as written against the installed tarballs', () => {
+    const script = /cat > quick\.mjs <<'EOF'\n([\s\S]*?)\nEOF\n/.exec(section)?.[1];
+    expect(script, 'no quick.mjs heredoc in the section').toBeDefined();
+    const project = consumerProject();
+    writeFileSync(join(project, 'quick.mjs'), script!);
+    const printed = run(process.execPath, ['quick.mjs'], project);
+    const accuracy = Number(/accuracy: ([\d.]+)/.exec(printed)?.[1]);
+    expect(accuracy).toBeGreaterThan(0.95);
+  });
+});
+
 function expectSplit(out: Record<string, unknown>): void {
   expect(out.backend).toBe('wasm');
   const split = out.split as { threads: number; splitCalls: number; workerFailures: number; maxDiff: number };
