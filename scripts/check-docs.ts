@@ -31,7 +31,13 @@ const missing: string[] = [];
 let checked = 0;
 
 function hasDoc(symbol: ts.Symbol): boolean {
-  return symbol.getDocumentationComment(checker).length > 0;
+  if (symbol.getDocumentationComment(checker).length > 0) return true;
+  // `export const { a, b } = table;` can carry one comment, on the statement, for all its names.
+  return (symbol.declarations ?? []).some((decl) => {
+    let node: ts.Node = decl;
+    while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node)) node = node.parent;
+    return node !== decl && ts.isVariableDeclaration(node) && ts.getJSDocCommentsAndTags(node).length > 0;
+  });
 }
 
 function where(symbol: ts.Symbol): string {
