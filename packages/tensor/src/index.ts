@@ -20,6 +20,6 @@ export {
   transpose, permute, slice, squeeze, unsqueeze, expand, reshape,
 } from './views.js';
 export { tidy, keep, isTidying } from './storage.js';
-export { getBackend, setBackend, registerBackend, backendNames, jsBackend } from './backend/index.js';
-export type { ActivationOp, AdamStep, Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, ReduceOp, UnaryOp } from './backend/index.js';
+export { getBackend, getKernel, setBackend, registerBackend, backendNames, jsBackend } from './backend/index.js';
+export type { Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, NamedKernel, ReduceOp, UnaryOp } from './backend/index.js';
 export type { WasmBackend, HeapStats } from './backend/wasm/index.js';

@@ -9,3 +9,11 @@ export function contig(t: Tensor): Tensor {
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/** `axis` (negative counts from the end) as an index into `ndim` axes; out of range throws naming the op. */
+export function normalizeAxis(op: string, axis: number, ndim: number): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    throw new RangeError(`${op}: axis ${axis} out of range for ${ndim}-D input`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
