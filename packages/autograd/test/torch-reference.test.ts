@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { tensor } from '@actgrad/tensor';
 import { describe, expect, it } from 'vitest';
 import * as ag from '../src/index.js';
-import { parameter, SELU_ALPHA, SELU_LAMBDA, type Variable } from '../src/index.js';
+import { activations, parameter, SELU_ALPHA, SELU_LAMBDA, type ActivationDef, type Variable } from '../src/index.js';
 import { flat } from './helpers.js';
 
 // Reference values written by scripts/make-torch-fixtures.py (PyTorch, float64), run by hand.
@@ -24,20 +24,16 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch-reference.json
 };
 
 type Fn = (c: Case) => (...xs: Variable[]) => Variable;
+/** An activation's functional form with the case's params, and its learnable parameters (PReLU's α) as further inputs. */
+function fromDefinition(def: ActivationDef): Fn {
+  const learnable = Object.keys(def.params).filter((k) => def.params[k].learnable);
+  const call = (def as ActivationDef & { call: (x: Variable, o?: object) => Variable }).call;
+  return (c) => (x, ...ps) => call(x, { ...c.params, ...Object.fromEntries(learnable.map((k, i) => [k, ps[i]])) });
+}
+
 const implementations: Record<string, Fn[]> = {
-  linear: [() => (x) => ag.linear(x)],
-  sigmoid: [() => (x) => ag.sigmoid(x)],
-  tanh: [() => (x) => ag.tanh(x)],
-  relu: [() => (x) => ag.relu(x)],
-  leakyRelu: [(c) => (x) => ag.leakyRelu(x, c.params.alpha)],
-  elu: [(c) => (x) => ag.elu(x, c.params.alpha)],
-  selu: [() => (x) => ag.selu(x)],
-  softmax: [(c) => (x) => ag.softmax(x, c.params.axis)],
-  logSoftmax: [(c) => (x) => ag.logSoftmax(x, c.params.axis)],
-  gelu: [() => (x) => ag.gelu(x)],
-  silu: [() => (x) => ag.silu(x)],
-  softplus: [() => (x) => ag.softplus(x)],
-  prelu: [() => (x, a) => ag.prelu(x, a)],
+  // Every activation, from its definition.
+  ...Object.fromEntries(Object.values(activations).map((def) => [def.name, [fromDefinition(def)]])),
   // The fused op and the composition nn builds must both match.
   crossEntropy: [
     (c) => (z) => ag.softmaxCrossEntropy(z, c.labels!),

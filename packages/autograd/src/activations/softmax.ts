@@ -168,4 +168,4 @@ export const softmax: Normalizer = normalizer('softmax', 'e^{s_i}/Σ_j e^{s_j}, 
 
 /** log softmax by log-sum-exp, for cross-entropy. Saves its output y. */
 export const logSoftmax: Normalizer = normalizer('logSoftmax', 's_i − m − log Σ_j e^{s_j−m}, m = max_j s_j',
-  'g_s = g − e^y·Σ_j g_j', logSoftmaxForward, logSoftmaxBackward);
+  'g_s = g − e^a·Σ_j g_j', logSoftmaxForward, logSoftmaxBackward);
