@@ -1,6 +1,6 @@
 import { kernels } from './backend/index.js';
 import type { BinaryOp, UnaryOp } from './backend/types.js';
-import { broadcastShapes, broadcastStrides } from './broadcast.js';
+import { broadcastShapes, broadcastStrides } from './broadcast-shape.js';
 import type { DType, FloatArray } from './dtype.js';
 import { fail, failType, fmtShape } from './errors.js';
 import { coalesce, contiguousStrides, forEachRow, isTrailing, sameShape } from './shape.js';

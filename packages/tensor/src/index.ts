@@ -1,5 +1,11 @@
 export type { DType, FloatArray } from './dtype.js';
+import { installTensorMethods } from './tensor-methods.js';
+
+// The one place Tensor's methods are attached (tensor.ts is the bare core).
+installTensorMethods();
+
 export { Tensor } from './tensor.js';
+export type { TensorMethods } from './tensor-methods.js';
 export type { Axes, NestedArray, SliceSpec } from './tensor.js';
 export { tensor, empty, zeros, ones, full, arange, linspace, eye, zerosLike, onesLike } from './create.js';
 export type { TensorOptions } from './create.js';
