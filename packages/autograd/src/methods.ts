@@ -1,5 +1,5 @@
 import type { SliceSpec, Tensor } from '@actgrad/tensor';
-import { activationFunctions, type ActivationMethods } from './activations/builtins.js';
+import { activationFunctions } from './activations/builtins.js';
 import { activation, type ActivationDef, type ActivationOptions } from './activations/registry.js';
 import * as F from './functional.js';
 import type { LabelsLike } from './ops/labels.js';
@@ -58,11 +58,6 @@ export interface OpMethods {
   where(a: F.Operand, b: F.Operand): Variable;
   /** Applies a registered activation by name (or a user definition). */
   activation(nameOrDef: string | ActivationDef, options?: ActivationOptions): Variable;
-}
-
-declare module './variable.js' {
-  // Declaration merging: the methods installed below, typed; activation methods from their definitions.
-  interface Variable extends OpMethods, ActivationMethods {}
 }
 
 type Method = (this: Variable, ...args: never[]) => Variable;

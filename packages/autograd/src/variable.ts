@@ -1,12 +1,18 @@
 import { keep, ones, Tensor, tensor, type DType, type NestedArray } from '@actgrad/tensor';
 import { runBackward, type GraphNode } from './engine.js';
 import type { OpDef, Saved } from './op-def.js';
+// Types only, erased at runtime: the methods methods.ts installs, merged into the class below so
+// they are typed (in the bundled .d.ts too, where a `declare module` augmentation would be lost).
+import type { ActivationMethods } from './activations/builtins.js'; // cycle-ok: declaration merging
+import type { OpMethods } from './methods.js'; // cycle-ok: declaration merging
 
 /** Options of {@link Variable.backward}. */
 export interface BackwardOptions {
   /** Keep the graph after this pass so backward can run through it again. Default false. */
   readonly retainGraph?: boolean;
 }
+
+export interface Variable extends OpMethods, ActivationMethods {}
 
 /**
  * A differentiable value: a tensor, whether it requires a gradient, and after `backward()` its

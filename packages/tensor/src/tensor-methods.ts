@@ -127,10 +127,6 @@ export interface TensorMethods {
   matmul(b: Tensor, out?: Tensor): Tensor;
 }
 
-declare module './tensor.js' {
-  interface Tensor extends TensorMethods {}
-}
-
 const methods: ThisType<Tensor> & TensorMethods = {
   // ---- views (never copy) ----
   transpose(...axes: number[]): Tensor { return views.transpose(this, ...axes); },

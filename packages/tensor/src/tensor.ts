@@ -2,6 +2,9 @@ import type { DType, FloatArray } from './dtype.js';
 import { dtypeOf } from './dtype.js';
 import { fmtShape } from './errors.js';
 import { contiguousStrides, sizeOf } from './shape.js';
+// Types only, erased at runtime: the methods tensor-methods.ts installs, merged into the class below
+// so they are typed (in the bundled .d.ts too, where a `declare module` augmentation would be lost).
+import type { TensorMethods } from './tensor-methods.js'; // cycle-ok: declaration merging
 
 /** A nested JavaScript array of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
@@ -9,6 +12,8 @@ export type NestedArray = number | NestedArray[];
 export type SliceSpec = number | null | readonly [start?: number | null, stop?: number | null, step?: number | null];
 /** An axis, a list of axes, or undefined for all axes. */
 export type Axes = number | readonly number[] | undefined;
+
+export interface Tensor extends TensorMethods {}
 
 /**
  * An n-dimensional array: four fields over one typed array, as in scijs/ndarray.
