@@ -13,7 +13,7 @@ export { createRng, rand, randn, uniform } from './random.js';
 export type { RandomOptions, Rng } from './random.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge,
-  neg, exp, log, sqrt, abs, sign, square, reciprocal, tanh, sigmoid, log1p, expm1, relu,
+  neg, exp, log, sqrt, abs, sign, square, reciprocal, log1p, expm1,
   where, clamp,
 } from './elementwise.js';
 export type { Operand } from './elementwise.js';
@@ -21,6 +21,9 @@ export { addScaled, scaleInPlace, fill, copyInto } from './inplace.js';
 export { sum, mean, max, min, logSumExp, argmax } from './reduce.js';
 export { matmul } from './matmul.js';
 export { broadcastShapes, sumTo } from './broadcast.js';
+// Shape helpers the layers above share, so each is defined once.
+export { fmtShape, normalizeAxis } from './errors.js';
+export { sameShape } from './shape.js';
 export { concat, stack } from './join.js';
 export {
   transpose, permute, slice, squeeze, unsqueeze, expand, reshape,

@@ -92,16 +92,10 @@ export interface TensorMethods {
   square(out?: Tensor): Tensor;
   /** 1/x. */
   reciprocal(out?: Tensor): Tensor;
-  /** Hyperbolic tangent. */
-  tanh(out?: Tensor): Tensor;
-  /** 1/(1+e⁻ˣ), without overflow. */
-  sigmoid(out?: Tensor): Tensor;
   /** ln(1+x). */
   log1p(out?: Tensor): Tensor;
   /** eˣ−1. */
   expm1(out?: Tensor): Tensor;
-  /** max(x, 0). */
-  relu(out?: Tensor): Tensor;
   /** `this ? a : b` elementwise (this is the condition; nonzero is true). */
   where(a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor;
   /** Limits to [min, max]; a null bound is open. */
@@ -171,11 +165,8 @@ const methods: ThisType<Tensor> & TensorMethods = {
   sign(out?: Tensor): Tensor { return ew.sign(this, out); },
   square(out?: Tensor): Tensor { return ew.square(this, out); },
   reciprocal(out?: Tensor): Tensor { return ew.reciprocal(this, out); },
-  tanh(out?: Tensor): Tensor { return ew.tanh(this, out); },
-  sigmoid(out?: Tensor): Tensor { return ew.sigmoid(this, out); },
   log1p(out?: Tensor): Tensor { return ew.log1p(this, out); },
   expm1(out?: Tensor): Tensor { return ew.expm1(this, out); },
-  relu(out?: Tensor): Tensor { return ew.relu(this, out); },
   where(a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor { return ew.where(this, a, b, out); },
   clamp(min: number | null | undefined, max: number | null | undefined, out?: Tensor): Tensor {
     return ew.clamp(this, min, max, out);

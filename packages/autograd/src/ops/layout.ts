@@ -5,15 +5,13 @@ export function contig(t: Tensor): Tensor {
   return t.isContiguous() ? t : t.contiguous();
 }
 
-/** `[2,3]`, the way error messages print shapes. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
+// Defined once, in @actgrad/tensor; re-exported so the ops here import them from one place.
+export { fmtShape, normalizeAxis, sameShape } from '@actgrad/tensor';
 
-/** `axis` (negative counts from the end) as an index into `ndim` axes; out of range throws naming the op. */
-export function normalizeAxis(op: string, axis: number, ndim: number): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    throw new RangeError(`${op}: axis ${axis} out of range for ${ndim}-D input`);
+/** Steps a row-major index odometer over `shape` by one element (the last axis moves fastest). */
+export function nextIndex(counter: number[], shape: readonly number[]): void {
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (++counter[d] < shape[d]) return;
+    counter[d] = 0;
   }
-  return axis < 0 ? axis + ndim : axis;
 }

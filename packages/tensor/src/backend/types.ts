@@ -24,7 +24,10 @@ export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
-/** Elementwise unary kernels (`copy` moves data between layouts). */
+/**
+ * Elementwise unary kernels (`copy` moves data between layouts). `tanh`, `sigmoid` and `relu` are
+ * kernel primitives only: the activations, with their NaN and kink conventions, live in @actgrad/autograd.
+ */
 export type UnaryOp =
   | 'copy' | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'square' | 'reciprocal'
   | 'tanh' | 'sigmoid' | 'log1p' | 'expm1' | 'relu';
