@@ -1,6 +1,8 @@
 import { keep, tensor, Tensor } from '@actgrad/tensor';
 import { parameter, Variable } from '../variable.js';
+import type { OpDef } from '../op-def.js';
 import { activations, type ActivationName } from './builtins.js';
+import { assertDerivative, wasChecked } from './define.js';
 import { checkParam, type ActivationDef, type ActivationOptions, type ActivationParam, type ParamValue } from './definition.js';
 
 export { activations };
@@ -34,6 +36,11 @@ export function registerActivation(def: ActivationDef): ActivationDef {
   if (!isActivationDef(def)) throw new TypeError('registerActivation: expected a definition made by defineActivation');
   if (Object.prototype.hasOwnProperty.call(activations, def.name)) {
     throw new Error(`registerActivation: '${def.name}' is a built-in activation`);
+  }
+  // A definition not made (and checked) by defineActivation gets the same derivative check here.
+  if (!wasChecked(def) && def.elementwise && Object.keys(def.params).length === 0) {
+    const op = def.op as OpDef<unknown>;
+    assertDerivative(def, (v) => op.forward([tensor([v], { dtype: 'float64' })], null).data[0]!);
   }
   const existing = custom.get(def.name);
   if (existing !== undefined && existing !== def) throw new Error(`registerActivation: '${def.name}' is already registered`);
