@@ -167,6 +167,11 @@ describe('the packed packages in a project outside the workspace', () => {
   }
 });
 
+it('the API reference (typedoc.json) covers the same packages as this test packs', () => {
+  const typedoc = JSON.parse(readFileSync(join(ROOT, 'typedoc.json'), 'utf8')) as { entryPoints: string[] };
+  expect(typedoc.entryPoints).toEqual(PACKAGES);
+});
+
 describe("the README's 'Use actgrad in your project' section", () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('## Use actgrad in your project');
