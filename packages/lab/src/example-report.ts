@@ -2,7 +2,7 @@ import { formatLoss, formatMetric, formatSeconds, formatTable } from './format.j
 import type { ExampleRun } from './run-example.js';
 import { TASKS } from './tasks.js';
 
-/** The result table `pnpm example` prints. */
+/** The result table `actgrad example` prints. */
 export function formatExample(run: ExampleRun): string {
   const { result, options } = run;
   const task = TASKS[options.task];

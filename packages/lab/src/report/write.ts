@@ -1,11 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-/** examples/out/, next to src/, whatever the working directory. */
-export const DEFAULT_OUT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../out');
+/** Pages go to ./actgrad-out/ in the working directory (the user's project), unless `--out` says otherwise. */
+export const DEFAULT_OUT_DIR = 'actgrad-out';
 
-/** Writes the page to `out` (relative to the working directory) or to examples/out/<name>; returns the absolute path. */
+/** Writes the page to `out` or to actgrad-out/<name> (both relative to the working directory); returns the absolute path. */
 export function writePage(html: string, name: string, out?: string): string {
   const path = out ? resolve(out) : resolve(DEFAULT_OUT_DIR, name);
   mkdirSync(dirname(path), { recursive: true });

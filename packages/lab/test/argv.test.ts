@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkName, HelpRequested, listNames, parseArgv, UsageError, type OptionTable } from '../src/argv.js';
+import { checkName, HelpRequested, listNames, parseArgv, UsageError, type OptionTable } from '../src/cli/argv.js';
 
 const table: OptionTable = {
   epochs: { kind: 'int', positive: true, value: 'N', help: 'epochs' },

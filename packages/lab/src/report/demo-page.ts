@@ -36,7 +36,7 @@ export async function buildDemoPage(run: ExampleRun): Promise<string> {
       {
         id: 'loss',
         title: 'Loss curve',
-        text: 'Binary cross-entropy per epoch on the training batches and on the test set (log scale). Try other activations with pnpm example moons --hidden tanh, or compare them all with pnpm lab.',
+        text: 'Binary cross-entropy per epoch on the training batches and on the test set (log scale). Try other activations with actgrad example moons --hidden tanh, or compare them all with actgrad lab.',
         svg: await renderSvg(bandCurveSpec('Loss per epoch (log scale)', curves, { yTitle: 'loss', log: true, colorTitle: 'data', width: 380, height: 240 })),
       },
     ],

@@ -3,14 +3,14 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activationNames } from '@actgrad/autograd';
 import { describe, expect, it } from 'vitest';
-import { HelpRequested, runCli, UsageError } from '../src/argv.js';
-import { exampleHelp, parseDemoArgs, parseExampleArgs, parseLabArgs } from '../src/cli-args.js';
+import { HelpRequested, runCli, UsageError } from '../src/cli/argv.js';
+import { exampleHelp, parseDemoArgs, parseExampleArgs, parseLabArgs } from '../src/cli/cli-args.js';
 import { runExample } from '../src/run-example.js';
 import { TASKS } from '../src/tasks.js';
 import { PairingError } from '../src/train.js';
-import { importUserModules } from '../src/user-modules.js';
+import { importUserModules } from '../src/cli/user-modules.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 describe('pnpm example arguments', () => {
   it('fills in the task defaults', () => {
@@ -62,7 +62,7 @@ describe('pnpm example arguments', () => {
 describe('--import', () => {
   it('loads a module that registers an activation, which then is a valid name', async () => {
     expect(() => parseExampleArgs(['moons', '--hidden', 'softsign'])).toThrow('unknown activation "softsign"');
-    const module = resolve(root, 'examples/src/custom/softsign.ts');
+    const module = resolve(root, 'packages/lab/test/fixtures/softsign.ts');
     await importUserModules(['moons', '--import', module]);
     expect(parseExampleArgs(['moons', '--hidden', 'softsign', '--import', module]).hidden).toEqual(['softsign', 'softsign']);
     const run = runExample({ ...parseExampleArgs(['moons', '--hidden', 'softsign']), epochs: 3 });
@@ -126,7 +126,7 @@ describe('pairing check', () => {
 
 describe('the CLI through tsx', () => {
   it('prints exactly one JSON line with --json', () => {
-    const out = execFileSync(resolve(root, 'node_modules/.bin/tsx'), ['--conditions=source', 'examples/src/example.ts', 'moons', '--json', '--epochs', '3'], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(resolve(root, 'node_modules/.bin/tsx'), ['--conditions=source', 'packages/lab/src/cli/main.ts', 'example', 'moons', '--json', '--epochs', '3'], { cwd: root, encoding: 'utf8' });
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(1);
     const r = JSON.parse(lines[0]!);

@@ -1,14 +1,13 @@
-import { runCli } from './argv.js';
 import { parseExampleArgs } from './cli-args.js';
-import { formatExample } from './example-report.js';
-import { formatLoss } from './format.js';
+import { formatExample } from '../example-report.js';
+import { formatLoss } from '../format.js';
 import { ProgressBar } from './progress.js';
-import { jsonLine, runExample } from './run-example.js';
+import { jsonLine, runExample } from '../run-example.js';
 import { importUserModules } from './user-modules.js';
 
-async function main(): Promise<void> {
-  await importUserModules(process.argv.slice(2));
-  const options = parseExampleArgs(process.argv.slice(2));
+export async function main(argv: readonly string[]): Promise<void> {
+  await importUserModules(argv);
+  const options = parseExampleArgs(argv);
   // One line that redraws in place (a terminal only): a log line per epoch would bury the result.
   const bar = new ProgressBar(options.epochs, options.task, process.stderr, options.json ? false : undefined);
   const run = runExample(options, {
@@ -19,4 +18,3 @@ async function main(): Promise<void> {
   process.stdout.write(options.json ? `${jsonLine(run)}\n` : `${formatExample(run)}\n`);
 }
 
-void runCli(main);

@@ -1,19 +1,18 @@
 import { activationNames } from '@actgrad/autograd';
-import { runCli } from './argv.js';
 import { parseLabArgs } from './cli-args.js';
-import { formatTable } from './format.js';
-import { labJson } from './lab/aggregate.js';
-import { DEEP_HIDDEN, runLab } from './lab/run-lab.js';
-import type { LabOptions } from './lab/types.js';
+import { formatTable } from '../format.js';
+import { labJson } from '../lab/aggregate.js';
+import { DEEP_HIDDEN, runLab } from '../lab/run-lab.js';
+import type { LabOptions } from '../lab/types.js';
 import { ProgressBar } from './progress.js';
-import { buildLabPage, summaryRows } from './report/lab-page.js';
-import { writePage } from './report/write.js';
-import { TASKS } from './tasks.js';
+import { buildLabPage, summaryRows } from '../report/lab-page.js';
+import { writePage } from '../report/write.js';
+import { TASKS } from '../tasks.js';
 import { importUserModules } from './user-modules.js';
 
-async function main(): Promise<void> {
-  await importUserModules(process.argv.slice(2));
-  const args = parseLabArgs(process.argv.slice(2));
+export async function main(argv: readonly string[]): Promise<void> {
+  await importUserModules(argv);
+  const args = parseLabArgs(argv);
   const task = TASKS[args.task];
   const options: LabOptions = {
     task: args.task,
@@ -40,4 +39,3 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatTable(summaryRows(result))}\n\nReport: ${path}\n`);
 }
 
-void runCli(main);

@@ -1,7 +1,12 @@
 import type { Sequential } from '@actgrad/nn';
-import type { ExampleOptions } from './cli-args.js';
-import { TASKS, type TaskData } from './tasks.js';
+import { TASKS, type TaskData, type TaskName, type TrainSettings } from './tasks.js';
 import { trainTask, type EpochPoint } from './train.js';
+
+/** One task's settings, resolved against the task's defaults (`json`: the CLI prints one JSON line). */
+export interface ExampleOptions extends TrainSettings {
+  task: TaskName;
+  json: boolean;
+}
 
 /** The `--json` line: exactly these fields, in this order. */
 export interface ExampleResult {

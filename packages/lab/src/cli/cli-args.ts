@@ -1,12 +1,8 @@
 import { activationNames } from '@actgrad/autograd';
 import { checkName, formatOptions, parseArgv, UsageError, type OptionTable, type Parsed } from './argv.js';
-import { OPTIMIZERS, TASK_NAMES, TASKS, type OptimizerName, type TaskName, type TrainSettings } from './tasks.js';
+import type { ExampleOptions } from '../run-example.js';
+import { OPTIMIZERS, TASK_NAMES, TASKS, type OptimizerName, type TaskName, type TrainSettings } from '../tasks.js';
 
-/** Options of `pnpm example`, fully resolved against the task's defaults. */
-export interface ExampleOptions extends TrainSettings {
-  task: TaskName;
-  json: boolean;
-}
 
 export interface LabCliOptions {
   task: TaskName;
@@ -55,7 +51,7 @@ const LAB_OPTIONS: OptionTable = {
   ...TRAINING,
   threshold: { kind: 'number', value: 'X', help: "test metric for 'epochs to reach' (default: the task's bar)" },
   deep: { kind: 'int', min: 0, value: 'N', help: 'also train an N-hidden-layer narrow network with sigmoid, relu and selu' },
-  out: { kind: 'string', value: 'PATH', help: 'where to write the HTML report (default examples/out/lab-<task>.html)' },
+  out: { kind: 'string', value: 'PATH', help: 'where to write the HTML report (default actgrad-out/lab-<task>.html)' },
   json: { kind: 'flag', help: 'print the summary as one JSON line' },
   ...IMPORT,
 };
@@ -63,7 +59,7 @@ const LAB_OPTIONS: OptionTable = {
 const DEMO_OPTIONS: OptionTable = {
   epochs: TRAINING.epochs!,
   seed: TRAINING.seed!,
-  out: { kind: 'string', value: 'PATH', help: 'where to write the HTML page (default examples/out/demo.html)' },
+  out: { kind: 'string', value: 'PATH', help: 'where to write the HTML page (default actgrad-out/demo.html)' },
 };
 
 function taskTable(): string {
@@ -84,7 +80,7 @@ function defaultsTable(): string {
 }
 
 /** Built on demand: activations registered by --import modules are listed too. */
-export const exampleHelp = (): string => `Usage: pnpm example <task> [options]
+export const exampleHelp = (): string => `Usage: actgrad example <task> [options]
 
 Trains a small MLP on one task and prints its train and test results.
 
@@ -100,11 +96,11 @@ ${defaultsTable()}
 Activations: the registered ones, ${activationNames().join(', ')}.`;
 
 /** Built on demand: activations registered by --import modules are listed too. */
-export const labHelp = (): string => `Usage: pnpm lab [options]
+export const labHelp = (): string => `Usage: actgrad lab [options]
 
 Trains every hidden activation on one task with the same data, data order and seeds, prints
 mean ± std over seeds and writes a self-contained HTML report. Training options default to the
-task's (see pnpm example --help).
+task's (see actgrad example --help).
 
 Options:
 ${formatOptions(LAB_OPTIONS)}
@@ -112,7 +108,7 @@ ${formatOptions(LAB_OPTIONS)}
 Activations: the registered ones, ${activationNames().join(', ')}.`;
 
 /** Built on demand: activations registered by --import modules are listed too. */
-export const demoHelp = (): string => `Usage: pnpm demo [options]
+export const demoHelp = (): string => `Usage: actgrad demo [options]
 
 Trains the two-moons classifier, prints the result and writes an HTML page with the decision
 boundary and the loss curve.
@@ -160,7 +156,7 @@ function resolveTraining(p: Parsed, defaults: TrainSettings, valid: readonly str
   };
 }
 
-/** `pnpm example <task> [options]`. */
+/** `actgrad example <task> [options]`. */
 export function parseExampleArgs(argv: readonly string[], valid: readonly string[] = activationNames()): ExampleOptions {
   const p = parseArgv(argv, EXAMPLE_OPTIONS, exampleHelp());
   if (p.positionals.length === 0) throw new UsageError(`missing task; valid tasks are ${TASK_NAMES.join(', ')}`);
@@ -169,9 +165,11 @@ export function parseExampleArgs(argv: readonly string[], valid: readonly string
   return { task, ...resolveTraining(p, TASKS[task].defaults, valid), json: p.values.json === true };
 }
 
+export type { ExampleOptions };
+
 export const DEFAULT_LAB_HIDDEN = ['relu', 'leakyRelu', 'elu', 'selu', 'tanh', 'sigmoid'];
 
-/** `pnpm lab [options]`. */
+/** `actgrad lab [options]`. */
 export function parseLabArgs(argv: readonly string[], valid: readonly string[] = activationNames()): LabCliOptions {
   const p = parseArgv(argv, LAB_OPTIONS, labHelp());
   if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"; the task is given with --task NAME`);
@@ -196,7 +194,7 @@ export function parseLabArgs(argv: readonly string[], valid: readonly string[] =
   };
 }
 
-/** `pnpm demo [options]`. */
+/** `actgrad demo [options]`. */
 export function parseDemoArgs(argv: readonly string[]): DemoOptions {
   const p = parseArgv(argv, DEMO_OPTIONS, demoHelp());
   if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);

@@ -1,15 +1,14 @@
-import { runCli } from './argv.js';
 import { parseDemoArgs } from './cli-args.js';
-import { formatExample } from './example-report.js';
-import { formatLoss } from './format.js';
+import { formatExample } from '../example-report.js';
+import { formatLoss } from '../format.js';
 import { ProgressBar } from './progress.js';
-import { buildDemoPage } from './report/demo-page.js';
-import { writePage } from './report/write.js';
-import { runExample } from './run-example.js';
-import { TASKS } from './tasks.js';
+import { buildDemoPage } from '../report/demo-page.js';
+import { writePage } from '../report/write.js';
+import { runExample } from '../run-example.js';
+import { TASKS } from '../tasks.js';
 
-async function main(): Promise<void> {
-  const args = parseDemoArgs(process.argv.slice(2));
+export async function main(argv: readonly string[]): Promise<void> {
+  const args = parseDemoArgs(argv);
   const defaults = TASKS.moons.defaults;
   const options = { task: 'moons' as const, ...defaults, epochs: args.epochs ?? defaults.epochs, seed: args.seed ?? defaults.seed, json: false };
   // One line that redraws in place (a terminal only): a log line per epoch would bury the result.
@@ -24,4 +23,3 @@ async function main(): Promise<void> {
   process.stdout.write(`\nDecision boundary and loss curve: ${path}\n`);
 }
 
-void runCli(main);
