@@ -11,6 +11,14 @@ import type { TaskDef, TrainSettings } from './tasks.js';
 /** Outputs whose value range nn's check already compares with the targets. */
 const RANGE_CHECKED_BY_NN = new Set(['sigmoid', 'tanh', 'softmax', 'relu', 'softplus']);
 
+/**
+ * The output activations the use-scenario table lists for the task: its recommended one, and
+ * for binary classification tanh beside sigmoid ("Sigmoid (tanh)"; labels then become −1/1).
+ */
+export function advisedOutputs(task: TaskDef): string[] {
+  return task.kind === 'binary' && task.recommendedOutput !== 'tanh' ? [task.recommendedOutput, 'tanh'] : [task.recommendedOutput];
+}
+
 export function formatRange([lo, hi]: [number, number]): string {
   const f = (v: number) => (v === Infinity ? '∞' : v === -Infinity ? '−∞' : String(+v.toFixed(3)).replace('-', '−'));
   return `[${f(lo)}, ${f(hi)}]`;
@@ -30,8 +38,7 @@ function describeKind(task: TaskDef): string {
 export function adviceFor(task: TaskDef, settings: Pick<TrainSettings, 'hidden' | 'output'>, opts: { hiddenAdvice?: boolean } = {}): string[] {
   const warnings: string[] = [];
   const { output } = settings;
-  // The notes list tanh beside sigmoid for binary outputs; labels then become −1/1.
-  const advised = output === task.recommendedOutput || (task.kind === 'binary' && output === 'tanh');
+  const advised = advisedOutputs(task).includes(output);
   if (!advised) warnings.push(`the notes advise a ${task.recommendedOutput} output for ${describeKind(task)}; training with ${output} as asked.`);
   if (task.kind === 'multiclass' && isElementwise(output)) {
     const loss = output === 'sigmoid' ? 'binary cross-entropy per class' : 'mean squared error';

@@ -54,22 +54,43 @@ export function testPoints(task: TaskDef, data: TaskData): LabResult['testPoints
   const out: NonNullable<LabResult['testPoints']> = [];
   for (let i = 0; i < y.size; i++) {
     const label = y.data[y.offset + i]!;
-    out.push({ x: x.data[x.offset + 2 * i]!, y: x.data[x.offset + 2 * i + 1]!, label: data.classes?.[label] ?? String(label) });
+    out.push({ x: x.data[x.offset + 2 * i]!, y: x.data[x.offset + 2 * i + 1]!, label: data.classes?.[label] ?? String(label), cls: label });
   }
   return out;
 }
 
-export function picture(task: TaskDef, data: TaskData, config: string, model: Sequential, output: string): RunPicture {
-  if (data.inputs === 2 && task.kind !== 'regression') return { config, grid: boundaryGrid(model, data, output) };
+/** Predicted class of every test point: argmax, or P(class 1) ≥ 0.5 (tanh ≥ 0) for one output. */
+export function predictedClasses(model: Sequential, data: TaskData, output: string): Uint8Array {
+  const p = predict(model, data.test.x).contiguous();
+  const n = data.test.x.shape[0]!;
+  const k = data.outputs;
+  const out = new Uint8Array(n);
+  const cut = output === 'tanh' ? 0 : 0.5;
+  for (let i = 0; i < n; i++) {
+    if (k === 1) out[i] = p.data[p.offset + i]! >= cut ? 1 : 0;
+    else {
+      let cls = 0;
+      for (let c = 1; c < k; c++) if (p.data[p.offset + i * k + c]! > p.data[p.offset + i * k + cls]!) cls = c;
+      out[i] = cls;
+    }
+  }
+  return out;
+}
+
+export function picture(task: TaskDef, data: TaskData, config: string, model: Sequential, output: string, activation = config): RunPicture {
+  const id = { config, activation, output };
+  if (data.inputs === 2 && task.kind !== 'regression') {
+    return { ...id, grid: boundaryGrid(model, data, output), predictedTest: predictedClasses(model, data, output) };
+  }
   if (task.kind === 'regression') {
     const p = predict(model, data.test.x).contiguous();
     const y = data.test.y.contiguous();
     return {
-      config,
+      ...id,
       predictions: { truth: Float32Array.from(y.data.subarray(y.offset, y.offset + y.size)), predicted: Float32Array.from(p.data.subarray(p.offset, p.offset + p.size)) },
     };
   }
-  return { config, confusion: confusion(model, data) };
+  return { ...id, confusion: confusion(model, data) };
 }
 
 /** Test counts by true class (rows) and predicted class (columns): argmax, or 0.5 for one output. */

@@ -1,4 +1,5 @@
 import type { Sequential } from '@actgrad/nn';
+import type { Tensor } from '@actgrad/tensor';
 import { TASKS, type TaskData, type TaskName, type TrainSettings } from './tasks.js';
 import { trainTask, type EpochPoint } from './train.js';
 
@@ -29,6 +30,9 @@ export interface ExampleRun {
   history: EpochPoint[];
   warnings: string[];
   model: Sequential;
+  /** The loss trained with, and the training targets encoded for it (one column per output). */
+  lossName: string;
+  trainTargets: Tensor;
   data: TaskData;
   inputs: number;
   outputs: number;
@@ -61,7 +65,8 @@ export function runExample(options: ExampleOptions, hooks: ExampleHooks = {}): E
   };
   return {
     options, result, trainMetric: out.trainMetric, history: out.history, warnings: out.warnings,
-    model: out.model, data, inputs: data.inputs, outputs: data.outputs,
+    model: out.model, data, lossName: out.plan.loss,
+    trainTargets: out.plan.loss === 'crossEntropy' || out.plan.loss === 'nll' || out.plan.yTrain.ndim === 2 ? out.plan.yTrain : out.plan.yTrain.reshape([-1, 1]), inputs: data.inputs, outputs: data.outputs,
   };
 }
 

@@ -21,6 +21,8 @@ export interface TrainSettings {
   batch: number;
   optimizer: OptimizerName;
   seed: number;
+  /** One weight initializer for every layer (nn's names); absent: the one that suits each activation. */
+  init?: string;
 }
 
 export interface TaskData {

@@ -75,6 +75,8 @@ export interface EpochPoint {
 
 export interface TrainOutcome {
   model: Sequential;
+  /** Σ|w| over the parameters before the first update (float64): a fingerprint of the start. */
+  initChecksum: number;
   plan: LossPlan;
   history: EpochPoint[];
   /** Per-layer health before the first update (epoch 0), when health was asked for. */
@@ -98,7 +100,10 @@ export interface TrainHooks {
 
 /** Builds the MLP for a task: `inputs → sizes… → outputs`, initialised to suit each activation. */
 export function buildModel(data: TaskData, settings: TrainSettings): Sequential {
-  return mlp({ sizes: [data.inputs, ...settings.sizes, data.outputs], hidden: settings.hidden, output: settings.output, seed: settings.seed });
+  return mlp({
+    sizes: [data.inputs, ...settings.sizes, data.outputs], hidden: settings.hidden, output: settings.output, seed: settings.seed,
+    ...(settings.init ? { init: settings.init } : {}),
+  });
 }
 
 /**
@@ -113,6 +118,7 @@ export function trainTask(task: TaskDef, data: TaskData, settings: TrainSettings
   const seen = new Set(warnings);
   for (const w of warnings) hooks.onWarning?.(w);
   const model = buildModel(data, settings);
+  const initChecksum = checksum(model);
   const train = { x: data.train.x, y: plan.yTrain };
   const test = { x: data.test.x, y: plan.yTest };
   const metric = task.metric;
@@ -154,7 +160,17 @@ export function trainTask(task: TaskDef, data: TaskData, settings: TrainSettings
   const onTrain = evaluate(model, train, { loss: plan.loss, metrics: [metric] });
   const onTest = evaluate(model, test, { loss: plan.loss, metrics: [metric] });
   return {
-    model, plan, history, initialHealth, warnings, seconds,
+    model, initChecksum, plan, history, initialHealth, warnings, seconds,
     trainLoss: onTrain.loss!, testLoss: onTest.loss!, trainMetric: onTrain[key]!, testMetric: onTest[key]!,
   };
+}
+
+/** Σ|w| over every parameter in float64, in parameter order. */
+export function checksum(model: Sequential): number {
+  let sum = 0;
+  for (const p of model.parameters()) {
+    const t = p.data.contiguous();
+    for (let i = 0; i < t.size; i++) sum += Math.abs(t.data[t.offset + i]!);
+  }
+  return sum;
 }

@@ -1,4 +1,5 @@
-import { activationNames } from '@actgrad/autograd';
+import { activationNames, getActivation } from '@actgrad/autograd';
+import { advisedOutputs } from '../pairing.js';
 import { checkName, formatOptions, parseArgv, UsageError, type OptionTable, type Parsed } from './argv.js';
 import type { ExampleOptions } from '../run-example.js';
 import { OPTIMIZERS, TASK_NAMES, TASKS, type OptimizerName, type TaskName, type TrainSettings } from '../tasks.js';
@@ -7,8 +8,10 @@ import { OPTIMIZERS, TASK_NAMES, TASKS, type OptimizerName, type TaskName, type 
 export interface LabCliOptions {
   task: TaskName;
   hidden: string[];
-  output: string;
+  outputs: string[];
   seeds: number;
+  sameStart: boolean;
+  threads?: number;
   settings: TrainSettings;
   threshold?: number;
   deep: number;
@@ -45,11 +48,13 @@ const EXAMPLE_OPTIONS: OptionTable = {
 
 const LAB_OPTIONS: OptionTable = {
   task: { kind: 'string', value: 'NAME', help: `task to train (default moons): ${TASK_NAMES.join(', ')}` },
-  hidden: { kind: 'list', value: 'NAME[,NAME…]', help: 'hidden activations to compare (default relu,leakyRelu,elu,selu,tanh,sigmoid)' },
-  output: { kind: 'string', value: 'NAME', help: "output activation (default: the task's)" },
+  hidden: { kind: 'list', value: 'NAME[,NAME…]|all', help: 'hidden activations to compare (default relu,leakyRelu,elu,selu,tanh,sigmoid; all: every elementwise one)' },
+  output: { kind: 'list', value: 'NAME[,NAME…]|allowed|all', help: "output activation(s) to pair with each (default: the task's; allowed: what the notes' table lists for the task; all: every registered one, with the pairing warnings)" },
   seeds: { kind: 'int', positive: true, value: 'N', help: 'seeds per configuration (default 3)' },
+  'same-start': { kind: 'flag', help: 'start every configuration of a seed from identical weights (one initializer, glorotUniform, for all)' },
+  threads: { kind: 'int', positive: true, value: 'N', help: 'worker threads for the sweep (default: the cores; 1 runs in one thread)' },
   ...TRAINING,
-  threshold: { kind: 'number', value: 'X', help: "test metric for 'epochs to reach' (default: the task's bar)" },
+  threshold: { kind: 'number', value: 'X', help: "test metric for 'epochs to reach' (default: the task's bar): accuracy in (0, 1], R² ≤ 1" },
   deep: { kind: 'int', min: 0, value: 'N', help: 'also train an N-hidden-layer narrow network with sigmoid, relu and selu' },
   out: { kind: 'string', value: 'PATH', help: 'where to write the HTML report (default actgrad-out/lab-<task>.html)' },
   json: { kind: 'flag', help: 'print the summary as one JSON line' },
@@ -175,23 +180,44 @@ export function parseLabArgs(argv: readonly string[], valid: readonly string[] =
   if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"; the task is given with --task NAME`);
   const task = checkName<TaskName>('task', (p.values.task as string | undefined) ?? 'moons', TASK_NAMES);
   const defaults = TASKS[task].defaults;
-  const hidden = ((p.values.hidden as string[] | undefined) ?? DEFAULT_LAB_HIDDEN.filter((n) => valid.includes(n)))
+  const elementwise = valid.filter((n) => getActivation(n).elementwise);
+  const rawHidden = p.values.hidden as string[] | undefined;
+  const hidden = (rawHidden?.length === 1 && rawHidden[0] === 'all' ? elementwise : rawHidden ?? DEFAULT_LAB_HIDDEN.filter((n) => valid.includes(n)))
     .map((n) => activation('activation', n, valid));
   if (new Set(hidden).size !== hidden.length) throw new UsageError(`--hidden lists an activation twice: ${hidden.join(',')}`);
-  // The compared activation fills every hidden layer, so the layers' defaults need only their widths.
-  const p1: Parsed = { positionals: [], values: { ...p.values, hidden: [hidden[0]!] } };
+  const rawOutput = p.values.output as string[] | undefined;
+  const outputs = rawOutput?.length === 1 && rawOutput[0] === 'allowed' ? advisedOutputs(TASKS[task])
+    : rawOutput?.length === 1 && rawOutput[0] === 'all' ? [...valid]
+      : (rawOutput ?? [defaults.output]).map((n) => activation('activation', n, valid));
+  if (new Set(outputs).size !== outputs.length) throw new UsageError(`--output lists an activation twice: ${outputs.join(',')}`);
+  // The compared activations fill every hidden layer, so the layers' defaults need only their widths.
+  const p1: Parsed = { positionals: [], values: { ...p.values, hidden: [hidden[0]!], output: outputs[0]! } };
   const settings = resolveTraining(p1, defaults, valid);
+  const threshold = num(p, 'threshold');
+  if (threshold !== undefined) checkThreshold(task, threshold);
   return {
     task,
     hidden,
-    output: settings.output,
+    outputs,
     seeds: num(p, 'seeds') ?? 3,
+    sameStart: p.values['same-start'] === true,
+    threads: num(p, 'threads'),
     settings,
-    threshold: num(p, 'threshold'),
+    threshold,
     deep: num(p, 'deep') ?? 0,
     json: p.values.json === true,
     out: p.values.out as string | undefined,
   };
+}
+
+/** An accuracy threshold is a fraction in (0, 1]; an R² threshold is at most 1 (it may be negative). */
+function checkThreshold(task: TaskName, value: number): void {
+  if (TASKS[task].metric === 'accuracy') {
+    if (value > 1 && value <= 100) throw new UsageError(`--threshold is a fraction for accuracy: ${value / 100} for ${value}%; got ${value}`);
+    if (value <= 0 || value > 1) throw new UsageError(`--threshold for ${task} (accuracy) must be in (0, 1]; got ${value}`);
+  } else if (value > 1) {
+    throw new UsageError(`--threshold for ${task} (R²) must be ≤ 1; got ${value}`);
+  }
 }
 
 /** `actgrad demo [options]`. */

@@ -1,14 +1,15 @@
 import { activationNames } from '@actgrad/autograd';
 import { parseLabArgs } from './cli-args.js';
-import { formatTable } from '../format.js';
+import { formatSeconds, formatTable } from '../format.js';
 import { labJson } from '../lab/aggregate.js';
-import { DEEP_HIDDEN, runLab } from '../lab/run-lab.js';
+import { defaultThreads, runLabParallel } from '../lab/parallel.js';
+import { DEEP_HIDDEN } from '../lab/run-lab.js';
 import type { LabOptions } from '../lab/types.js';
 import { ProgressBar } from './progress.js';
 import { buildLabPage, summaryRows } from '../report/lab-page.js';
 import { writePage } from '../report/write.js';
 import { TASKS } from '../tasks.js';
-import { importUserModules } from './user-modules.js';
+import { importPaths, importUserModules } from './user-modules.js';
 
 export async function main(argv: readonly string[]): Promise<void> {
   await importUserModules(argv);
@@ -17,25 +18,33 @@ export async function main(argv: readonly string[]): Promise<void> {
   const options: LabOptions = {
     task: args.task,
     hidden: args.hidden,
-    output: args.output,
+    outputs: args.outputs,
     seeds: args.seeds,
     seed: args.settings.seed,
     settings: args.settings,
     threshold: args.threshold ?? task.bar,
     deep: args.deep,
     deepHidden: DEEP_HIDDEN,
+    sameStart: args.sameStart,
   };
-  const total = options.hidden.length * options.seeds + (options.deep > 0 ? DEEP_HIDDEN.length * options.seeds : 0);
-  const bar = new ProgressBar(total, 'lab', process.stderr, args.json ? false : undefined);
-  const result = runLab(options, { onRun: (done, _total, label) => bar.update(done, label) });
+  const threads = args.threads ?? defaultThreads();
+  const bar = new ProgressBar(1, 'lab', process.stderr, args.json ? false : undefined);
+  const t0 = performance.now();
+  const result = await runLabParallel(options, {
+    threads,
+    imports: importPaths(argv),
+    onRun: (done, total, label) => bar.update(done, `${done}/${total} runs  ${label}`, total),
+  });
+  const wall = (performance.now() - t0) / 1000;
   bar.finish();
   const html = await buildLabPage({ result, testPoints: result.testPoints, allActivations: activationNames() });
   const path = writePage(html, `lab-${args.task}.html`, args.out);
   if (args.json) {
-    process.stdout.write(`${labJson(result, path)}\n`);
+    process.stdout.write(`${labJson(result, path, wall)}\n`);
     return;
   }
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`${formatTable(summaryRows(result))}\n\nReport: ${path}\n`);
+  for (const s of result.skipped) process.stderr.write(`skipped: ${s.hidden} → ${s.output}: ${s.reason}\n`);
+  const runs = result.runs.length + (result.deep?.runs.length ?? 0);
+  process.stdout.write(`${formatTable(summaryRows(result))}\n\n${runs} runs in ${formatSeconds(wall)} s on ${Math.min(threads, runs)} thread${threads > 1 ? 's' : ''}. Report: ${path}\n`);
 }
-

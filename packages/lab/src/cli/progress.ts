@@ -7,7 +7,7 @@ export class ProgressBar {
   private lastDraw = 0;
 
   constructor(
-    private readonly total: number,
+    private total: number,
     private readonly label: string,
     private readonly stream: NodeJS.WriteStream = process.stderr,
     enabled?: boolean,
@@ -16,7 +16,8 @@ export class ProgressBar {
   }
 
   /** Redraws at most every 50 ms (and always at the end), so a fast loop is not slowed by I/O. */
-  update(done: number, status = ''): void {
+  update(done: number, status = '', total = this.total): void {
+    this.total = total;
     if (!this.enabled) return;
     const now = Date.now();
     if (done < this.total && now - this.lastDraw < 50) return;

@@ -5,6 +5,8 @@ import type { EpochRecord, LabResult, RunRecord } from './types.js';
 /** One row of the lab's summary table: every number is over the seeds of one configuration. */
 export interface ConfigSummary {
   config: string;
+  activation: string;
+  output: string;
   seeds: number;
   trainLoss: MeanStd;
   testLoss: MeanStd;
@@ -31,6 +33,8 @@ export function summarize(runs: readonly RunRecord[]): ConfigSummary[] {
     const reached = group.filter((r) => r.epochsToThreshold !== null);
     return {
       config,
+      activation: group[0]!.activation,
+      output: group[0]!.output,
       seeds: group.length,
       trainLoss: meanStd(group.map((r) => r.trainLoss)),
       testLoss: meanStd(group.map((r) => r.testLoss)),
@@ -66,6 +70,8 @@ export function bandCurves(
         if (values.length === 0) continue;
         out.push({
           config,
+          activation: group[0]!.activation,
+          output: group[0]!.output,
           series: name,
           epoch: group[0]!.history[i]!.epoch,
           mean: values.reduce((a, b) => a + b, 0) / values.length,
@@ -91,19 +97,23 @@ export function gradNormSeries(e: EpochRecord): Record<string, number> {
   return out;
 }
 
-/** Dead and saturated fractions, averaged over seeds. */
+/**
+ * Dead and saturated fractions, averaged over seeds, one panel per (measure, hidden layer) that
+ * some configuration measures: ReLU layers have dead units, sigmoid and tanh layers saturate.
+ */
 export function healthPoints(runs: readonly RunRecord[]): HealthPoint[] {
   const out: HealthPoint[] = [];
   for (const p of bandCurves(runs, (e) => {
     const o: Record<string, number> = {};
-    e.dead.forEach((v, i) => (o[`dead units\u0000hidden ${i + 1}`] = v));
-    e.saturated.forEach((v, i) => (o[`saturated units\u0000hidden ${i + 1}`] = v));
+    e.dead.forEach((v, i) => (o[`dead units, hidden ${i + 1}`] = v));
+    e.saturated.forEach((v, i) => (o[`saturated units, hidden ${i + 1}`] = v));
     return o;
   })) {
-    const [measure, layer] = p.series.split('\u0000') as [string, string];
-    out.push({ config: p.config, epoch: p.epoch, layer, measure, fraction: p.mean });
+    out.push({ config: p.config, activation: p.activation!, output: p.output, epoch: p.epoch, panel: p.series, fraction: p.mean });
   }
-  return out;
+  // Panels in reading order: dead units by layer, then saturated units by layer.
+  const rank = (panel: string) => (panel.startsWith('dead') ? 0 : 1e6) + Number(/(\d+)$/.exec(panel)?.[1] ?? 0);
+  return out.sort((a, b) => rank(a.panel) - rank(b.panel));
 }
 
 /** Per-layer gradient norm at initialisation, averaged over seeds: the vanishing-gradient profile. */
@@ -120,15 +130,18 @@ export function initialProfile(runs: readonly RunRecord[]): LayerNormPoint[] {
 }
 
 /** The lab's summary as one JSON object (for scripts): numbers over seeds per configuration. */
-export function labJson(result: LabResult, reportPath: string): string {
+export function labJson(result: LabResult, reportPath: string, wallSeconds?: number): string {
   const o = result.options;
   return JSON.stringify({
-    task: o.task, output: o.output, seeds: o.seeds, epochs: o.settings.epochs, metric: result.metric, threshold: o.threshold,
+    task: o.task, outputs: o.outputs, seeds: o.seeds, epochs: o.settings.epochs, metric: result.metric, threshold: o.threshold,
+    sameStart: o.sameStart === true,
     configurations: summarize(result.runs).map((s) => ({
-      hidden: s.config,
+      config: s.config, hidden: s.activation, output: s.output,
       trainLoss: s.trainLoss, testLoss: s.testLoss, metric: s.metric,
       epochsToThreshold: s.epochsToThreshold, reached: s.reached, seconds: s.seconds,
     })),
+    skipped: result.skipped,
+    wallSeconds,
     report: reportPath,
   }, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }

@@ -1,25 +1,45 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { PALETTE } from './png.js';
+import { CLASS_COLORS } from './colors.js';
 
 /** Rows of the charts below; the lab turns its runs into these, the page builder renders them. */
-export interface CurvePoint { config: string; epoch: number; series: string; mean: number; lo: number; hi: number }
+export interface CurvePoint { config: string; activation?: string; output?: string; epoch: number; series: string; mean: number; lo: number; hi: number }
 export interface ActivationPoint { activation: string; s: number; curve: string; value: number }
-export interface HealthPoint { config: string; epoch: number; layer: string; measure: string; fraction: number }
+export interface HealthPoint { config: string; activation: string; epoch: number; panel: string; fraction: number; output?: string }
 /** One raster per configuration covering [x0, x1] × [y0, y1]; `url` is a PNG data URL. */
 export interface BoundaryImage { config: string; x0: number; x1: number; y0: number; y1: number; url: string }
-export interface LabelledPoint { config: string; x: number; y: number; label: string }
-export interface PredictionPoint { config: string; truth: number; predicted: number }
+/** A test point; `wrong` when this configuration misclassifies it. */
+export interface LabelledPoint { config: string; x: number; y: number; label: string; wrong?: boolean }
+export interface PredictionPoint { config: string; activation: string; truth: number; predicted: number }
 export interface ConfusionCell { config: string; truth: string; predicted: string; count: number; share: number }
 export interface LayerNormPoint { config: string; layer: number; norm: number }
+
+/** Colour of each configuration (its hidden activation's): the same scale in every chart of a page. */
+export interface ColorScale { domain: string[]; range: string[] }
 
 /** Distinct values of a field in first-appearance order: facets, legends and colours follow the caller's order. */
 function order<T extends object>(rows: readonly T[], key: keyof T): string[] {
   return [...new Set(rows.map((r) => String(r[key])))];
 }
 
-/** Colour by configuration, with the domain pinned so a configuration keeps its colour across charts. */
-function configColor(rows: readonly { config: string }[], title = 'configuration', configs = order(rows, 'config')) {
-  return { field: 'config', type: 'nominal', title, scale: { domain: configs }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5 } };
+/** Colour by hidden activation (dashes tell outputs apart), pinned to the page's scale. */
+function configColor(colors: ColorScale, title = 'hidden activation', field = 'activation') {
+  return { field, type: 'nominal', title, scale: colors, legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, columns: 4, labelLimit: 160 } };
+}
+
+/** Each panel draws its own axes, so a wrapped facet's last row has no axes under missing panels. */
+const OWN_AXES = { axis: { x: 'independent', y: 'independent' } };
+
+/** Dashes tell the outputs apart when a sweep pairs several with each hidden activation. */
+function outputDash(rows: readonly { output?: string }[]) {
+  const outputs = order(rows.filter((r) => r.output !== undefined) as { output: string }[], 'output');
+  return outputs.length > 1 ? { strokeDash: { field: 'output', type: 'nominal', title: 'output', sort: outputs, legend: { symbolType: 'stroke' } } } : {};
+}
+
+/** Columns for a wrapped facet of n panels that leave no row ragged where a 2- or 3-wide grid can. */
+export function fullRows(n: number, max = 3): number {
+  if (n <= max) return n;
+  if (n % max === 0) return max;
+  return n % 2 === 0 ? 2 : max;
 }
 
 /** Log axes label only powers of ten, compactly (1e-7 rather than 0.0000001). */
@@ -29,8 +49,9 @@ const LOG_AXIS = {
 };
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const WIDTH = 220;
-const HEIGHT = 160;
+/** Panel sizes chosen so three panels and their axes fit a 720 px column (an 800 px window). */
+const WIDTH = 160;
+const HEIGHT = 140;
 const FONT = { font: 'system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif' };
 
 function base(title: string): Pick<TopLevelSpec, '$schema' | 'title' | 'config' | 'background'> {
@@ -38,25 +59,30 @@ function base(title: string): Pick<TopLevelSpec, '$schema' | 'title' | 'config' 
     $schema: SCHEMA,
     title: { text: title, anchor: 'start', fontSize: 14 },
     background: 'white',
-    config: { ...FONT, view: { stroke: '#ddd' }, axis: { gridColor: '#eee', labelFontSize: 10 }, legend: { labelFontSize: 11 } },
+    config: {
+      ...FONT, view: { stroke: '#ddd' }, axis: { gridColor: '#eee', labelFontSize: 10 },
+      // Legends below the panels: the chart's width is the panels' alone.
+      legend: { labelFontSize: 11, orient: 'bottom', direction: 'horizontal' },
+    },
   };
 }
 
-/** a(s) and a'(s) per activation, one small panel each, evaluated through the registry's own nodes. */
-export function activationSpec(rows: ActivationPoint[], columns = 4): TopLevelSpec {
+/** a(s) solid and a′(s) dashed, one small panel per activation, in the activation's colour. */
+export function activationSpec(rows: ActivationPoint[], colors: ColorScale, columns = 4): TopLevelSpec {
   return {
-    ...base("Activations a(s) and their derivatives a'(s), as implemented"),
+    ...base("Activations a(s) (solid) and their derivatives a\u2032(s) (dashed), as implemented"),
     data: { values: rows },
     facet: { field: 'activation', type: 'nominal', title: null, sort: order(rows, 'activation') },
     columns,
+    resolve: OWN_AXES,
     spec: {
-      width: 160,
-      height: 120,
+      width: 130,
+      height: 100,
       mark: { type: 'line', strokeWidth: 2, clip: true },
       encoding: {
         x: { field: 's', type: 'quantitative', title: 's' },
         y: { field: 'value', type: 'quantitative', title: null, scale: { domain: [-2.5, 3] } },
-        color: { field: 'curve', type: 'nominal', title: null, scale: { range: ['#1f77b4', '#ff7f0e'] } },
+        color: { field: 'activation', type: 'nominal', scale: colors, legend: null },
         strokeDash: { field: 'curve', type: 'nominal', title: null, scale: { range: [[1, 0], [5, 3]] } },
       },
     },
@@ -70,9 +96,11 @@ export function activationSpec(rows: ActivationPoint[], columns = 4): TopLevelSp
 export function bandCurveSpec(
   title: string,
   rows: CurvePoint[],
-  opts: { yTitle: string; log?: boolean; colorTitle?: string; width?: number; height?: number } = { yTitle: 'value' },
+  colors: ColorScale,
+  opts: { yTitle: string; log?: boolean; colorTitle?: string; colorField?: string; width?: number; height?: number; columns?: number } = { yTitle: 'value' },
 ): TopLevelSpec {
   const y = { field: 'mean', type: 'quantitative', title: opts.yTitle, scale: opts.log ? { type: 'log' } : { zero: false }, axis: opts.log ? LOG_AXIS : {} };
+  const series = order(rows, 'series');
   return {
     ...base(title),
     data: { values: rows },
@@ -81,28 +109,20 @@ export function bandCurveSpec(
     transform: opts.log
       ? [{ filter: 'datum.mean > 0' }, { calculate: 'datum.lo > 0 ? datum.lo : datum.mean', as: 'lo' }]
       : [],
-    facet: { field: 'series', type: 'nominal', title: null, sort: order(rows, 'series'), header: order(rows, 'series').length > 1 ? {} : { labels: false } },
-    columns: 3,
+    facet: { field: 'series', type: 'nominal', title: null, sort: series, header: series.length > 1 ? {} : { labels: false } },
+    columns: opts.columns ?? fullRows(series.length),
+    resolve: OWN_AXES,
     spec: {
       width: opts.width ?? WIDTH,
       height: opts.height ?? HEIGHT,
       layer: [
         {
-          mark: { type: 'area', fillOpacity: 0.18 },
-          encoding: {
-            x: { field: 'epoch', type: 'quantitative' },
-            y: { ...y, field: 'lo' },
-            y2: { field: 'hi' },
-            color: configColor(rows, opts.colorTitle),
-          },
+          mark: { type: 'area', fillOpacity: 0.15 },
+          encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: configColor(colors, opts.colorTitle, opts.colorField), detail: { field: 'config' } },
         },
         {
           mark: { type: 'line', strokeWidth: 1.8 },
-          encoding: {
-            x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
-            y,
-            color: configColor(rows, opts.colorTitle),
-          },
+          encoding: { x: { field: 'epoch', type: 'quantitative', title: 'epoch' }, y, color: configColor(colors, opts.colorTitle, opts.colorField), detail: { field: 'config' }, ...outputDash(rows) },
         },
       ],
     },
@@ -110,50 +130,61 @@ export function bandCurveSpec(
 }
 
 /**
- * Dead-unit and saturated-unit fractions per hidden layer over training. `configs` pins the
- * colours to the other charts': most activations have neither measure and leave no rows.
+ * Dead-unit and saturated-unit fractions over training, one panel per (measure, layer) that has
+ * data: a sweep without sigmoid or tanh gets no saturation panels rather than empty ones.
  */
-export function healthSpec(rows: HealthPoint[], configs?: string[]): TopLevelSpec {
+export function healthSpec(rows: HealthPoint[], colors: ColorScale): TopLevelSpec {
   return {
     ...base('Unit health per hidden layer: dead ReLUs and saturated sigmoid/tanh units'),
     data: { values: rows },
-    facet: {
-      row: { field: 'measure', type: 'nominal', title: null, sort: order(rows, 'measure') },
-      column: { field: 'layer', type: 'nominal', title: null, sort: order(rows, 'layer') },
-    },
+    facet: { field: 'panel', type: 'nominal', title: null, sort: order(rows, 'panel') },
+    columns: fullRows(order(rows, 'panel').length),
+    resolve: OWN_AXES,
     spec: {
       width: WIDTH,
-      height: 120,
+      height: 110,
       mark: { type: 'line', strokeWidth: 1.8 },
       encoding: {
         x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
         y: { field: 'fraction', type: 'quantitative', title: 'fraction of units', scale: { domain: [0, 1] } },
-        color: configColor(rows, 'configuration', configs),
+        color: configColor(colors),
+        detail: { field: 'config' },
+        ...outputDash(rows),
       },
     },
   } as TopLevelSpec;
 }
 
+/** P(class 1) from 0 to 1: class 0's colour, white at the boundary (0.5), class 1's colour. */
+export const PROBABILITY_RANGE = [lighten(CLASS_COLORS[0]!, 0.3), '#ffffff', lighten(CLASS_COLORS[1]!, 0.3)];
+
+export function lighten(hex: string, amount: number): string {
+  const v = parseInt(hex.slice(1), 16);
+  const ch = [(v >> 16) & 255, (v >> 8) & 255, v & 255].map((c) => Math.round(c + (255 - c) * amount));
+  return `#${ch.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+}
+
 /**
- * Model output over the 2-D input plane as a raster (see `probabilityRaster`), with the test
- * points on top: the decision boundary is the pale seam where the colour changes.
+ * Model output over the 2-D input plane as a raster (see `probabilityRaster`) with the test
+ * points on top, coloured by true class; a point the model gets wrong is drawn as a black-edged
+ * cross. For a binary task the raster is P(class 1) on a colour scale with its legend.
  */
-export function boundarySpec(
-  images: BoundaryImage[],
-  points: LabelledPoint[],
-  opts: { title?: string; size?: number } = {},
-): TopLevelSpec {
-  const size = opts.size ?? 200;
-  // A facet splits one data set, so images and points travel together and each layer filters its own.
+export function boundarySpec(images: BoundaryImage[], points: LabelledPoint[], opts: { title?: string; size?: number; binary?: boolean; columns?: number } = {}): TopLevelSpec {
+  const size = opts.size ?? 180;
+  // A facet splits one data set, so images, points and the scale's two ends travel together.
   const values = [
     ...images.map((c) => ({ kind: 'image', ...c })),
-    ...points.map((p) => ({ kind: 'point', ...p })),
+    ...points.map((p) => ({ kind: 'point', ...p, wrong: p.wrong === true })),
+    ...(opts.binary && images[0] ? [0, 1].map((p) => ({ kind: 'scale', config: images[0]!.config, x: images[0]!.x0, y: images[0]!.y0, p })) : []),
   ];
+  const x = { field: 'x', type: 'quantitative' };
+  const y = { field: 'y', type: 'quantitative' };
   return {
     ...base(opts.title ?? 'Decision boundaries, with the test points (first seed)'),
     data: { values },
     facet: { field: 'config', type: 'nominal', title: null, sort: order(images, 'config') },
-    columns: 3,
+    columns: opts.columns ?? 3,
+    resolve: OWN_AXES,
     spec: {
       width: size,
       height: size,
@@ -170,116 +201,28 @@ export function boundarySpec(
             url: { field: 'url', type: 'nominal' },
           },
         },
+        ...(opts.binary ? [{
+          // Invisible: two rows whose only job is the colour bar of the raster's scale.
+          transform: [{ filter: "datum.kind === 'scale'" }],
+          mark: { type: 'point', opacity: 0 },
+          encoding: {
+            x, y,
+            color: { field: 'p', type: 'quantitative', title: 'P(class 1)', scale: { domain: [0, 1], range: PROBABILITY_RANGE, interpolate: 'rgb' }, legend: { gradientLength: 160, tickCount: 5 } },
+          },
+        }] : []),
         {
           transform: [{ filter: "datum.kind === 'point'" }],
-          mark: { type: 'point', filled: true, size: 18, stroke: 'white', strokeWidth: 0.6, opacity: 1 },
+          mark: { type: 'point', filled: true, opacity: 1 },
           encoding: {
-            x: { field: 'x', type: 'quantitative' },
-            y: { field: 'y', type: 'quantitative' },
-            fill: { field: 'label', type: 'nominal', title: 'true class', scale: { range: PALETTE } },
-            shape: { field: 'label', type: 'nominal', title: 'true class' },
+            x, y,
+            fill: { field: 'label', type: 'nominal', title: 'true class', scale: { range: CLASS_COLORS } },
+            shape: { condition: { test: 'datum.wrong', value: 'cross' }, value: 'circle' },
+            size: { condition: { test: 'datum.wrong', value: 70 }, value: 20 },
+            stroke: { condition: { test: 'datum.wrong', value: 'black' }, value: 'white' },
+            strokeWidth: { condition: { test: 'datum.wrong', value: 1.2 }, value: 0.6 },
           },
         },
       ],
     },
   } as unknown as TopLevelSpec;
-}
-
-/** Predicted against true target values; points on the diagonal are perfect predictions. */
-export function predictionSpec(rows: PredictionPoint[]): TopLevelSpec {
-  return {
-    ...base('Predicted vs true on the test set (first seed)'),
-    data: { values: rows },
-    facet: { field: 'config', type: 'nominal', title: null, sort: order(rows, 'config') },
-    columns: 3,
-    spec: {
-      width: 200,
-      height: 200,
-      layer: [
-        {
-          mark: { type: 'point', filled: true, size: 14, opacity: 0.6, color: '#4c78a8' },
-          encoding: {
-            x: { field: 'truth', type: 'quantitative', title: 'true y', scale: { zero: false } },
-            y: { field: 'predicted', type: 'quantitative', title: 'predicted y', scale: { zero: false } },
-          },
-        },
-        {
-          mark: { type: 'line', color: '#e45756', strokeDash: [4, 3] },
-          encoding: {
-            x: { field: 'truth', type: 'quantitative' },
-            y: { field: 'truth', type: 'quantitative' },
-          },
-        },
-      ],
-    },
-  } as TopLevelSpec;
-}
-
-/** Test counts by true and predicted class, one matrix per configuration; the diagonal is right. */
-export function confusionSpec(rows: ConfusionCell[]): TopLevelSpec {
-  const classes = order(rows, 'truth');
-  return {
-    ...base('Test predictions by true class (first seed)'),
-    data: { values: rows },
-    facet: { field: 'config', type: 'nominal', title: null, sort: order(rows, 'config') },
-    columns: 3,
-    spec: {
-      width: 180,
-      height: 180,
-      encoding: {
-        x: { field: 'predicted', type: 'nominal', title: 'predicted', sort: classes, axis: { labelAngle: 0 } },
-        y: { field: 'truth', type: 'nominal', title: 'true', sort: classes },
-      },
-      layer: [
-        {
-          mark: { type: 'rect' },
-          encoding: { color: { field: 'share', type: 'quantitative', title: 'share of row', scale: { domain: [0, 1], scheme: 'blues' } } },
-        },
-        {
-          mark: { type: 'text', fontSize: 13 },
-          encoding: {
-            text: { field: 'count', type: 'quantitative' },
-            color: { condition: { test: 'datum.share > 0.5', value: 'white' }, value: '#222' },
-          },
-        },
-      ],
-    },
-  } as TopLevelSpec;
-}
-
-/**
- * The vanishing-gradient picture: gradient norm of every layer's weights before training
- * (left) and of the first layer through training (right), both on a log scale.
- */
-export function deepSpec(profile: LayerNormPoint[], firstLayer: CurvePoint[], depth: number): TopLevelSpec {
-  const color = configColor(profile, 'hidden activation');
-  return {
-    ...base(`Deep narrow network (${depth} hidden layers): gradient norm per layer`),
-    hconcat: [
-      {
-        width: 300,
-        height: 220,
-        data: { values: profile },
-        transform: [{ filter: 'datum.norm > 0' }],
-        mark: { type: 'line', point: true, strokeWidth: 1.8 },
-        encoding: {
-          x: { field: 'layer', type: 'ordinal', title: 'layer (1 = next to the input)' },
-          y: { field: 'norm', type: 'quantitative', title: '\u2016\u2202L/\u2202W\u2016 at initialisation', scale: { type: 'log' }, axis: LOG_AXIS },
-          color,
-        },
-      },
-      {
-        width: 300,
-        height: 220,
-        data: { values: firstLayer },
-        transform: [{ filter: 'datum.mean > 0' }],
-        mark: { type: 'line', strokeWidth: 1.8 },
-        encoding: {
-          x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
-          y: { field: 'mean', type: 'quantitative', title: 'first layer \u2016\u2202L/\u2202W\u2016', scale: { type: 'log' }, axis: LOG_AXIS },
-          color,
-        },
-      },
-    ],
-  } as TopLevelSpec;
 }

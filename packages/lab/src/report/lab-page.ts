@@ -2,12 +2,15 @@ import { getActivation } from '@actgrad/autograd';
 import { activationCurve, isElementwise } from '../activation-probe.js';
 import { formatLoss, formatMeanStd, formatMetric, formatSeconds } from '../format.js';
 import { bandCurves, initialProfile, gradNormSeries, healthPoints, lossSeries, summarize } from '../lab/aggregate.js';
+import { SAME_START_INIT } from '../lab/run-lab.js';
 import type { LabResult, RunPicture } from '../lab/types.js';
 import { TASKS } from '../tasks.js';
 import {
-  activationSpec, bandCurveSpec, boundarySpec, confusionSpec, deepSpec, healthSpec, predictionSpec,
+  activationSpec, bandCurveSpec, boundarySpec, healthSpec,
   type ActivationPoint, type BoundaryImage, type ConfusionCell, type LabelledPoint, type PredictionPoint,
 } from './charts.js';
+import { activationScale } from './colors.js';
+import { confusionSpec, deepSpec, predictionSpec } from './result-charts.js';
 import { buildPage, type Section } from './html.js';
 import { pngDataUrl, probabilityRaster } from './png.js';
 import { renderSvg } from './render.js';
@@ -59,7 +62,7 @@ function boundaryImages(pictures: RunPicture[]): BoundaryImage[] {
 export interface LabPageInput {
   result: LabResult;
   /** Test points for the boundary charts (2-D tasks). */
-  testPoints?: { x: number; y: number; label: string }[];
+  testPoints?: { x: number; y: number; label: string; cls: number }[];
   /** Every activation in the registry, to draw beside the compared ones. */
   allActivations: string[];
 }
@@ -68,17 +71,20 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
   const { options } = result;
   const task = TASKS[options.task];
   const sections: Section[] = [];
+  // One colour per hidden activation, from the registry: the same in every chart below.
+  const colors = activationScale([...result.runs, ...(result.deep?.runs ?? [])].map((r) => r.activation));
 
   const compared = options.hidden.filter(isElementwise);
-  const others = allActivations.filter((n) => isElementwise(n) && !compared.includes(n) && n !== options.output);
-  const drawn = [...compared, ...(isElementwise(options.output) && !compared.includes(options.output) ? [options.output] : []), ...others];
+  const outputsDrawn = options.outputs.filter((o) => isElementwise(o) && !compared.includes(o));
+  const others = allActivations.filter((n) => isElementwise(n) && !compared.includes(n) && !outputsDrawn.includes(n));
+  const drawn = [...compared, ...outputsDrawn, ...others];
   sections.push({
     id: 'activations',
     title: 'Activations and derivatives',
     text: `Each panel runs the registered activation node on a grid of s and back-propagates ones through it, so a′(s) is the derivative training uses, not a formula typed again. `
       + `Registered activations: ${drawn.join(', ')}. At s = 0 the ReLU family takes the right-hand slope, as in the lecture's notes.`
       + (allActivations.some((n) => !isElementwise(n)) ? `\n\nNot drawn: ${allActivations.filter((n) => !isElementwise(n)).join(', ')}, which mix a whole row and have no single a(s).` : ''),
-    svg: await renderSvg(activationSpec(activationRows(drawn))),
+    svg: await renderSvg(activationSpec(activationRows(drawn), activationScale(drawn))),
     table: [
       ['activation', 'a(s)', "a′(s)", 'saves for backward'],
       ...[...drawn, ...allActivations.filter((n) => !isElementwise(n))].map((n) => {
@@ -91,47 +97,56 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
   sections.push({
     id: 'loss',
     title: 'Loss curves',
-    text: `Mean over ${options.seeds} seed${options.seeds > 1 ? 's' : ''} per configuration; the band spans the lowest to the highest seed. Same data, same data order and same seeds for every configuration; only the activation (and the initialisation that suits it) changes.`,
-    svg: await renderSvg(bandCurveSpec('Loss per epoch (log scale)', bandCurves(result.runs, lossSeries), { yTitle: 'loss', log: true })),
+    text: `Mean over ${options.seeds} seed${options.seeds > 1 ? 's' : ''} per configuration; the band spans the lowest to the highest seed. Same data, same data order and same seeds for every configuration; `
+      + (options.sameStart ? `same start: every configuration of a seed starts from identical weights (${SAME_START_INIT} for all), so only the activation changes.` : 'only the activation (and the initialisation that suits it: He, Glorot or LeCun) changes; --same-start gives every configuration identical initial weights.'),
+    svg: await renderSvg(bandCurveSpec('Loss per epoch (log scale)', bandCurves(result.runs, lossSeries), colors, { yTitle: 'loss', log: true, width: 270, columns: 2 })),
   });
 
   sections.push({
     id: 'gradients',
     title: 'Gradient norm per layer',
     text: 'Norm of ∂L/∂W for each Linear layer, measured after every epoch on a fixed probe batch of up to 256 training rows (mean over seeds; the band spans the seeds). Norms that shrink towards the input mean the first layers learn slowly.',
-    svg: await renderSvg(bandCurveSpec('‖∂L/∂W‖ per layer (log scale)', bandCurves(result.runs, gradNormSeries), { yTitle: '‖∂L/∂W‖', log: true })),
+    svg: await renderSvg(bandCurveSpec('‖∂L/∂W‖ per layer (log scale)', bandCurves(result.runs, gradNormSeries), colors, { yTitle: '‖∂L/∂W‖', log: true })),
   });
 
-  sections.push({
+  const health = healthPoints(result.runs);
+  if (health.length) sections.push({
     id: 'health',
     title: 'Dead and saturated units',
     text: 'Measured after every epoch on the same probe batch. Dead (ReLU layers): a unit whose pre-activation is negative on every probe row, so no gradient reaches its weights again. '
       + 'Saturated (sigmoid and tanh layers): share of outputs in the flat tails where a\u2032(s) is under 4% of its peak — σ outside [0.01, 0.99], |tanh| above 0.98. Other activations have no such measure and draw no line.',
-    svg: await renderSvg(healthSpec(healthPoints(result.runs), options.hidden)),
+    svg: await renderSvg(healthSpec(health, colors)),
   });
 
   const pictures = result.pictures;
   if (pictures.some((p) => p.grid)) {
     const images = boundaryImages(pictures);
-    const points: LabelledPoint[] = images.flatMap((img) => (testPoints ?? []).map((p) => ({ config: img.config, ...p })));
+    // Each configuration's own mistakes: its predicted class against the true one, point by point.
+    const points: LabelledPoint[] = pictures.filter((p) => p.grid).flatMap((pic) => (testPoints ?? []).map((p, i) => ({
+      config: pic.config, ...p, wrong: pic.predictedTest !== undefined && pic.predictedTest[i] !== p.cls,
+    })));
+    const binary = pictures.find((p) => p.grid)!.grid!.classes === 2;
     sections.push({
       id: 'boundaries',
       title: 'Decision boundaries',
-      text: 'Model output over the input plane for the first seed: solid colour where the model is sure, pale near the boundary. Dots are the test points, coloured by their true class.',
-      svg: await renderSvg(boundarySpec(images, points)),
+      text: (binary
+        ? 'P(class 1) over the input plane for the first seed, on the colour scale below the panels: white is the decision boundary (0.5). '
+        : 'Most likely class over the input plane for the first seed: solid colour where the model is sure, pale near a boundary. ')
+        + 'Dots are the test points in their true class\u2019s colour; a black-edged cross marks a test point this configuration gets wrong.',
+      svg: await renderSvg(boundarySpec(images, points, { binary })),
     });
   } else if (pictures.some((p) => p.predictions)) {
     const rows: PredictionPoint[] = [];
     for (const p of pictures) {
       if (!p.predictions) continue;
       const { truth, predicted } = p.predictions;
-      for (let i = 0; i < truth.length; i++) rows.push({ config: p.config, truth: truth[i]!, predicted: predicted[i]! });
+      for (let i = 0; i < truth.length; i++) rows.push({ config: p.config, activation: p.activation, truth: truth[i]!, predicted: predicted[i]! });
     }
     sections.push({
       id: 'predictions',
       title: 'Predicted vs true',
       text: 'Test-set predictions of the first seed against the true targets; the dashed line is a perfect fit. An output activation that cannot reach part of the target range flattens against its bound.',
-      svg: await renderSvg(predictionSpec(rows)),
+      svg: await renderSvg(predictionSpec(rows, colors)),
     });
   }
 
@@ -167,7 +182,7 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
       title: 'Vanishing gradients in a deep network',
       text: `The same ${depth}-hidden-layer network, ${width} units wide, trained on ${task.name} with each activation. With sigmoid each layer multiplies the backward signal by a′(s) ≤ 0.25, so the first layer's gradient is orders of magnitude smaller than the last's; ReLU and SELU keep it flowing. `
         + `First-layer over output-layer gradient norm at initialisation — ${ratios}.`,
-      svg: await renderSvg(deepSpec(profile, first, depth)),
+      svg: await renderSvg(deepSpec(profile, first, depth, colors)),
     });
   }
 
@@ -175,10 +190,10 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
   return buildPage({
     title: `Activation lab: ${task.name}`,
     subtitle: [
-      `${task.description}. Hidden layers ${s.sizes.join('×')}, output ${options.output}, ${s.optimizer} lr ${s.lr}, batch ${s.batch}, ${s.epochs} epochs, seeds ${options.seed}…${options.seed + options.seeds - 1}.`,
+      `${task.description}. Hidden layers ${s.sizes.join('×')}, output ${options.outputs.join(', ')}, ${s.optimizer} lr ${s.lr}, batch ${s.batch}, ${s.epochs} epochs, seeds ${options.seed}…${options.seed + options.seeds - 1}.`,
       `Generated ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     ],
-    warnings: result.warnings,
+    warnings: [...result.warnings, ...result.skipped.map((k) => `skipped ${k.hidden} → ${k.output}: ${k.reason}`)],
     tables: [{
       caption: `Mean ± std over ${options.seeds} seed${options.seeds > 1 ? 's' : ''}. Epochs to ${formatMetric(result.metric, options.threshold)}: first epoch whose test `
         + `${result.metric === 'accuracy' ? 'accuracy' : 'R²'} reached it, over the seeds that did (k/n when not all did).`,
@@ -187,3 +202,4 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
     sections,
   });
 }
+

@@ -1,4 +1,6 @@
 import { deflateSync } from 'node:zlib';
+import { lighten, PROBABILITY_RANGE } from './charts.js';
+import { CLASS_COLORS } from './colors.js';
 
 /**
  * Minimal PNG encoder (8-bit RGBA, no filtering) for the decision-boundary rasters. A raster
@@ -57,9 +59,6 @@ function crc32(bytes: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** Class colours shared by the rasters and the charts' point layers. */
-export const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2', '#9d755d'];
-
 function hexToRgb(hex: string): [number, number, number] {
   const v = parseInt(hex.slice(1), 16);
   return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
@@ -67,27 +66,30 @@ function hexToRgb(hex: string): [number, number, number] {
 
 /**
  * Colours a grid of class probabilities, row-major with row 0 at the top of the image.
- * Each cell is its most likely class's colour blended towards white by how unsure the model is,
- * so the boundary shows as a pale seam and confident regions as solid colour. `probs` holds
- * `classes` values per cell; for one value per cell it is P(class 1) of a binary model.
+ * Binary (one value per cell, P(class 1)): the colour scale `PROBABILITY_RANGE` the chart's
+ * legend shows, interpolated in RGB — class 0's colour at 0, white at 0.5, class 1's at 1 — so a
+ * colour reads back as a probability. Several classes (`classes` values per cell): the most
+ * likely class's colour, blended towards white by how unsure the model is.
  */
 export function probabilityRaster(width: number, height: number, probs: ArrayLike<number>, classes: number): Uint8Array {
   const k = classes <= 2 ? 1 : classes;
-  const colours = PALETTE.map(hexToRgb);
   const out = new Uint8Array(width * height * 4);
-  for (let i = 0; i < width * height; i++) {
-    let cls: number;
-    let confidence: number; // 0 at the boundary, 1 when certain
-    if (k === 1) {
-      const p = probs[i]!;
-      cls = p >= 0.5 ? 1 : 0;
-      confidence = Math.abs(p - 0.5) * 2;
-    } else {
-      cls = 0;
-      for (let c = 1; c < k; c++) if (probs[i * k + c]! > probs[i * k + cls]!) cls = c;
-      confidence = (probs[i * k + cls]! - 1 / k) / (1 - 1 / k);
+  if (k === 1) {
+    const [c0, mid, c1] = PROBABILITY_RANGE.map(hexToRgb) as unknown as [number[], number[], number[]];
+    for (let i = 0; i < width * height; i++) {
+      const p = Math.min(1, Math.max(0, probs[i]!));
+      const [a, b, t] = p < 0.5 ? [c0, mid, p / 0.5] : [mid, c1, (p - 0.5) / 0.5];
+      for (let ch = 0; ch < 3; ch++) out[i * 4 + ch] = Math.round(a[ch]! + (b[ch]! - a[ch]!) * t);
+      out[i * 4 + 3] = 255;
     }
-    const strength = 0.12 + 0.6 * Math.min(1, Math.max(0, confidence));
+    return out;
+  }
+  const colours = CLASS_COLORS.map((c) => hexToRgb(lighten(c, 0.3)));
+  for (let i = 0; i < width * height; i++) {
+    let cls = 0;
+    for (let c = 1; c < k; c++) if (probs[i * k + c]! > probs[i * k + cls]!) cls = c;
+    const confidence = (probs[i * k + cls]! - 1 / k) / (1 - 1 / k); // 0 at a k-way tie, 1 when certain
+    const strength = Math.min(1, Math.max(0, confidence));
     const rgb = colours[cls % colours.length]!;
     for (let ch = 0; ch < 3; ch++) out[i * 4 + ch] = Math.round(255 + (rgb[ch]! - 255) * strength);
     out[i * 4 + 3] = 255;
