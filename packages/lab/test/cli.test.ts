@@ -78,7 +78,7 @@ describe('--import', () => {
 describe('lab and demo arguments', () => {
   it('defaults to the lecture’s comparison on moons', () => {
     const o = parseLabArgs([]);
-    expect(o).toMatchObject({ task: 'moons', hidden: ['relu', 'leakyRelu', 'elu', 'selu', 'tanh', 'sigmoid'], output: 'sigmoid', seeds: 3, deep: 0 });
+    expect(o).toMatchObject({ task: 'moons', hidden: ['relu', 'leakyRelu', 'elu', 'selu', 'tanh', 'sigmoid'], outputs: ['sigmoid'], seeds: 3, deep: 0, sameStart: false });
   });
 
   it('reads the issue’s command line', () => {

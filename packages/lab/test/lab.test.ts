@@ -17,7 +17,7 @@ function chartsPerSection(html: string): Record<string, number> {
 function options(over: Partial<LabOptions> = {}): LabOptions {
   const d = TASKS.moons.defaults;
   return {
-    task: 'moons', hidden: ['relu', 'sigmoid'], output: 'sigmoid', seeds: 2, seed: 42,
+    task: 'moons', hidden: ['relu', 'sigmoid'], outputs: ['sigmoid'], seeds: 2, seed: 42,
     settings: { ...d, epochs: 4 }, threshold: 0.9, deep: 0, deepHidden: ['sigmoid', 'relu', 'selu'], ...over,
   };
 }
@@ -76,7 +76,7 @@ describe('the lab', () => {
     const line = labJson(result, '/tmp/lab.html');
     expect(line).not.toContain('\n');
     const j = JSON.parse(line);
-    expect(j).toMatchObject({ task: 'moons', output: 'sigmoid', seeds: 2, epochs: 4, metric: 'accuracy', report: '/tmp/lab.html' });
+    expect(j).toMatchObject({ task: 'moons', outputs: ['sigmoid'], seeds: 2, epochs: 4, metric: 'accuracy', sameStart: false, skipped: [], report: '/tmp/lab.html' });
     expect(j.configurations.map((c: { hidden: string }) => c.hidden)).toEqual(['relu', 'sigmoid']);
     expect(j.configurations[1].metric.mean).toBeCloseTo((result.runs[2]!.metric + result.runs[3]!.metric) / 2, 12);
   });

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { meanStd, formatMeanStd, formatTable } from '../src/format.js';
 import { bandCurves, firstEpochReaching, summarize } from '../src/lab/aggregate.js';
 import type { EpochRecord, RunRecord } from '../src/lab/types.js';
-import { activationSpec, bandCurveSpec } from '../src/report/charts.js';
+import { activationNames } from '@actgrad/autograd';
+import { activationSpec, bandCurveSpec, fullRows, PROBABILITY_RANGE } from '../src/report/charts.js';
+import { activationColor, activationScale } from '../src/report/colors.js';
 import { buildPage, escapeHtml } from '../src/report/html.js';
 import { encodePng, probabilityRaster } from '../src/report/png.js';
 import { renderSvg } from '../src/report/render.js';
@@ -16,7 +18,7 @@ function run(config: string, seed: number, metrics: number[]): RunRecord {
   const history = metrics.map((m, i) => epoch(i + 1, 1 / (i + 1) + seed, m));
   const last = history.at(-1)!;
   return {
-    config, hidden: [config], output: 'sigmoid', seed, history, initialGradNorms: [1, 2], trainLoss: last.trainLoss, testLoss: last.testLoss,
+    config, activation: config, hidden: [config], output: 'sigmoid', seed, history, initChecksum: 1, initialGradNorms: [1, 2], trainLoss: last.trainLoss, testLoss: last.testLoss,
     metric: last.metric, epochsToThreshold: firstEpochReaching(history, 0.9), seconds: seed,
   };
 }
@@ -46,8 +48,8 @@ describe('lab aggregation', () => {
     const runs = [run('relu', 0, [0.5, 0.95]), run('relu', 1, [0.92, 0.97])];
     const pts = bandCurves(runs, (e) => ({ train: e.trainLoss }));
     expect(pts).toEqual([
-      { config: 'relu', series: 'train', epoch: 1, mean: 1.5, lo: 1, hi: 2 },
-      { config: 'relu', series: 'train', epoch: 2, mean: 1, lo: 0.5, hi: 1.5 },
+      { config: 'relu', activation: 'relu', output: 'sigmoid', series: 'train', epoch: 1, mean: 1.5, lo: 1, hi: 2 },
+      { config: 'relu', activation: 'relu', output: 'sigmoid', series: 'train', epoch: 2, mean: 1, lo: 0.5, hi: 1.5 },
     ]);
   });
 });
@@ -69,10 +71,35 @@ describe('report building blocks', () => {
     expect([...raw]).toEqual([0, ...rgba.subarray(0, 8), 0, ...rgba.subarray(8)]);
   });
 
-  it('colours a raster by the most likely class, paler near the boundary', () => {
-    const px = probabilityRaster(3, 1, [0, 0.5, 1], 2);
-    expect([...px.subarray(4, 7)].every((v) => v > 200)).toBe(true); // p = 0.5: nearly white
-    expect(px[0]! < px[8]!).toBe(true); // class 0 blue (low red), class 1 orange (high red)
+  it('colours a binary raster on the legend’s P(class 1) scale: class 0 colour, white at 0.5, class 1 colour', () => {
+    const px = probabilityRaster(5, 1, [0, 0.25, 0.5, 1, 2], 2);
+    const rgb = (i: number) => [...px.subarray(i * 4, i * 4 + 3)];
+    const hex = (h: string) => [1, 3, 5].map((o) => parseInt(h.slice(o, o + 2), 16));
+    expect(rgb(0)).toEqual(hex(PROBABILITY_RANGE[0]!));
+    expect(rgb(2)).toEqual([255, 255, 255]);
+    expect(rgb(3)).toEqual(hex(PROBABILITY_RANGE[2]!));
+    expect(rgb(4)).toEqual(rgb(3)); // clamped
+    // Halfway between class 0's colour and white, channel by channel (RGB interpolation, as the legend).
+    rgb(1).forEach((v, ch) => expect(v).toBe(Math.round((hex(PROBABILITY_RANGE[0]!)[ch]! + 255) / 2)));
+  });
+
+  it('colours a multi-class raster by the most likely class, white at a three-way tie', () => {
+    const px = probabilityRaster(2, 1, [1 / 3, 1 / 3, 1 / 3, 0, 0, 1], 3);
+    expect([...px.subarray(0, 3)]).toEqual([255, 255, 255]);
+    expect(px[4]! < px[5]!).toBe(true); // certain class 2: green, more green than red
+  });
+
+  it('gives each activation its registry colour, the same wherever it appears', () => {
+    const a = activationScale(['tanh', 'relu']);
+    const b = activationScale(['relu', 'sigmoid', 'tanh']);
+    expect(a.range[a.domain.indexOf('relu')]).toBe(b.range[b.domain.indexOf('relu')]);
+    expect(a.range[a.domain.indexOf('tanh')]).toBe(b.range[b.domain.indexOf('tanh')]);
+    const all = activationNames().map(activationColor);
+    expect(new Set(all).size).toBe(all.length); // no two registered activations share a colour
+  });
+
+  it('wraps facets into full rows where a 2- or 3-wide grid can', () => {
+    expect([1, 2, 3, 4, 6, 8, 9].map((n) => fullRows(n))).toEqual([1, 2, 3, 2, 3, 2, 3]);
   });
 
   it('renders a Vega-Lite spec to standalone SVG with ids unique per chart', async () => {
@@ -80,9 +107,10 @@ describe('report building blocks', () => {
       { activation: 'relu', s, curve: 'a(s)', value: Math.max(0, s) },
       { activation: 'relu', s, curve: "a'(s)", value: s >= 0 ? 1 : 0 },
     ]);
-    const a = await renderSvg(activationSpec(rows));
-    const b = await renderSvg(activationSpec(rows));
-    const c = await renderSvg(bandCurveSpec('loss', [{ config: 'relu', series: 'train', epoch: 1, mean: 1, lo: 0.5, hi: 2 }], { yTitle: 'loss', log: true }));
+    const colors = activationScale(['relu']);
+    const a = await renderSvg(activationSpec(rows, colors));
+    const b = await renderSvg(activationSpec(rows, colors));
+    const c = await renderSvg(bandCurveSpec('loss', [{ config: 'relu', activation: 'relu', series: 'train', epoch: 1, mean: 1, lo: 0.5, hi: 2 }], colors, { yTitle: 'loss', log: true }));
     expect(a.startsWith('<svg')).toBe(true);
     expect(c.startsWith('<svg')).toBe(true);
     expect(a).toContain('relu');
