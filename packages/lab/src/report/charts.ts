@@ -42,6 +42,9 @@ export function fullRows(n: number, max = 3): number {
   return n % 2 === 0 ? 2 : max;
 }
 
+/** Whole epochs only: a 5-epoch run is not labelled 1.0, 1.5, 2.0. */
+export const EPOCH_AXIS = { tickMinStep: 1, format: 'd' };
+
 /** Log axes label only powers of ten, compactly (1e-7 rather than 0.0000001). */
 const LOG_AXIS = {
   labelExpr: "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) > 1e-6 ? ''"
@@ -57,7 +60,8 @@ const FONT = { font: 'system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans
 function base(title: string): Pick<TopLevelSpec, '$schema' | 'title' | 'config' | 'background'> {
   return {
     $schema: SCHEMA,
-    title: { text: title, anchor: 'start', fontSize: 14 },
+    // Keep titles short: without a canvas, vega estimates text width generously and sizes the SVG by it.
+    title: { text: title, anchor: 'start', fontSize: 13 },
     background: 'white',
     config: {
       ...FONT, view: { stroke: '#ddd' }, axis: { gridColor: '#eee', labelFontSize: 10 },
@@ -70,7 +74,7 @@ function base(title: string): Pick<TopLevelSpec, '$schema' | 'title' | 'config' 
 /** a(s) solid and a′(s) dashed, one small panel per activation, in the activation's colour. */
 export function activationSpec(rows: ActivationPoint[], colors: ColorScale, columns = 4): TopLevelSpec {
   return {
-    ...base("Activations a(s) (solid) and their derivatives a\u2032(s) (dashed), as implemented"),
+    ...base('a(s) solid and a\u2032(s) dashed, as implemented'),
     data: { values: rows },
     facet: { field: 'activation', type: 'nominal', title: null, sort: order(rows, 'activation') },
     columns,
@@ -118,11 +122,11 @@ export function bandCurveSpec(
       layer: [
         {
           mark: { type: 'area', fillOpacity: 0.15 },
-          encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: configColor(colors, opts.colorTitle, opts.colorField), detail: { field: 'config' } },
+          encoding: { x: { field: 'epoch', type: 'quantitative', axis: EPOCH_AXIS }, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: configColor(colors, opts.colorTitle, opts.colorField), detail: { field: 'config' } },
         },
         {
           mark: { type: 'line', strokeWidth: 1.8 },
-          encoding: { x: { field: 'epoch', type: 'quantitative', title: 'epoch' }, y, color: configColor(colors, opts.colorTitle, opts.colorField), detail: { field: 'config' }, ...outputDash(rows) },
+          encoding: { x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: EPOCH_AXIS }, y, color: configColor(colors, opts.colorTitle, opts.colorField), detail: { field: 'config' }, ...outputDash(rows) },
         },
       ],
     },
@@ -135,7 +139,7 @@ export function bandCurveSpec(
  */
 export function healthSpec(rows: HealthPoint[], colors: ColorScale): TopLevelSpec {
   return {
-    ...base('Unit health per hidden layer: dead ReLUs and saturated sigmoid/tanh units'),
+    ...base('Dead ReLUs and saturated sigmoid/tanh units'),
     data: { values: rows },
     facet: { field: 'panel', type: 'nominal', title: null, sort: order(rows, 'panel') },
     columns: fullRows(order(rows, 'panel').length),
@@ -145,7 +149,7 @@ export function healthSpec(rows: HealthPoint[], colors: ColorScale): TopLevelSpe
       height: 110,
       mark: { type: 'line', strokeWidth: 1.8 },
       encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: EPOCH_AXIS },
         y: { field: 'fraction', type: 'quantitative', title: 'fraction of units', scale: { domain: [0, 1] } },
         color: configColor(colors),
         detail: { field: 'config' },
@@ -183,7 +187,7 @@ export function boundarySpec(images: BoundaryImage[], points: LabelledPoint[], o
     ...base(opts.title ?? 'Decision boundaries, with the test points (first seed)'),
     data: { values },
     facet: { field: 'config', type: 'nominal', title: null, sort: order(images, 'config') },
-    columns: opts.columns ?? 3,
+    columns: opts.columns ?? fullRows(images.length),
     resolve: OWN_AXES,
     spec: {
       width: size,

@@ -182,7 +182,7 @@ export async function buildLabPage({ result, testPoints, allActivations }: LabPa
       title: 'Vanishing gradients in a deep network',
       text: `The same ${depth}-hidden-layer network, ${width} units wide, trained on ${task.name} with each activation. With sigmoid each layer multiplies the backward signal by a′(s) ≤ 0.25, so the first layer's gradient is orders of magnitude smaller than the last's; ReLU and SELU keep it flowing. `
         + `First-layer over output-layer gradient norm at initialisation — ${ratios}.`,
-      svg: await renderSvg(deepSpec(profile, first, depth, colors)),
+      svg: await renderSvg(deepSpec(profile, first, depth, activationScale(runs.map((r) => r.activation)))),
     });
   }
 

@@ -9,7 +9,7 @@ const FONT = { font: 'system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans
 function base(title: string): Pick<TopLevelSpec, '$schema' | 'title' | 'config' | 'background'> {
   return {
     $schema: SCHEMA,
-    title: { text: title, anchor: 'start', fontSize: 14 },
+    title: { text: title, anchor: 'start', fontSize: 13 },
     background: 'white',
     config: { ...FONT, view: { stroke: '#ddd' }, axis: { gridColor: '#eee', labelFontSize: 10 }, legend: { labelFontSize: 11, orient: 'bottom', direction: 'horizontal' } },
   };
@@ -87,7 +87,7 @@ export function confusionSpec(rows: ConfusionCell[]): TopLevelSpec {
 export function deepSpec(profile: LayerNormPoint[], firstLayer: CurvePoint[], depth: number, colors: ColorScale): TopLevelSpec {
   const color = { field: 'config', type: 'nominal', title: 'hidden activation', scale: colors, legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5 } };
   return {
-    ...base(`Deep narrow network (${depth} hidden layers): gradient norm per layer`),
+    ...base(`Gradient norm per layer, ${depth} hidden layers`),
     hconcat: [
       {
         width: 250,
@@ -108,7 +108,7 @@ export function deepSpec(profile: LayerNormPoint[], firstLayer: CurvePoint[], de
         transform: [{ filter: 'datum.mean > 0' }],
         mark: { type: 'line', strokeWidth: 1.8 },
         encoding: {
-          x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+          x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
           y: { field: 'mean', type: 'quantitative', title: 'first layer \u2016\u2202L/\u2202W\u2016', scale: { type: 'log' }, axis: LOG_AXIS },
           color,
         },

@@ -7,7 +7,7 @@ import puppeteer from 'puppeteer-core';
  * checks: console errors, every request that is not the page itself or a data: URL, the widest
  * element against the window, and a full-page screenshot.
  *
- *   npx tsx packages/lab/scripts/look.ts actgrad-out/lab-moons.html [out.png] [width]
+ *   npx tsx packages/lab/test/look.ts actgrad-out/lab-moons.html [out.png] [width]
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -19,6 +19,8 @@ export interface Look {
   widestChart: number;
   /** Sections whose chart has no drawn SVG. */
   emptySections: string[];
+  /** Width of each section's chart (px), by section id. */
+  chartWidths: Record<string, number>;
 }
 
 export async function look(htmlPath: string, opts: { width?: number; screenshot?: string } = {}): Promise<Look> {
@@ -43,11 +45,13 @@ export async function look(htmlPath: string, opts: { width?: number; screenshot?
       void (url === self || url.startsWith('data:') ? r.continue() : r.abort());
     });
     await page.goto(self, { waitUntil: 'load' });
-    const m = await page.evaluate(() => ({
+    // A string, so this Node-side file needs no DOM types: it runs in the page.
+    const m = (await page.evaluate(`(() => ({
       scrollWidth: document.documentElement.scrollWidth,
-      widestChart: Math.max(0, ...[...document.querySelectorAll('.chart > svg')].map((s) => s.getBoundingClientRect().width)),
+      widestChart: Math.max(0, ...[...document.querySelectorAll('.chart > svg')].map((s) => Math.round(s.getBoundingClientRect().width))),
+      chartWidths: Object.fromEntries([...document.querySelectorAll('section')].map((s) => [s.id, Math.round(s.querySelector('.chart > svg')?.getBoundingClientRect().width ?? 0)])),
       emptySections: [...document.querySelectorAll('section')].filter((s) => s.querySelector('.chart') && !s.querySelector('.chart svg *')).map((s) => s.id),
-    }));
+    }))()`)) as Omit<Look, 'consoleErrors' | 'requests'>;
     if (opts.screenshot) await page.screenshot({ path: opts.screenshot as `${string}.png`, fullPage: true });
     return { consoleErrors, requests, ...m };
   } finally {
