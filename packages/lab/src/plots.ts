@@ -19,7 +19,7 @@ import type { TaskData } from './tasks.js';
 export type Histories = Record<string, readonly EpochLog[]>;
 
 /** a(s) and a′(s) of registered activations (default: every elementwise one), run through their nodes. */
-export function activationPlot(names: readonly string[] = plottableActivations()): Promise<string> {
+export async function activationPlot(names: readonly string[] = plottableActivations()): Promise<string> {
   const rows: ActivationPoint[] = [];
   for (const name of names) {
     const { s, a, da } = activationCurve(name);
@@ -36,7 +36,7 @@ export function activationPlot(names: readonly string[] = plottableActivations()
  * misclassified ones marked. `output` is the model's output activation ('sigmoid' by default;
  * 'tanh' is read as P = (a + 1) / 2).
  */
-export function decisionBoundaryPlot(model: Sequential, x: Tensor, labels: Tensor, opts: { output?: string; title?: string; size?: number } = {}): Promise<string> {
+export async function decisionBoundaryPlot(model: Sequential, x: Tensor, labels: Tensor, opts: { output?: string; title?: string; size?: number } = {}): Promise<string> {
   if (x.ndim !== 2 || x.shape[1] !== 2) throw new Error(`decisionBoundaryPlot: x must have shape [n, 2]; got [${x.shape.join(', ')}]`);
   if (labels.size !== x.shape[0]) throw new Error(`decisionBoundaryPlot: ${labels.size} labels for ${x.shape[0]} points`);
   const output = opts.output ?? 'sigmoid';
@@ -68,7 +68,7 @@ function curves(histories: Histories, series: (e: EpochLog) => Record<string, nu
 }
 
 /** Training (and validation, when fit had it) loss per epoch, one line per history. */
-export function lossCurvePlot(histories: Histories): Promise<string> {
+export async function lossCurvePlot(histories: Histories): Promise<string> {
   const rows = curves(histories, (e) => ({ 'train loss': e.loss, 'validation loss': e.valLoss }));
   return renderSvg(bandCurveSpec('Loss per epoch (log scale)', rows, activationScale(Object.keys(histories)), { yTitle: 'loss', log: true, width: 270 }));
 }
@@ -80,14 +80,14 @@ function needHealth(where: string, histories: Histories): void {
 }
 
 /** ‖∂L/∂W‖ of each Linear layer per epoch (needs `fit(..., { health: true })`). */
-export function gradientNormPlot(histories: Histories): Promise<string> {
+export async function gradientNormPlot(histories: Histories): Promise<string> {
   needHealth('gradientNormPlot', histories);
   const rows = curves(histories, (e) => Object.fromEntries((e.health ?? []).map((h, i, all) => [i === all.length - 1 ? 'output layer' : `hidden ${i + 1}`, h.gradNorm])));
   return renderSvg(bandCurveSpec('\u2016\u2202L/\u2202W\u2016 per layer (log scale)', rows, activationScale(Object.keys(histories)), { yTitle: '\u2016\u2202L/\u2202W\u2016', log: true }));
 }
 
 /** Dead ReLU and saturated sigmoid/tanh fractions per hidden layer per epoch (needs `health: true`). */
-export function unitHealthPlot(histories: Histories): Promise<string> {
+export async function unitHealthPlot(histories: Histories): Promise<string> {
   needHealth('unitHealthPlot', histories);
   const rows: HealthPoint[] = [];
   for (const [config, history] of Object.entries(histories)) {

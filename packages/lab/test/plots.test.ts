@@ -44,7 +44,7 @@ describe('plots for your own models', () => {
     const wrong = Math.round((1 - accuracy!) * test.y.size);
     expect((svg.match(/stroke="black"/g) ?? []).length).toBe(wrong);
     expect(svg).toContain('P(class 1)');
-    expect(() => decisionBoundaryPlot(models.tanh, train.x.reshape([-1, 1]), train.y)).toThrow('decisionBoundaryPlot: x must have shape [n, 2]');
+    await expect(decisionBoundaryPlot(models.tanh, train.x.reshape([-1, 1]), train.y)).rejects.toThrow('decisionBoundaryPlot: x must have shape [n, 2]');
   });
 
   it('puts SVGs on a self-contained page', async () => {

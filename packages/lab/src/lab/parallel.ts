@@ -40,7 +40,8 @@ function tsxLoader(): string | undefined {
  * Runs the lab's jobs across worker threads: each configuration × seed is independent, and a
  * run depends only on its job and the options, so the result is the serial `runLab`'s, run for
  * run (the `seconds` timings aside). Jobs go to whichever worker is free; results are put back
- * in plan order. Each worker's WebAssembly backend is held to one thread, so N workers use N cores.
+ * in plan order. This thread trains too, beside threads − 1 workers whose WebAssembly backends
+ * are held to one thread each, so `threads` cores are busy.
  */
 export async function runLabParallel(options: LabOptions, opts: ParallelOptions = {}): Promise<LabResult> {
   const data = TASKS[options.task].load(options.seed);
@@ -68,10 +69,17 @@ export async function runLabParallel(options: LabOptions, opts: ParallelOptions 
   let done = 0;
   try {
     await new Promise<void>((resolve, reject) => {
+      const finish = (index: number, result: JobResult) => {
+        results[index] = result;
+        opts.onRun?.(++done, total, label(index));
+        if (done === total) resolve();
+      };
       const feed = (w: Worker) => {
         if (next < total) w.postMessage({ type: 'job', index: next++ });
       };
-      for (let t = 0; t < threads; t++) {
+      // threads − 1 workers, and this thread is the last one: it starts training at once, while
+      // the workers boot (a second or two each), and between two of its jobs it hands out work.
+      for (let t = 1; t < threads; t++) {
         const w = new Worker(BOOT, { eval: true, workerData, execArgv, env: { ...process.env, ACTGRAD_THREADS: '1' } });
         workers.push(w);
         w.on('error', reject);
@@ -81,13 +89,23 @@ export async function runLabParallel(options: LabOptions, opts: ParallelOptions 
         w.on('message', (m: { type: 'ready' } | { type: 'result'; index: number; result: JobResult } | { type: 'error'; message: string }) => {
           if (m.type === 'ready') return feed(w);
           if (m.type === 'error') return reject(new Error(m.message));
-          results[m.index] = m.result;
-          opts.onRun?.(++done, total, label(m.index));
-          if (done === total) resolve();
-          else feed(w);
+          finish(m.index, m.result);
+          feed(w);
         });
         w.postMessage({ type: 'init', options, plan, imports });
       }
+      const mainThreadJob = () => {
+        if (next >= total || done === total) return;
+        const index = next++;
+        try {
+          finish(index, runJob(options, plan.jobs[index]!, data));
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        setImmediate(mainThreadJob);
+      };
+      setImmediate(mainThreadJob);
     });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
