@@ -30,17 +30,19 @@ export async function main(argv: readonly string[]): Promise<void> {
   const threads = args.threads ?? defaultThreads();
   const bar = new ProgressBar(1, 'lab', process.stderr, args.json ? false : undefined);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage(); // the whole process: this thread and the workers
   const result = await runLabParallel(options, {
     threads,
     imports: importPaths(argv),
     onRun: (done, total, label) => bar.update(done, `${done}/${total} runs  ${label}`, total),
   });
   const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   bar.finish();
   const html = await buildLabPage({ result, testPoints: result.testPoints, allActivations: activationNames() });
   const path = writePage(html, `lab-${args.task}.html`, args.out);
   if (args.json) {
-    process.stdout.write(`${labJson(result, path, wall)}\n`);
+    process.stdout.write(`${labJson(result, path, { wallSeconds: wall, cpuSeconds: (cpu.user + cpu.system) / 1e6, threads })}\n`);
     return;
   }
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);

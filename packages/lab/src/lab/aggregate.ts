@@ -130,7 +130,14 @@ export function initialProfile(runs: readonly RunRecord[]): LayerNormPoint[] {
 }
 
 /** The lab's summary as one JSON object (for scripts): numbers over seeds per configuration. */
-export function labJson(result: LabResult, reportPath: string, wallSeconds?: number): string {
+/** Timing of a sweep: wall clock, CPU time of the whole process (workers included), threads used. */
+export interface SweepTiming {
+  wallSeconds: number;
+  cpuSeconds: number;
+  threads: number;
+}
+
+export function labJson(result: LabResult, reportPath: string, timing?: SweepTiming): string {
   const o = result.options;
   return JSON.stringify({
     task: o.task, outputs: o.outputs, seeds: o.seeds, epochs: o.settings.epochs, metric: result.metric, threshold: o.threshold,
@@ -141,7 +148,7 @@ export function labJson(result: LabResult, reportPath: string, wallSeconds?: num
       epochsToThreshold: s.epochsToThreshold, reached: s.reached, seconds: s.seconds,
     })),
     skipped: result.skipped,
-    wallSeconds,
+    ...timing,
     report: reportPath,
   }, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }
