@@ -26,6 +26,7 @@ describe('reports in Chromium', () => {
 
   let demo: Look;
   let lab: Look;
+  let pairs: Look;
   beforeAll(async () => {
     const run = runExample({ task: 'moons', ...TASKS.moons.defaults, epochs: 10, json: false });
     const demoPath = writePage(await buildDemoPage(run), 'demo.html', join(dir, 'demo.html'));
@@ -35,18 +36,27 @@ describe('reports in Chromium', () => {
       settings: { ...d, epochs: 5 }, threshold: 0.9, deep: 3, deepHidden: ['sigmoid', 'relu'],
     });
     const labPath = writePage(await buildLabPage({ result, testPoints: result.testPoints, allActivations: ['relu', 'tanh', 'sigmoid', 'elu', 'softmax'] }), 'lab.html', join(dir, 'lab.html'));
+    // Hidden × output pairs: the most legend entries and dashed lines.
+    const m = TASKS.moons.defaults;
+    const paired = runLab({
+      task: 'moons', hidden: ['relu', 'leakyRelu', 'elu', 'selu', 'tanh', 'sigmoid'], outputs: ['sigmoid', 'tanh'], seeds: 1, seed: 42,
+      settings: { ...m, epochs: 3 }, threshold: 0.9, deep: 0, deepHidden: [], sameStart: true,
+    });
+    const pairsPath = writePage(await buildLabPage({ result: paired, testPoints: paired.testPoints, allActivations: ['relu', 'leakyRelu', 'elu', 'selu', 'tanh', 'sigmoid'] }), 'pairs.html', join(dir, 'pairs.html'));
     demo = await look(demoPath, { width: WINDOW, screenshot: join(dir, 'demo.png') });
     lab = await look(labPath, { width: WINDOW, screenshot: join(dir, 'lab.png') });
-    process.stdout.write(`screenshots: ${dir}/demo.png, ${dir}/lab.png\n`);
+    pairs = await look(pairsPath, { width: WINDOW, screenshot: join(dir, 'pairs.png') });
+    process.stdout.write(`screenshots: ${dir}/demo.png, ${dir}/lab.png, ${dir}/pairs.png\n`);
   });
 
-  it.each([['demo', () => demo], ['lab', () => lab]] as const)('%s: no console error, no request, fits an 800 px window', (_, get) => {
+  it.each([['demo', () => demo], ['lab', () => lab], ['pairs', () => pairs]] as const)('%s: no console error, no request, fits an 800 px window', (_, get) => {
     const page = get();
     expect(page.consoleErrors).toEqual([]);
     expect(page.requests).toEqual([]);
     expect(page.emptySections).toEqual([]);
     expect(page.scrollWidth).toBeLessThanOrEqual(WINDOW);
-    expect(page.widestChart).toBeLessThanOrEqual(WINDOW - 60);
+    // Inside the section box: the window less the page and section paddings (2 × 20 px each) and borders.
+    expect(page.widestChart).toBeLessThanOrEqual(WINDOW - 82);
     expect(page.widestChart).toBeGreaterThan(200); // charts were drawn at all
     expect(existsSync(join(dir, `${_}.png`))).toBe(true);
   });

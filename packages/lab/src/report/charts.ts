@@ -53,7 +53,7 @@ const LOG_AXIS = {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** Panel sizes chosen so three panels and their axes fit a 720 px column (an 800 px window). */
-const WIDTH = 160;
+const WIDTH = 150;
 const HEIGHT = 140;
 const FONT = { font: 'system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif' };
 
