@@ -16,6 +16,7 @@ const threaded: readonly WorkloadId[] = ['w2', 'w3'];
 export const runners: readonly Runner[] = [
   { id: 'actgrad-js', label: 'actgrad (js)', framework: 'actgrad', workloads: all },
   { id: 'actgrad-wasm', label: 'actgrad (wasm)', framework: 'actgrad', workloads: all },
+  { id: 'actgrad-wasm-1t', label: 'actgrad (wasm, 1 thread)', framework: 'actgrad', workloads: threaded },
   { id: 'tfjs-cpu', label: 'TF.js cpu', framework: 'tfjs', workloads: all },
   { id: 'tfjs-wasm', label: 'TF.js wasm', framework: 'tfjs', workloads: all },
   { id: 'torch-1t', label: 'PyTorch (1 thread)', framework: 'torch', workloads: all },
@@ -23,3 +24,12 @@ export const runners: readonly Runner[] = [
 ];
 
 export const runnerById = (id: string): Runner | undefined => runners.find((r) => r.id === id);
+
+/** The actgrad backend a runner uses (`actgrad-wasm-1t` → `wasm`). */
+export const actgradBackendOf = (runner: Runner): string => runner.id.slice('actgrad-'.length).replace(/-\d+t$/, '');
+
+/** Environment of an actgrad runner's process: its backend, and its thread cap if it has one. */
+export function actgradEnv(runner: Runner): Record<string, string> {
+  const threads = /-(\d+)t$/.exec(runner.id)?.[1];
+  return { ACTGRAD_BACKEND: actgradBackendOf(runner), ...(threads ? { ACTGRAD_THREADS: threads } : {}) };
+}
