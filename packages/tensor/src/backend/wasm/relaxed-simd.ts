@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { wasmFmaGemmBase64 } from './gemm-fma.generated.js';
 import { wasmApi } from './webassembly.js';
 import type { WasmModule } from './webassembly.js';
@@ -11,6 +10,16 @@ import type { WasmModule } from './webassembly.js';
  * --experimental-wasm-relaxed-simd, a process-wide V8 flag that also covers
  * worker threads and must be set before the module is compiled.
  */
+
+/**
+ * Node's `v8.setFlagsFromString`, found at run time (`process.getBuiltinModule`, Node ≥ 20.16)
+ * so that this file imports nothing Node-only: browsers ship relaxed SIMD and never need it.
+ */
+function v8SetFlags(): ((flags: string) => void) | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString?(flags: string): void } | undefined;
+  return v8?.setFlagsFromString?.bind(v8);
+}
 
 /** Why the FMA gemm is or is not used: the variant, and the reason in words. */
 export interface GemmVariant {
@@ -42,16 +51,18 @@ export function loadFmaGemm(setting: RelaxedSimdSetting): { module: WasmModule |
   const api = wasmApi as unknown as { validate?(bytes: Uint8Array): boolean } | undefined;
   if (!wasmApi || !api?.validate) return { module: undefined, variant: { fma: false, reason: 'no WebAssembly.validate' } };
   const bytes = Buffer.from(wasmFmaGemmBase64, 'base64');
+  let setFlags: ((flags: string) => void) | undefined;
   let how = 'the runtime ships relaxed SIMD';
   if (!api.validate(bytes)) {
-    try {
-      setFlagsFromString('--experimental-wasm-relaxed-simd');
+    setFlags = v8SetFlags();
+    if (setFlags) {
+      setFlags('--experimental-wasm-relaxed-simd');
       how = '--experimental-wasm-relaxed-simd turned on at run time';
-    } catch {
-      // Not a V8 runtime with Node's v8 module: fall through to the check below.
     }
     if (!api.validate(bytes)) {
-      return { module: undefined, variant: { fma: false, reason: 'this runtime has no relaxed SIMD' } };
+      const why = setFlags ? 'this runtime has no relaxed SIMD' : 'this runtime has no relaxed SIMD and no v8.setFlagsFromString to turn it on (Node < 20.16)';
+      if (setting === true) process.emitWarning(`ACTGRAD_RELAXED_SIMD=1: ${why}; using the plain SIMD gemm`);
+      return { module: undefined, variant: { fma: false, reason: why } };
     }
   }
   return { module: new wasmApi.Module(bytes), variant: { fma: true, reason: how } };
