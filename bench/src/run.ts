@@ -147,7 +147,7 @@ async function main(args: BenchArgs): Promise<void> {
 
   const selected = runners.filter(
     (r) =>
-      (!args.peers || args.peers.includes(r.id)) &&
+      (args.peers ? args.peers.includes(r.id) : !r.optIn) &&
       (r.framework !== 'torch' || pythonVersion) &&
       (r.framework !== 'actgrad' || backends.names.includes(actgradBackendOf(r))),
   );
