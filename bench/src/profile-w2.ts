@@ -9,8 +9,8 @@ import { median } from './stats.js';
 
 /*
  * Where a W2 step's time goes on the wasm backend: every call into the backend
- * (gemm by shape and transposed operand, each elementwise, activation and Adam
- * kernel) is timed; what is left of the step is graph building, autograd and
+ * (gemm by shape and transposed operand, each elementwise kernel, each named
+ * kernel such as an activation's or Adam's) is timed; what is left of the step is graph building, autograd and
  * dispatch in JavaScript. One fresh process per thread count, steps taken as
  * bench/ takes them (a Trainer step on a row slice of the data set).
  *
@@ -50,6 +50,8 @@ function instrument(backend: Backend, buckets: Map<string, Bucket>): Backend {
   const wrapped: Record<string, unknown> = { ...backend };
   for (const [key, value] of Object.entries(backend)) {
     if (typeof value === 'function' && !skip.has(key)) wrapped[key] = timed(key, value as Fn, key === 'gemm' ? gemmLabel : undefined);
+    // Named kernels (a Map of id → function), e.g. an activation's loop or the Adam step.
+    else if (value instanceof Map) wrapped[key] = new Map([...value].map(([k, v]) => [k, typeof v === 'function' ? timed(String(k), v as Fn) : v]));
     else if (value && typeof value === 'object' && Object.values(value).some((v) => typeof v === 'function')) {
       wrapped[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'function' ? timed(k, v as Fn) : v]));
     }
