@@ -103,6 +103,12 @@ export function ceilingSection(results: Results & { peak?: PeakRow[] }): string 
         w2t ? `${cell(w2t.median, 'steps_per_s')} (${cell((w2t.median * stepFlops) / 1e9, 'gflops')} GFLOP/s)` : '—',
         w2 && w2t ? formatRatio(w2.median / w2t.median) : '—',
         w2 && w2t ? bar(w2.median / w2t.median, 1, '≥ 1.0× PyTorch') : '']);
+      // PyTorch's 2-thread W2 can run slower than its 1-thread one (OpenMP on a busy machine): say so.
+      const w2t1 = find('w2', 'torch-1t', '', 'steps_per_s');
+      if (threads > 1 && w2 && w2t && w2t1 && w2t1.median > w2t.median) {
+        body.push([`W2 steps/s, ${tag}, against PyTorch's faster setting (1 thread)`, cell(w2.median, 'steps_per_s'), '',
+          cell(w2t1.median, 'steps_per_s'), formatRatio(w2.median / w2t1.median), bar(w2.median / w2t1.median, 1, '≥ 1.0× PyTorch')]);
+      }
     }
     const sizes = [...new Set(rows.filter((r) => r.workload === 'w3').map((r) => r.case))];
     for (const c of sizes) {
