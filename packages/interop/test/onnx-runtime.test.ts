@@ -1,0 +1,65 @@
+import { activationNames, activations } from '@actgrad/autograd';
+import { describe, expect, it } from 'vitest';
+import { onnxActivations, toOnnx } from '../src/index.js';
+import { modelWith, predict, randomInputs, runOrt, worstRelative } from './helpers.js';
+
+const BUILT_INS = Object.keys(activations);
+
+/**
+ * Activations whose ops ONNX Runtime 1.30's CPU provider has no float64 kernel for (the error
+ * names the op). Kept as a test so the README's table stays true when ORT changes.
+ */
+const ORT_FLOAT64_MISSING: Record<number, Record<string, string>> = {
+  17: { elu: 'Elu', selu: 'Selu', gelu: 'Erf', softplus: 'Softplus', silu: 'QuickGelu' },
+  20: { elu: 'Elu', selu: 'Selu', gelu: 'Erf', softplus: 'Softplus', silu: 'QuickGelu', leakyRelu: 'LeakyRelu', prelu: 'PRelu' },
+};
+
+// ONNX float attributes are 32-bit, so these carry α (or SELU's constants) rounded to float32.
+const FLOAT_ATTRIBUTES = ['leakyRelu', 'elu', 'selu'];
+
+describe('ONNX export matches onnxruntime-node', () => {
+  it('has an ONNX mapping for every built-in activation', () => {
+    const builtIn = activationNames().filter((n) => BUILT_INS.includes(n));
+    expect(builtIn.length).toBeGreaterThanOrEqual(13);
+    for (const name of builtIn) expect(Object.keys(onnxActivations), name).toContain(name);
+  });
+
+  for (const opset of [17, 20]) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const name of BUILT_INS) {
+        const missing = dtype === 'float64' ? ORT_FLOAT64_MISSING[opset]![name] : undefined;
+        it(`${name}, opset ${opset}, ${dtype}${missing ? ` (ORT lacks a float64 ${missing})` : ''}`, async () => {
+          const model = modelWith(name, dtype);
+          const x = randomInputs(200, 4, dtype);
+          const bytes = toOnnx(model, { opset });
+          if (missing) {
+            await expect(runOrt(bytes, x)).rejects.toThrow(missing);
+            return;
+          }
+          const got = await runOrt(bytes, x);
+          expect(got).toBeInstanceOf(dtype === 'float64' ? Float64Array : Float32Array);
+          const want = predict(model, x).data;
+          expect(worstRelative(got, want)).toBeLessThan(dtype === 'float32' ? 1e-5 : FLOAT_ATTRIBUTES.includes(name) ? 1e-6 : 1e-12);
+        });
+      }
+    }
+  }
+
+  it('silu runs in float64 once ORT stops fusing x·σ(x) into its float-only QuickGelu', async () => {
+    const model = modelWith('silu', 'float64');
+    const x = randomInputs(50, 4, 'float64');
+    const got = await runOrt(toOnnx(model), x, { graphOptimizationLevel: 'disabled' });
+    expect(worstRelative(got, predict(model, x).data)).toBeLessThan(1e-12);
+  });
+
+  it('keeps the batch dimension dynamic: one file runs batches of 1 and 333', async () => {
+    const model = modelWith('tanh', 'float32');
+    const bytes = toOnnx(model);
+    for (const n of [1, 333]) {
+      const x = randomInputs(n, 4, 'float32', n);
+      const got = await runOrt(bytes, x);
+      expect(got.length).toBe(n * 3);
+      expect(worstRelative(got, predict(model, x).data)).toBeLessThan(1e-5);
+    }
+  });
+});
