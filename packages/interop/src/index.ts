@@ -2,8 +2,12 @@ export { toOnnx, saveOnnx, SUPPORTED_OPSETS, DEFAULT_OPSET, int } from './onnx/e
 export type { ToOnnxOptions, OnnxActivationWriter } from './onnx/export.js';
 export { OnnxBuilder } from './onnx/builder.js';
 export type { AttrValue } from './onnx/builder.js';
-export { onnxActivations } from './onnx/activations.js';
+export { activationExports } from './activations.js';
+export type { ActivationExport } from './activations.js';
 export { fromOnnx, loadOnnx } from './onnx/import.js';
 export type { FromOnnxOptions } from './onnx/import.js';
-export { decodeModel, DEFAULT_MAX_PARAMETERS } from './onnx/decode.js';
+export { decodeModel } from './onnx/decode.js';
 export type { DecodeLimits } from './onnx/decode.js';
+export { readSafetensors, writeSafetensors, MAX_HEADER_BYTES } from './safetensors.js';
+export type { Safetensors, SafetensorsLimits, StateDict } from './safetensors.js';
+export { toTorch, torchStateDict, torchModules, loadStateDict, loadTorchWeights, LOSS_FUSED_OUTPUTS } from './torch.js';

@@ -21,15 +21,15 @@ export function modelWith(name: string, dtype: DType, seed = 1): Sequential {
 }
 
 /**
- * `n × cols` normal inputs times 3 (so every kink and tail is visited), rounded to float32:
+ * `n × cols` normal inputs times `scale` (3: every kink and tail is visited), rounded to float32:
  * `predict` reads x as float32, so float64 runs must start from the same values.
  */
-export function randomInputs(n: number, cols: number, dtype: DType, seed = 7): Tensor {
+export function randomInputs(n: number, cols: number, dtype: DType, seed = 7, scale = 3): Tensor {
   const rng = makeRng(seed);
   const data = dtype === 'float64' ? new Float64Array(n * cols) : new Float32Array(n * cols);
   for (let i = 0; i < data.length; i++) {
     const u = Math.max(rng(), 1e-12);
-    data[i] = Math.fround(3 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng()));
+    data[i] = Math.fround(scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng()));
   }
   return new Tensor(data, [n, cols]);
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_PARAMETERS } from '@actgrad/nn';
 import { ProtoReader } from '../protobuf/reader.js';
 import { WIRE } from '../protobuf/writer.js';
 import { DT, DT_NAMES, F, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './schema.js';
@@ -8,7 +9,7 @@ export interface DecodeLimits {
   maxParameters?: number;
 }
 
-export const DEFAULT_MAX_PARAMETERS = 50_000_000;
+export { DEFAULT_MAX_PARAMETERS };
 
 const ELEM_BYTES: Record<number, number> = { [DT.float]: 4, [DT.double]: 8, [DT.int64]: 8, [DT.int32]: 4 };
 
@@ -60,7 +61,7 @@ function decodeTensor(r: ProtoReader, budget: Budget): OnnxTensor {
     if (d < 0) throw new Error(`${r.what}: ${label} has a negative dimension in [${dims.join(', ')}]`);
     count *= d;
     if (count > budget.left) {
-      throw new Error(`${r.what}: ${label} of shape [${dims.join(', ')}] exceeds the limit of ${budget.max} parameters (maxParameters)`);
+      throw new Error(`${r.what}: ${label} of shape [${dims.join(', ')}] exceeds the limit of ${budget.max} parameters; if you trust the file, raise it with { maxParameters: … }`);
     }
   }
   const values = new Float64Array(0);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Activation, Linear, type Sequential } from '@actgrad/nn';
 import { OnnxBuilder } from './builder.js';
-import { onnxActivations, type OnnxActivationWriter } from './activations.js';
+import { activationExports, type OnnxActivationWriter } from '../activations.js';
 import { encodeModel } from './encode.js';
 import { DT, IR_FOR_OPSET, type OnnxNode } from './schema.js';
 
@@ -37,8 +37,8 @@ function writerFor(layer: Activation, i: number, opts: ToOnnxOptions): OnnxActiv
   const name = layer.activationName;
   const hook = opts.activations?.[name];
   if (hook) return hook;
-  if (!layer.isCustom && Object.prototype.hasOwnProperty.call(onnxActivations, name)) {
-    return onnxActivations[name as keyof typeof onnxActivations];
+  if (!layer.isCustom && Object.prototype.hasOwnProperty.call(activationExports, name)) {
+    return activationExports[name as keyof typeof activationExports].onnx;
   }
   return fail(
     `layer ${i} uses the custom activation '${name}', which has no ONNX form; pass its subgraph as ` +
@@ -56,7 +56,7 @@ function rename(nodes: OnnxNode[], from: string, to: string): void {
 
 /**
  * The model as ONNX bytes: each `Linear` a `Gemm` (weights as stored, `[in, out]`, so no
- * transpose) or a `MatMul` without bias, each activation the ops in {@link onnxActivations}.
+ * transpose) or a `MatMul` without bias, each activation the ops in {@link activationExports}.
  * The input `[batch, in]` has a symbolic batch dimension; float32 or float64 as the model is.
  *
  * ```ts
