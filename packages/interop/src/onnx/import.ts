@@ -106,6 +106,7 @@ function plan(bytes: Uint8Array, opts: FromOnnxOptions): { layers: LayerPlan[]; 
     if (w.dims.length !== 2) fail(`${label(n)}: weight '${w.name}' has shape [${w.dims.join(', ')}]; expected a matrix`);
     const [rows, cols] = w.dims as [number, number];
     const inF = transposed ? cols : rows, outF = transposed ? rows : cols;
+    if (inF < 1 || outF < 1) fail(`${label(n)}: weight '${w.name}' has shape [${w.dims.join(', ')}]; a layer needs at least one input and one output`);
     if (width >= 0 && inF !== width) fail(`${label(n)}: weight '${w.name}' expects ${inF} features but receives ${width}`);
     const src = floats(w, 'weight');
     const weight = new Float64Array(inF * outF);
@@ -213,20 +214,29 @@ function composite(nodes: OnnxNode[], cur: string, consts: Map<string, OnnxTenso
 export function fromOnnx(bytes: Uint8Array, opts: FromOnnxOptions = {}): Sequential {
   const { layers, dtype } = plan(bytes, opts);
   if (!layers.some((l) => l.kind === 'linear')) fail('the graph has no Gemm or MatMul layer');
-  const modules: Module[] = layers.map((l) => {
-    if (l.kind === 'linear') {
-      const lin = new Linear(l.inFeatures, l.outFeatures, { init: 'zeros', bias: l.bias !== null, dtype });
-      copyInto(lin.weight.data, l.weight);
-      if (l.bias && lin.bias) copyInto(lin.bias.data, l.bias);
-      return lin;
+  const modules: Module[] = layers.map((l, i) => {
+    try {
+      return buildLayer(l, dtype);
+    } catch (err) {
+      // e.g. an activation refusing an option value the file holds (ELU's α ≤ 0)
+      return fail(`layer ${i}: ${(err as Error).message}`);
     }
-    if (l.alpha) {
-      const a = keep(new Tensor(dtype === 'float64' ? Float64Array.from(l.alpha) : Float32Array.from(l.alpha), [l.alpha.length]));
-      return new Activation('prelu', { alpha: parameter(a, { name: 'prelu.alpha' }) });
-    }
-    return new Activation(l.name, l.options as never);
   });
   return new Sequential(modules);
+}
+
+function buildLayer(l: LayerPlan, dtype: DType): Module {
+  if (l.kind === 'linear') {
+    const lin = new Linear(l.inFeatures, l.outFeatures, { init: 'zeros', bias: l.bias !== null, dtype });
+    copyInto(lin.weight.data, l.weight);
+    if (l.bias && lin.bias) copyInto(lin.bias.data, l.bias);
+    return lin;
+  }
+  if (l.alpha) {
+    const a = keep(new Tensor(dtype === 'float64' ? Float64Array.from(l.alpha) : Float32Array.from(l.alpha), [l.alpha.length]));
+    return new Activation('prelu', { alpha: parameter(a, { name: 'prelu.alpha' }) });
+  }
+  return new Activation(l.name, l.options as never);
 }
 
 function copyInto(t: Tensor, values: Float64Array): void {
