@@ -11,3 +11,4 @@ export type { DecodeLimits } from './onnx/decode.js';
 export { readSafetensors, writeSafetensors, MAX_HEADER_BYTES } from './safetensors.js';
 export type { Safetensors, SafetensorsLimits, StateDict } from './safetensors.js';
 export { toTorch, torchStateDict, torchModules, loadStateDict, loadTorchWeights, LOSS_FUSED_OUTPUTS } from './torch.js';
+export { exportCommand } from './export-command.js';
