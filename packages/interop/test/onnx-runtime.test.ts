@@ -1,6 +1,7 @@
 import { activations } from '@actgrad/autograd';
 import { describe, expect, it } from 'vitest';
-import { toOnnx } from '../src/index.js';
+import * as ort from 'onnxruntime-node';
+import { SUPPORTED_OPSETS, toOnnx } from '../src/index.js';
 import { modelWith, predict, randomInputs, runOrt, worstRelative } from './helpers.js';
 
 const BUILT_INS = Object.keys(activations);
@@ -44,6 +45,23 @@ describe('ONNX export matches onnxruntime-node', () => {
     const x = randomInputs(50, 4, 'float64');
     const got = await runOrt(toOnnx(model), x, { graphOptimizationLevel: 'disabled' });
     expect(worstRelative(got, predict(model, x).data)).toBeLessThan(1e-12);
+  });
+
+  it(`runs at every supported opset (${SUPPORTED_OPSETS.join(', ')})`, async () => {
+    const model = modelWith('gelu', 'float32');
+    const x = randomInputs(30, 4, 'float32');
+    for (const opset of SUPPORTED_OPSETS) {
+      expect(worstRelative(await runOrt(toOnnx(model, { opset }), x), predict(model, x).data), `opset ${opset}`).toBeLessThan(1e-5);
+    }
+  });
+
+  it('names the input and output as asked, and can fix the batch size', async () => {
+    const model = modelWith('relu', 'float32');
+    const session = await ort.InferenceSession.create(toOnnx(model, { inputName: 'features', outputName: 'scores' }));
+    expect([session.inputNames, session.outputNames]).toEqual([['features'], ['scores']]);
+    const fixed = await ort.InferenceSession.create(toOnnx(model, { batch: 2 }));
+    await expect(fixed.run({ input: new ort.Tensor('float32', new Float32Array(12), [3, 4]) })).rejects.toThrow(/dimension|Got: 3 Expected: 2/i);
+    expect(() => toOnnx(model, { inputName: 'x', outputName: 'x' })).toThrow("toOnnx: input and output need different names (both 'x')");
   });
 
   it('keeps the batch dimension dynamic: one file runs batches of 1 and 333', async () => {
