@@ -1,7 +1,9 @@
 import { activations } from '@actgrad/autograd';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { SUPPORTED_OPSETS, toOnnx } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { Tensor } from '@actgrad/tensor';
+import { fromOnnx, SUPPORTED_OPSETS, toOnnx } from '../src/index.js';
 import { modelWith, predict, randomInputs, runOrt, worstRelative } from './helpers.js';
 
 const BUILT_INS = Object.keys(activations);
@@ -52,6 +54,16 @@ describe('ONNX export matches onnxruntime-node', () => {
     const x = randomInputs(30, 4, 'float32');
     for (const opset of SUPPORTED_OPSETS) {
       expect(worstRelative(await runOrt(toOnnx(model, { opset }), x), predict(model, x).data), `opset ${opset}`).toBeLessThan(1e-5);
+    }
+  });
+
+  it('PyTorch → ONNX → actgrad → ONNX → onnxruntime keeps PyTorch\'s outputs (per-feature PReLU, no-bias layer)', async () => {
+    const dir = new URL('../fixtures/torch/', import.meta.url).pathname;
+    for (const name of ['prelu-nobias-linear', 'gelu-silu-softplus-logsoftmax', 'leaky-elu-selu-sigmoid']) {
+      const ref = JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as { input: number[][]; output: number[][] };
+      const model = fromOnnx(new Uint8Array(readFileSync(`${dir}${name}.onnx`)));
+      const x = new Tensor(Float32Array.from(ref.input.flat()), [ref.input.length, 4]);
+      for (const opset of [17, 20]) expect(worstRelative(await runOrt(toOnnx(model, { opset }), x), ref.output.flat()), `${name} opset ${opset}`).toBeLessThan(1e-5);
     }
   });
 

@@ -117,37 +117,46 @@ function decodeNode(r: ProtoReader, budget: Budget): OnnxNode {
   return n;
 }
 
+/** Calls `on` for each field of `r` with the expected wire type; skips the rest. */
+function eachField(r: ProtoReader, wire: number, on: (field: number) => void): void {
+  while (!r.done()) {
+    const h = r.header();
+    if (h.wire === wire) on(h.field);
+    else r.skip(h.wire);
+  }
+}
+
+/** TensorShapeProto.Dimension: a size, or a symbolic name such as `batch`. */
+function decodeDim(r: ProtoReader): number | string {
+  let dim: number | string = '?';
+  while (!r.done()) {
+    const h = r.header();
+    if (h.field === F.dim.value && h.wire === WIRE.varint) dim = r.int();
+    else if (h.field === F.dim.param && h.wire === WIRE.bytes) dim = r.string();
+    else r.skip(h.wire);
+  }
+  return dim;
+}
+
+/** ValueInfoProto → TypeProto → TypeProto.Tensor → (elem_type, TensorShapeProto → Dimension…). */
 function decodeValueInfo(r: ProtoReader): OnnxValueInfo {
   const v: OnnxValueInfo = { name: '', elemType: 0, dims: [] };
-  // ValueInfoProto → TypeProto → TypeProto.Tensor → TensorShapeProto → Dimension, one level each.
-  const fields = (rr: ProtoReader, on: (field: number, rr: ProtoReader) => void) => {
-    while (!rr.done()) {
-      const h = rr.header();
-      if (h.wire === WIRE.bytes || h.wire === WIRE.varint) on(h.field * 8 + h.wire, rr);
-      else rr.skip(h.wire);
+  const tensorType = (t: ProtoReader) => {
+    while (!t.done()) {
+      const h = t.header();
+      if (h.field === F.tensorType.elemType && h.wire === WIRE.varint) v.elemType = t.int();
+      else if (h.field === F.tensorType.shape && h.wire === WIRE.bytes) {
+        const shape = t.sub(t.what);
+        eachField(shape, WIRE.bytes, (f) => (f === F.shape.dim ? v.dims.push(decodeDim(shape.sub(shape.what))) : shape.span()));
+      } else t.skip(h.wire);
     }
   };
-  const B = WIRE.bytes, V = WIRE.varint;
-  fields(r, (k, rr) => {
-    if (k === F.valueInfo.name * 8 + B) v.name = rr.string();
-    else if (k === F.valueInfo.type * 8 + B) fields(rr.sub(rr.what), (k2, r2) => {
-      if (k2 !== F.type.tensorType * 8 + B) return r2.skip(k2 & 7);
-      fields(r2.sub(r2.what), (k3, r3) => {
-        if (k3 === F.tensorType.elemType * 8 + V) v.elemType = r3.int();
-        else if (k3 === F.tensorType.shape * 8 + B) fields(r3.sub(r3.what), (k4, r4) => {
-          if (k4 !== F.shape.dim * 8 + B) return r4.skip(k4 & 7);
-          let dim: number | string = '?';
-          fields(r4.sub(r4.what), (k5, r5) => {
-            if (k5 === F.dim.value * 8 + V) dim = r5.int();
-            else if (k5 === F.dim.param * 8 + B) dim = r5.string();
-            else r5.skip(k5 & 7);
-          });
-          v.dims.push(dim);
-        });
-        else r3.skip(k3 & 7);
-      });
-    });
-    else rr.skip(k & 7);
+  eachField(r, WIRE.bytes, (field) => {
+    if (field === F.valueInfo.name) v.name = r.string();
+    else if (field === F.valueInfo.type) {
+      const type = r.sub(r.what);
+      eachField(type, WIRE.bytes, (f) => (f === F.type.tensorType ? tensorType(type.sub(type.what)) : type.span()));
+    } else r.span();
   });
   return v;
 }
