@@ -4,16 +4,16 @@
 //   /usr/bin/python3 packages/interop/scripts/compare-torch.py [dir]
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { activations } from '@actgrad/autograd';
 import { predict } from '@actgrad/nn';
 import { toTorch } from '../src/index.js';
-import { modelWith, randomInputs } from '../test/helpers.js';
+import { activationCases, modelWith, randomInputs } from '../test/helpers.js';
 
 const dir = process.argv[2] ?? '/tmp/actgrad-torch-compare';
-const cases = [...Object.keys(activations).map((name) => [name, 'float32'] as const), ['tanh', 'float64'] as const, ['softmax', 'float64'] as const];
-for (const [name, dtype] of cases) {
-  const model = modelWith(name, dtype, 3);
-  const out = join(dir, `${name}-${dtype}`);
+const cases = [...activationCases().map((c) => [c, 'float32'] as const), ['tanh', 'float64'] as const, ['softmax', 'float64'] as const];
+for (const [c, dtype] of cases) {
+  const model = modelWith(c, dtype, 3);
+  const label = typeof c === 'string' ? c : c.label.replace(/[(): ]+/g, '-').replace(/-$/, '');
+  const out = join(dir, `${label}-${dtype}`);
   await toTorch(model, out);
   const x = randomInputs(100, 4, dtype, 11, 1);
   const y = predict(model, x);

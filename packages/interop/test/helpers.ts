@@ -1,3 +1,4 @@
+import { activations } from '@actgrad/autograd';
 import { Activation, Linear, makeRng, predict, Sequential } from '@actgrad/nn';
 import { Tensor, type DType } from '@actgrad/tensor';
 import * as ort from 'onnxruntime-node';
@@ -9,9 +10,35 @@ export const TEST_OPTIONS: Record<string, Record<string, number>> = {
   prelu: { alpha: 0.3 },
 };
 
+/** One activation to test: a built-in with the options above, or another choice of a string option. */
+export interface ActivationCase {
+  label: string;
+  name: string;
+  options?: Record<string, number | string>;
+}
+
+/**
+ * Every built-in, plus one case per other value of a parameter that lists `choices` (GELU's
+ * `approximate: 'tanh'`), read from the registry so a new form is tested the day it lands.
+ */
+export function activationCases(): ActivationCase[] {
+  const out: ActivationCase[] = [];
+  for (const [name, def] of Object.entries(activations)) {
+    out.push({ label: name, name, options: TEST_OPTIONS[name] });
+    for (const [key, spec] of Object.entries(def.params as Record<string, { default: unknown; choices?: readonly string[] }>)) {
+      for (const choice of spec.choices ?? []) {
+        if (choice !== spec.default) out.push({ label: `${name}(${key}: ${choice})`, name, options: { ...TEST_OPTIONS[name], [key]: choice } });
+      }
+    }
+  }
+  return out;
+}
+
 /** Linear(4, 8) → act → Linear(8, 3) → act: the activation once hidden, once at the output. */
-export function modelWith(name: string, dtype: DType, seed = 1): Sequential {
-  const opts = TEST_OPTIONS[name];
+export function modelWith(name: string | ActivationCase, dtype: DType, seed = 1): Sequential {
+  const c = typeof name === 'string' ? { name, options: TEST_OPTIONS[name] } : name;
+  const opts = c.options as Record<string, number> | undefined;
+  name = c.name;
   return new Sequential([
     new Linear(4, 8, { dtype, seed }),
     new Activation(name, opts),

@@ -98,6 +98,15 @@ describe('toTorch and the way back', () => {
     }
   });
 
+  it('names a custom activation torch.nn has no module for', async () => {
+    const { defineActivation } = await import('@actgrad/autograd');
+    const cube = defineActivation({ name: 'cube', forward: (s) => s ** 3, derivative: ({ s }) => 3 * s * s });
+    const model = new Sequential([new Linear(2, 2), new Activation(cube)]);
+    await expect(toTorch(model, mkdtempSync(join(tmpdir(), 'actgrad-torch-')))).rejects.toThrow(
+      "toTorch: layer 1 uses the custom activation 'cube', which has no torch.nn module; write it into model.py by hand",
+    );
+  });
+
   it('names a wrong shape, a missing and an unknown key', () => {
     const model = modelWith('tanh', 'float32');
     const dict = torchStateDict(model);
