@@ -89,6 +89,10 @@ export function loadStateDict(model: Sequential, dict: StateDict): Sequential {
   for (const [name, want] of Object.entries(expected)) {
     const got = dict[name];
     if (!got) fail(where, `'${name}' is missing from the state dict`);
+    const c = got.contiguous();
+    for (let k = 0; k < c.size; k++) {
+      if (!Number.isFinite(c.data[c.offset + k])) fail(where, `'${name}' holds ${c.data[c.offset + k]} at index ${k}`);
+    }
     if (got.shape.join(',') !== want.shape.join(',')) {
       const hint = name.endsWith('.weight') && want.ndim === 2 ? ' (PyTorch layout [out, in])' : '';
       fail(where, `'${name}' has shape [${got.shape.join(', ')}] but the model expects [${want.shape.join(', ')}]${hint}`);

@@ -105,9 +105,9 @@ describe('ONNX round trip: actgrad → ONNX → actgrad', () => {
 });
 
 /** A one-node graph around `opType`, written with the package's own encoder. */
-function graphWith(opType: string, extra: Partial<{ dims: number[]; count: number; width: number }> = {}): Uint8Array {
+function graphWith(opType: string, extra: Partial<{ dims: number[]; count: number; width: number; fill: number }> = {}): Uint8Array {
   const dims = extra.dims ?? [2, 2];
-  const w = { name: 'w', dataType: DT.float, dims, values: new Float64Array(extra.count ?? dims.reduce((a, b) => a * b, 1)) };
+  const w = { name: 'w', dataType: DT.float, dims, values: new Float64Array(extra.count ?? dims.reduce((a, b) => a * b, 1)).fill(extra.fill ?? 0) };
   return encodeModel({
     irVersion: 8, producerName: 't', producerVersion: '0', docString: '', opsetImports: [{ domain: '', version: 17 }],
     graph: {
@@ -128,6 +128,23 @@ describe('fromOnnx and toOnnx errors', () => {
     expect(() => fromOnnx(graphWith('Softsign'))).toThrow("node 'odd' (Softsign) is not supported");
   });
 
+  it('refuses a graph that loops back on itself instead of walking it forever', () => {
+    const w = { name: 'w', dataType: DT.float, dims: [2, 2], values: new Float64Array(4) };
+    const looped = encodeModel({
+      irVersion: 8, producerName: 't', producerVersion: '0', docString: '', opsetImports: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g', initializers: [w],
+        nodes: [
+          { name: 'mm', opType: 'MatMul', domain: '', inputs: ['x', 'w'], outputs: ['h'], attributes: [] },
+          { name: 'back', opType: 'Relu', domain: '', inputs: ['h'], outputs: ['x'], attributes: [] },
+        ],
+        inputs: [{ name: 'x', elemType: DT.float, dims: ['batch', 2] }],
+        outputs: [{ name: 'y', elemType: DT.float, dims: ['batch', 2] }],
+      },
+    });
+    expect(() => fromOnnx(looped)).toThrow("fromOnnx: node 'mm' (MatMul) is reached twice: the graph has a cycle");
+  });
+
   it('refuses a truncated file, saying where', () => {
     const bytes = read('relu-tanh-softmax.onnx');
     expect(() => fromOnnx(bytes.subarray(0, bytes.length - 7))).toThrow(/fromOnnx: .*(runs past the end|truncated).*at byte \d+/);
@@ -145,6 +162,7 @@ describe('fromOnnx and toOnnx errors', () => {
 
   it('refuses a weight whose data does not fill its shape, or that does not fit the input', () => {
     expect(() => fromOnnx(graphWith('Relu', { count: 3 }))).toThrow("tensor 'w' of shape [2, 2] needs 4 values but holds 3");
+    expect(() => fromOnnx(graphWith('Relu', { fill: Infinity }))).toThrow("fromOnnx: weight 'w' holds Infinity at index 0");
     expect(() => fromOnnx(graphWith('Relu', { width: 3 }))).toThrow("node 'mm' (MatMul): weight 'w' expects 2 features but receives 3");
   });
 

@@ -115,5 +115,6 @@ describe('toTorch and the way back', () => {
     const { ['2.bias']: _, ...missing } = dict;
     expect(() => loadStateDict(model, missing)).toThrow("loadStateDict: '2.bias' is missing from the state dict");
     expect(() => loadStateDict(model, { ...dict, 'layers.0.weight': dict['0.weight']! })).toThrow("'layers.0.weight' is not a parameter of this model");
+    expect(() => loadStateDict(model, { ...dict, '2.bias': new Tensor(new Float32Array([0, NaN, 0]), [3]) })).toThrow("loadStateDict: '2.bias' holds NaN at index 1");
   });
 });

@@ -55,9 +55,12 @@ function lastAxis(n: OnnxNode, opset: number): number {
   return -1;
 }
 
-/** A float tensor's values, with `[rows, cols]` read as `dims`. */
+/** A float tensor's values, all finite. */
 function floats(t: OnnxTensor, what: string): Float64Array {
   if (t.dataType !== DT.float && t.dataType !== DT.double) fail(`${what} '${t.name}' is ${DT_NAMES[t.dataType]}; expected float or double`);
+  // A NaN weight would only show up later as NaN predictions; say so here.
+  const bad = t.values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) fail(`${what} '${t.name}' holds ${t.values[bad]} at index ${bad}`);
   return t.values;
 }
 
@@ -78,6 +81,7 @@ function plan(bytes: Uint8Array, opts: FromOnnxOptions): { layers: LayerPlan[]; 
       else fail(`${label(n)} holds a kind of constant this reader does not take`);
     } else nodes.push(n);
   }
+  for (const n of nodes) if (n.outputs.length === 0 || !n.outputs[0]) fail(`${label(n)} has no output`);
   for (const n of nodes) if (n.domain !== '' && n.domain !== 'ai.onnx') fail(`${label(n)} is from the custom domain '${n.domain}'; only standard ONNX ops are read`);
   const inputs = g.inputs.filter((v) => !consts.has(v.name));
   if (inputs.length !== 1 || g.outputs.length !== 1) fail(`an MLP graph has one input and one output; this one has ${inputs.length} and ${g.outputs.length}`);
@@ -125,6 +129,8 @@ function plan(bytes: Uint8Array, opts: FromOnnxOptions): { layers: LayerPlan[]; 
     const next = consumers.get(cur) ?? [];
     if (next.length === 0) fail(`value '${cur}' is not used by any node and is not the graph output '${output}'`);
     const n = next[0]!;
+    // A node met twice means the graph loops back on itself (ONNX graphs are acyclic).
+    if (used.has(n)) fail(`${label(n)} is reached twice: the graph has a cycle`);
     const single = next.length === 1;
     if (single && n.opType === 'Gemm') {
       if (n.inputs[0] !== cur || intAttr(n, 'transA', 0) !== 0) fail(`${label(n)} multiplies in an order an MLP layer does not (A must be the input, untransposed)`);
@@ -172,6 +178,7 @@ function plan(bytes: Uint8Array, opts: FromOnnxOptions): { layers: LayerPlan[]; 
  */
 function composite(nodes: OnnxNode[], cur: string, consts: Map<string, OnnxTensor>, used: Set<OnnxNode>, layers: LayerPlan[], output: string): string {
   const start = nodes.findIndex((n) => !used.has(n) && n.inputs.includes(cur));
+  if (start < 0) fail(`value '${cur}' is only read by nodes already used: the graph has a cycle`);
   const region: OnnxNode[] = [];
   const produced = new Set<string>([cur]);
   const scalars = new Map<string, number>();
