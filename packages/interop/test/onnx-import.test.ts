@@ -126,6 +126,9 @@ describe('fromOnnx and toOnnx errors', () => {
   it('names an unsupported node and its op type', () => {
     expect(() => fromOnnx(graphWith('Cos'))).toThrow("fromOnnx: node 'odd' (Cos) is not supported");
     expect(() => fromOnnx(graphWith('Softsign'))).toThrow("node 'odd' (Softsign) is not supported");
+    // op types are looked up as own properties: an inherited name is just another unknown op
+    expect(() => fromOnnx(graphWith('constructor'))).toThrow("node 'odd' (constructor) is not supported");
+    expect(() => fromOnnx(graphWith('toString'))).toThrow("node 'odd' (toString) is not supported");
   });
 
   it('refuses a graph that loops back on itself instead of walking it forever', () => {

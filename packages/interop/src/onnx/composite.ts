@@ -1,4 +1,4 @@
-import { activation, variable } from '@actgrad/autograd';
+import { activation, activations, variable } from '@actgrad/autograd';
 import { Tensor } from '@actgrad/tensor';
 import type { OnnxNode } from './schema.js';
 
@@ -13,24 +13,21 @@ const BINARY: Record<string, (a: number, b: number) => number> = {
 
 /** True for ops a composite activation may contain. */
 export function isElementwise(opType: string): boolean {
-  return opType in UNARY || opType in BINARY;
+  return Object.hasOwn(UNARY, opType) || Object.hasOwn(BINARY, opType);
 }
 
 /**
- * Parameter-free activations a composite subgraph is compared against, with their options.
- * GELU's tanh form joins when the registry offers it.
+ * What a composite subgraph is compared against, from the registry: every elementwise built-in
+ * without a learned parameter, at its defaults and at each other value of a parameter that lists
+ * choices (GELU's tanh form, the day the registry has it).
  */
-function candidates(): { name: string; options: Record<string, string | number> }[] {
-  const list: { name: string; options: Record<string, string | number> }[] = [
-    { name: 'gelu', options: {} }, { name: 'silu', options: {} }, { name: 'softplus', options: {} },
-    { name: 'sigmoid', options: {} }, { name: 'tanh', options: {} }, { name: 'relu', options: {} },
-    { name: 'selu', options: {} }, { name: 'elu', options: {} },
-  ];
-  try {
-    activation('gelu', { approximate: 'tanh' } as never);
-    list.push({ name: 'gelu', options: { approximate: 'tanh' } });
-  } catch {
-    // this version of actgrad has only GELU's exact form
+function candidates(): { name: string; options: Record<string, string> }[] {
+  const list: { name: string; options: Record<string, string> }[] = [];
+  for (const [name, def] of Object.entries(activations)) {
+    const params = Object.entries(def.params as Record<string, { default: unknown; learnable?: boolean; choices?: readonly string[] }>);
+    if (!def.elementwise || params.some(([, p]) => p.learnable)) continue;
+    list.push({ name, options: {} });
+    for (const [key, p] of params) for (const c of p.choices ?? []) if (c !== p.default) list.push({ name, options: { [key]: c } });
   }
   return list;
 }

@@ -35,7 +35,7 @@ function fail(msg: string): never {
 
 function writerFor(layer: Activation, i: number, opts: ToOnnxOptions): OnnxActivationWriter {
   const name = layer.activationName;
-  const hook = opts.activations?.[name];
+  const hook = opts.activations && Object.hasOwn(opts.activations, name) ? opts.activations[name] : undefined;
   if (hook) return hook;
   if (!layer.isCustom && Object.prototype.hasOwnProperty.call(activationExports, name)) {
     return activationExports[name as keyof typeof activationExports].onnx;

@@ -157,7 +157,7 @@ function plan(bytes: Uint8Array, opts: FromOnnxOptions): { layers: LayerPlan[]; 
       layers.push({ kind: 'activation', name: 'prelu', options: {}, alpha: slope });
       used.add(n);
       cur = n.outputs[0]!;
-    } else if (single && NATIVE[n.opType]) {
+    } else if (single && Object.hasOwn(NATIVE, n.opType)) {
       const a = NATIVE[n.opType]!(n, opset);
       layers.push({ kind: 'activation', ...a });
       used.add(n);
