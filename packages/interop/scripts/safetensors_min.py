@@ -1,6 +1,6 @@
 """The safetensors format in a few lines, for machines without the `safetensors` package
 (Debian ships none): an 8-byte little-endian header length, a JSON header naming each tensor's
-dtype, shape and byte range, then the raw little-endian data. Same bytes as safetensors.torch."""
+dtype, shape and byte range, then the raw little-endian data, as the format specifies (not checked byte-for-byte against the safetensors package, which this machine lacks)."""
 import json
 import struct
 
