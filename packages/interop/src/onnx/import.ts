@@ -234,20 +234,17 @@ export function fromOnnx(bytes: Uint8Array, opts: FromOnnxOptions = {}): Sequent
 
 function buildLayer(l: LayerPlan, dtype: DType): Module {
   if (l.kind === 'linear') {
-    const lin = new Linear(l.inFeatures, l.outFeatures, { init: 'zeros', bias: l.bias !== null, dtype });
-    copyInto(lin.weight.data, l.weight);
-    if (l.bias && lin.bias) copyInto(lin.bias.data, l.bias);
-    return lin;
+    const array = (v: Float64Array) => (dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v));
+    const weight = keep(new Tensor(array(l.weight), [l.inFeatures, l.outFeatures]));
+    const bias = l.bias ? keep(new Tensor(array(l.bias), [l.outFeatures])) : undefined;
+    // `init` records where the weights came from (summary's Init column); no initializer runs.
+    return new Linear(l.inFeatures, l.outFeatures, { init: 'onnx', bias: l.bias !== null, dtype, values: { weight, bias } });
   }
   if (l.alpha) {
     const a = keep(new Tensor(dtype === 'float64' ? Float64Array.from(l.alpha) : Float32Array.from(l.alpha), [l.alpha.length]));
     return new Activation('prelu', { alpha: parameter(a, { name: 'prelu.alpha' }) });
   }
   return new Activation(l.name, l.options as never);
-}
-
-function copyInto(t: Tensor, values: Float64Array): void {
-  for (let i = 0; i < values.length; i++) t.data[t.offset + i] = values[i]!;
 }
 
 /** Reads an `.onnx` file with {@link fromOnnx}; errors name the file. */
