@@ -41,7 +41,7 @@ for name in sorted(os.listdir(directory)):
         ok = ok and len(module.build(False)) == len(model) - 1 and torch.allclose(model[-1](logits), got, rtol=0, atol=0)
     failed += not ok
     modules = ", ".join(type(m).__name__ for m in model)
-    print(f"{'ok  ' if ok else 'FAIL'} {name:18s} torch vs actgrad {worst:.2e} (limit {limit:.0e}); "
+    print(f"{'ok  ' if ok else 'FAIL'} {name:30s} torch vs actgrad {worst:.2e} (limit {limit:.0e}); "
           f"vs float64: torch {rel(got, exact):.1e}, actgrad {rel(want, exact):.1e}  [{modules}]")
 print(f"{len(os.listdir(directory)) - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

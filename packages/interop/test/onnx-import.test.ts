@@ -24,7 +24,13 @@ function fixture(name: string) {
   return { x, want: ref.output.flat() };
 }
 
-const layerNames = (m: Sequential) => m.layers.map((l) => (l instanceof Linear ? `Linear(${l.inFeatures},${l.outFeatures})` : (l as Activation).activationName));
+/** Layer names, with an activation's string options (GELU's form): `gelu(approximate=tanh)`. */
+const layerNames = (m: Sequential) => m.layers.map((l) => {
+  if (l instanceof Linear) return `Linear(${l.inFeatures},${l.outFeatures})`;
+  const a = l as Activation;
+  const strings = Object.entries(a.options ?? {}).filter(([, v]) => typeof v === 'string' && v !== 'none');
+  return strings.length ? `${a.activationName}(${strings.map(([k, v]) => `${k}=${v}`).join(',')})` : a.activationName;
+});
 
 const hasGeluTanh = 'approximate' in (activations.gelu.params as object);
 
