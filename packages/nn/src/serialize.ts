@@ -109,7 +109,15 @@ export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Seq
   return build(checkModelFile(obj, opts), opts);
 }
 
-/** Writes `model.toJSON()` to `path` as JSON. */
+/**
+ * Writes `model.toJSON()` to `path` as JSON.
+ *
+ * @example
+ * ```ts
+ * await saveModel(model, 'moons.json');
+ * const again = await loadModelFile('moons.json');  // predicts exactly as `model` does
+ * ```
+ */
 export async function saveModel(model: Sequential, path: string): Promise<void> {
   await writeFile(path, JSON.stringify(model.toJSON()));
 }

@@ -114,6 +114,11 @@ export interface EvaluateOptions {
 /**
  * Loss and metrics of `model` on `data`, without recording a graph. Data is validated as in
  * `fit`. Returns e.g. `{ loss: 0.12, accuracy: 0.97 }`.
+ *
+ * @example
+ * ```ts
+ * const { loss, accuracy } = evaluate(model, test, { loss: 'binaryCrossEntropy' });
+ * ```
  */
 export function evaluate(model: Sequential, data: { x: DataInput; y: DataInput }, opts: EvaluateOptions = {}): Record<string, number> {
   const head = opts.loss === undefined ? null : makeHead(model, opts.loss);
@@ -138,6 +143,11 @@ export function positiveInt(where: string, v: number, key = 'batchSize'): number
 /**
  * The model's outputs for `x` (`[n, in]`), with the output activation applied (probabilities
  * for sigmoid and softmax heads), as a new `[n, out]` tensor. Records no graph.
+ *
+ * @example
+ * ```ts
+ * const probabilities = predict(model, test.x);  // [n, 1] for a sigmoid output
+ * ```
  */
 export function predict(model: Sequential, x: DataInput, opts: { batchSize?: number } = {}): Tensor {
   const m = toMatrix('predict', 'x', x);
