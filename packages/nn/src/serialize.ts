@@ -4,6 +4,7 @@ import type { DType, FloatArray } from '@actgrad/tensor';
 import { Activation, Linear, type Module } from './module.js';
 import { Sequential } from './sequential.js';
 import { decodeFloats, MODEL_FORMAT, MODEL_FORMAT_VERSION, type LayerJSON, type ModelJSON } from './serialize-format.js';
+import { STATE_DICT_FORMAT, stateDictToJSON } from './state-dict-file.js';
 
 /** Options of {@link loadModel}. */
 export interface LoadOptions {
@@ -26,9 +27,9 @@ function buildLayer(l: LayerJSON, i: number, opts: LoadOptions, dtype: DType): M
   }
   if (l?.type === 'activation') {
     const custom = opts.activations?.[l.name];
-    if (custom) return new Activation(custom, l.options);
+    if (custom) return new Activation(custom, l.options, dtype);
     try {
-      return new Activation(l.name, l.options);
+      return new Activation(l.name, l.options, dtype);
     } catch (err) {
       if (l.custom) {
         fail(`layer ${i} uses the custom activation '${l.name}'; pass it as loadModel(json, { activations: { ${l.name}: def } })`);
@@ -51,6 +52,7 @@ export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Seq
   } catch (err) {
     return fail(`not valid JSON (${(err as Error).message})`);
   }
+  if ((obj as { format?: unknown })?.format === STATE_DICT_FORMAT) fail('the file holds a state dict (weights without layers); construct the model and call loadStateDictFile(model, path)');
   if (!obj || typeof obj !== 'object' || obj.format !== MODEL_FORMAT) fail(`not an actgrad model (format '${String(obj?.format)}')`);
   if (obj.version !== MODEL_FORMAT_VERSION) {
     fail(`file format version ${obj.version} is not supported; this version of @actgrad/nn reads version ${MODEL_FORMAT_VERSION}`);
@@ -84,9 +86,12 @@ export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Seq
   return model;
 }
 
-/** Writes `model.toJSON()` to `path` as JSON. */
-export async function saveModel(model: Sequential, path: string): Promise<void> {
-  await writeFile(path, JSON.stringify(model.toJSON()));
+/**
+ * Writes a model to `path` as JSON: a Sequential with its layers and weights (`loadModelFile`
+ * rebuilds it); any other Module as its state dict (construct the model, then `loadStateDictFile`).
+ */
+export async function saveModel(model: Module, path: string): Promise<void> {
+  await writeFile(path, JSON.stringify(model instanceof Sequential ? model.toJSON() : stateDictToJSON(model)));
 }
 
 /** Reads a file written by {@link saveModel}; errors name the file. */

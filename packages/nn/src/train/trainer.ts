@@ -1,20 +1,33 @@
 import { variable, type Variable } from '@actgrad/autograd';
 import { tidy, type Tensor } from '@actgrad/tensor';
-import type { Loss, LossName } from '../losses.js';
+import type { LossSpec } from '../losses.js';
+import type { Module } from '../module.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import type { Sequential } from '../sequential.js';
 import { makeHead, type Head } from './head.js';
+import { modelInfo } from './model-info.js';
 
 /** Options of {@link trainStep} and {@link Trainer}. */
 export interface TrainStepOptions {
-  loss: LossName | Loss | string;
+  loss: LossSpec;
   optimizer: Optimizer;
 }
 
+/** Thrown by `Trainer.step` when a batch's loss is NaN or ±Infinity; the weights are left as they were. */
+export class NonFiniteLossError extends Error {
+  constructor(readonly loss: number) {
+    super(
+      `Trainer.step: the loss is ${loss} on this batch; the update was skipped and the weights are unchanged ` +
+        '(look for NaN or Infinity in the batch, or lower the learning rate)',
+    );
+    this.name = 'NonFiniteLossError';
+  }
+}
+
 /**
- * One model, loss and optimizer, resolved once, for training batch by batch. Each `step` runs
- * in `tidy`, so its intermediate tensors go back to the free list and the next step reuses
- * them; gradients and optimizer state live outside and are reused as well.
+ * One model, loss and optimizer, resolved once, for training batch by batch. Works with any
+ * {@link Module} that has a `forward`. Each `step` runs in `tidy`, so its intermediate tensors
+ * go back to the free list and the next step reuses them; gradients and optimizer state live
+ * outside and are reused as well.
  *
  * ```ts
  * const trainer = new Trainer(model, { loss: 'crossEntropy', optimizer: new Adam(model, { lr: 1e-3 }) });
@@ -22,28 +35,31 @@ export interface TrainStepOptions {
  * ```
  */
 export class Trainer {
-  readonly model: Sequential;
+  readonly model: Module;
   readonly optimizer: Optimizer;
   readonly head: Head;
   /** The loss as given (name or Loss), to recognise the same configuration again. */
-  readonly lossSpec: LossName | Loss | string;
+  readonly lossSpec: LossSpec;
   // The model's parameters, listed once: walking the module tree every step is measurable on tiny models.
   private readonly params: Variable[];
   /** When set, `step` copies the batch's output (logits when the head is fused) into it. */
   outputSink: ((out: Tensor) => void) | null = null;
 
-  constructor(model: Sequential, opts: TrainStepOptions) {
+  constructor(model: Module, opts: TrainStepOptions) {
+    const info = modelInfo('Trainer', model, true);
+    if (!opts || opts.optimizer === undefined) throw new Error('Trainer: options need an optimizer, e.g. { loss: "mse", optimizer: new SGD(model, { lr: 0.1 }) }');
     this.model = model;
     this.optimizer = opts.optimizer;
     this.lossSpec = opts.loss;
-    this.head = makeHead(model, opts.loss);
+    this.head = makeHead(info, opts.loss);
     this.params = model.parameters();
   }
 
   /**
    * Forward, loss, backward and one optimizer update on a batch: `x` is `[batch, in]`; `y` is
    * `[batch, out]` (or `[batch]` for one output), or labels `[batch]` / one-hot rows for
-   * cross-entropy and nll. Returns the batch loss.
+   * cross-entropy and nll. Returns the batch loss. A NaN or infinite loss throws
+   * {@link NonFiniteLossError} before the backward pass, so the weights never take a NaN step.
    */
   step(x: Tensor, y: Tensor): number {
     const yy = this.head.loss.targetKind === 'dense' && y.ndim === 1 ? y.reshape([y.shape[0], 1]) : y;
@@ -51,10 +67,13 @@ export class Trainer {
       const params = this.params;
       for (let i = 0; i < params.length; i++) params[i].zeroGrad();
       const { loss, out } = this.head.compute(variable(x, { requiresGrad: false }), yy);
+      // The scalar is read anyway; checking it costs one comparison per step.
+      const value = loss.item();
+      if (value - value !== 0) throw new NonFiniteLossError(value);
       loss.backward();
       if (this.outputSink) this.outputSink(out.data);
       this.optimizer.step();
-      return loss.item();
+      return value;
     });
   }
 }
@@ -64,7 +83,7 @@ export class Trainer {
  * model's output activation (once: the Trainer is cached per model while the loss and optimizer
  * stay the same), then runs its `step(x, y)`.
  */
-export function trainStep(model: Sequential, x: Tensor, y: Tensor, opts: TrainStepOptions): number {
+export function trainStep(model: Module, x: Tensor, y: Tensor, opts: TrainStepOptions): number {
   let trainer = cache.get(model);
   if (!trainer || trainer.optimizer !== opts.optimizer || trainer.lossSpec !== opts.loss) {
     trainer = new Trainer(model, opts);
@@ -74,4 +93,4 @@ export function trainStep(model: Sequential, x: Tensor, y: Tensor, opts: TrainSt
 }
 
 // The last Trainer per model, so a loop of trainStep calls resolves the head once.
-const cache = new WeakMap<Sequential, Trainer>();
+const cache = new WeakMap<Module, Trainer>();
