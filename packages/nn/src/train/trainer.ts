@@ -12,14 +12,33 @@ export interface TrainStepOptions {
   optimizer: Optimizer;
 }
 
-/** Thrown by `Trainer.step` when a batch's loss is NaN or ±Infinity; the weights are left as they were. */
+/**
+ * Thrown by `Trainer.step` when a batch holds NaN or ±Infinity, or its loss is not finite; the
+ * update is skipped, so the weights are left as they were.
+ */
 export class NonFiniteLossError extends Error {
-  constructor(readonly loss: number) {
+  constructor(readonly loss: number, detail?: string) {
     super(
-      `Trainer.step: the loss is ${loss} on this batch; the update was skipped and the weights are unchanged ` +
-        '(look for NaN or Infinity in the batch, or lower the learning rate)',
+      detail
+        ? `Trainer.step: ${detail}; the update was skipped and the weights are unchanged`
+        : `Trainer.step: the loss is ${loss} on this batch; the update was skipped and the weights are unchanged ` +
+            '(look for NaN or Infinity in the batch, or lower the learning rate)',
     );
     this.name = 'NonFiniteLossError';
+  }
+}
+
+/** Refuses a batch tensor holding NaN or ±Infinity, naming the first one's row and column. */
+function checkBatch(t: Tensor, what: string): void {
+  const c = t.isContiguous() ? t : t.contiguous();
+  const d = c.data;
+  for (let i = c.offset, end = c.offset + c.size; i < end; i++) {
+    const v = d[i];
+    // v − v is 0 for every finite v, NaN for NaN and ±Infinity: one test for both.
+    if (v - v === 0) continue;
+    const cols = t.ndim === 2 ? t.shape[1] : 1;
+    const at = i - c.offset;
+    throw new NonFiniteLossError(NaN, `${what} holds ${v} at row ${Math.floor(at / cols)}, column ${at % cols}`);
   }
 }
 
@@ -58,10 +77,14 @@ export class Trainer {
   /**
    * Forward, loss, backward and one optimizer update on a batch: `x` is `[batch, in]`; `y` is
    * `[batch, out]` (or `[batch]` for one output), or labels `[batch]` / one-hot rows for
-   * cross-entropy and nll. Returns the batch loss. A NaN or infinite loss throws
-   * {@link NonFiniteLossError} before the backward pass, so the weights never take a NaN step.
+   * cross-entropy and nll. Returns the batch loss. NaN or ±Infinity in the batch, or a loss that
+   * is not finite, throws {@link NonFiniteLossError} before the update, so the weights never take
+   * a NaN step (a saturating activation can turn an infinite input into a finite loss, so the
+   * batch is checked as well: one pass over x and y, small beside the forward pass).
    */
   step(x: Tensor, y: Tensor): number {
+    checkBatch(x, 'x');
+    checkBatch(y, 'y');
     const yy = this.head.loss.targetKind === 'dense' && y.ndim === 1 ? y.reshape([y.shape[0], 1]) : y;
     return tidy(() => {
       const params = this.params;
