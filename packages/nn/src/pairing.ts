@@ -14,13 +14,13 @@ export interface TargetInfo {
 }
 
 /** Value ranges of the built-in activations, where bounded (for target checks). */
-const RANGES: Record<string, [number, number]> = {
-  sigmoid: [0, 1],
-  softmax: [0, 1],
-  tanh: [-1, 1],
-  relu: [0, Infinity],
-  softplus: [0, Infinity],
-};
+const RANGES = new Map<string, [number, number]>([
+  ['sigmoid', [0, 1]],
+  ['softmax', [0, 1]],
+  ['tanh', [-1, 1]],
+  ['relu', [0, Infinity]],
+  ['softplus', [0, Infinity]],
+]);
 
 /** Options of {@link checkPairing}. */
 export interface PairingOptions {
@@ -112,7 +112,7 @@ export function checkPairing(outputIn: string | undefined, outputUnits: number, 
   if (name === 'binaryCrossEntropy') {
     if (lo < 0 || hi > 1) error(`loss 'binaryCrossEntropy' expects targets in [0, 1]; got values in [${lo}, ${hi}]`);
     if (outputIn === undefined) return issues;
-    const range = RANGES[output];
+    const range = RANGES.get(output);
     if (output !== 'sigmoid' && output !== 'softmax') {
       if (known && !(range && range[0] >= 0 && range[1] <= 1)) {
         error(`loss 'binaryCrossEntropy' expects probabilities but output '${output}' is not bounded to [0, 1]; use output: 'sigmoid' (fused with the loss for stability)`);
@@ -122,7 +122,7 @@ export function checkPairing(outputIn: string | undefined, outputUnits: number, 
   if (output === 'softmax' && name !== 'binaryCrossEntropy') {
     warn(`output 'softmax' with loss '${name}': gradients through softmax are small and classes interact; use 'crossEntropy' for classification`);
   }
-  const range = outputIn === undefined ? undefined : RANGES[output];
+  const range = outputIn === undefined ? undefined : RANGES.get(output);
   if (range && (lo < range[0] || hi > range[1])) {
     const msg = `output '${output}' produces values in [${range[0]}, ${range[1]}] but the targets span [${lo}, ${hi}]; scale the targets into that range or use a 'linear' output`;
     // Held-out targets a little outside the training range are normal after train-set scaling:

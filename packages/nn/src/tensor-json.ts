@@ -1,5 +1,5 @@
 import { Tensor, type DType } from '@actgrad/tensor';
-import { decodeFloats, encodeFloats, type WeightJSON } from './serialize-format.js';
+import { decodeFloatsInto, encodeFloats, type WeightJSON } from './serialize-format.js';
 import type { StateDict } from './state-dict.js';
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8 };
@@ -34,16 +34,22 @@ export function tensorJSONProblem(w: unknown): string | null {
   return `has unknown encoding '${String(encoding)}' (base64 or numbers)`;
 }
 
-/** Decodes a tensor that {@link tensorJSONProblem} has accepted. */
-export function decodeTensor(w: WeightJSON): Tensor {
+/**
+ * Decodes a tensor that {@link tensorJSONProblem} has accepted. Values must be finite, as in
+ * model files: the error (`where` starts it) names the tensor and the index.
+ */
+export function decodeTensor(w: WeightJSON, where = 'decode', name = '?'): Tensor {
   const size = w.shape.reduce((a, b) => a * b, 1);
-  let values: Float32Array | Float64Array;
-  if (w.encoding === 'numbers') values = w.dtype === 'float64' ? Float64Array.from(w.data as number[]) : Float32Array.from(w.data as number[]);
-  else {
-    const decoded = decodeFloats(w.data as string, w.dtype, size);
-    if (!decoded) throw new Error(`saved tensor of shape [${w.shape.join(',')}] has the wrong byte count`);
-    values = decoded;
-  }
+  const values = w.dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  let bad = -1;
+  if (w.encoding === 'numbers') {
+    const src = w.data as number[];
+    for (let i = 0; i < size && bad < 0; i++) {
+      values[i] = src[i];
+      if (!Number.isFinite(values[i])) bad = i;
+    }
+  } else bad = decodeFloatsInto(w.data as string, values);
+  if (bad >= 0) throw new Error(`${where}: tensor '${name}' holds a value that is not a finite ${w.dtype} at index ${bad}`);
   return new Tensor(values, w.shape);
 }
 
@@ -66,6 +72,6 @@ export function decodeStateDict(where: string, saved: unknown): StateDict {
     if (problem) throw new Error(`${where}: tensor '${name}' ${problem}`);
   }
   const out: StateDict = {};
-  for (const [name, w] of entries) out[name] = decodeTensor(w as WeightJSON);
+  for (const [name, w] of entries) out[name] = decodeTensor(w as WeightJSON, where, name);
   return out;
 }

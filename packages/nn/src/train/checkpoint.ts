@@ -132,7 +132,7 @@ export function restoreCheckpoint(where: string, ck: unknown, model: Module, opt
 
   model.loadStateDict(decodeStateDict(where, ck.model));
   const buffers: OptimizerState['buffers'] = {};
-  for (const [buf, byName] of Object.entries(o.buffers)) buffers[buf] = names.map((n) => decodeTensor(byName[n]).data as FloatArray);
+  for (const [buf, byName] of Object.entries(o.buffers)) buffers[buf] = names.map((n) => decodeTensor(byName[n], where, `optimizer ${buf} of ${n}`).data as FloatArray);
   optimizer.loadStateDict({ type: o.type, stepCount: o.stepCount, lr: o.lr, hyper: o.hyper, buffers });
   return { epoch: ck.epoch, rng: ck.shuffle.rng, order: Int32Array.from(order), history: ck.history.map((h) => ({ ...h, metrics: { ...h.metrics } })) };
 }
