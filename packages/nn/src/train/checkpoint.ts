@@ -87,7 +87,15 @@ export function checkCheckpointHeader(where: string, ck: unknown): asserts ck is
     if (!c[key] || typeof c[key] !== 'object') throw new Error(`${where}: the checkpoint has no ${key} section`);
   }
   if (!Number.isInteger(c.epoch) || c.epoch! < 0) throw new Error(`${where}: the checkpoint's epoch ${String(c.epoch)} is not an integer ≥ 0`);
-  if (!Array.isArray(c.history)) throw new Error(`${where}: the checkpoint has no history list`);
+  if (!Array.isArray(c.history) || c.history.length !== c.epoch) {
+    throw new Error(`${where}: the checkpoint's history should list its ${c.epoch} epochs; got ${Array.isArray(c.history) ? c.history.length : 'none'}`);
+  }
+  const num = (v: unknown) => typeof v === 'number';
+  c.history.forEach((h, i) => {
+    const ok = h && typeof h === 'object' && h.epoch === i && num(h.loss) && num(h.lr) && num(h.seconds)
+      && (h.valLoss === undefined || num(h.valLoss)) && h.metrics && typeof h.metrics === 'object' && Object.values(h.metrics).every(num);
+    if (!ok) throw new Error(`${where}: the checkpoint's history entry ${i} is not an epoch log { epoch: ${i}, loss, lr, seconds, metrics }`);
+  });
 }
 
 /**
