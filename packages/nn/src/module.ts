@@ -267,6 +267,18 @@ export class Activation extends Module {
     return new Activation(spec, undefined, dtype);
   }
 
+  /**
+   * Gives the learnable parameters this layer created (PReLU's α, not one passed in `options`)
+   * `dtype`, unless they have trained already. `Sequential` calls it with the model's dtype, so α
+   * matches the weights (and an optimizer's state for it does) before the first forward pass.
+   */
+  adoptDtype(dtype: DType): void {
+    const given = new Set(Object.values(this.options ?? {}));
+    for (const p of this.fn.parameters) {
+      if (p.data.dtype !== dtype && p.grad === null && !given.has(p)) p.data = keep(p.data.astype(dtype));
+    }
+  }
+
   /** True when `def` is a user definition rather than a built-in name. */
   get isCustom(): boolean {
     return typeof this.def !== 'string';

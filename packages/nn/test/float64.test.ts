@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '@actgrad/tensor';
 import {
-  Activation, Adam, fit, loadModelFile, mlp, moons, predict, saveModel, SGD, standardize, stateDictToJSON, toMatrix, Trainer, trainTestSplit,
+  Activation, Adam, fit, Linear, loadModelFile, mlp, moons, predict, saveModel, Sequential, SGD, standardize, stateDictToJSON, toMatrix, Trainer,
+  trainTestSplit,
 } from '../src/index.js';
 
 // Values float32 cannot hold: rounding them anywhere on the way shows up in the last bits.
@@ -18,6 +19,10 @@ describe('a float64 model is float64 end to end', () => {
     const state = new Adam(model).stateDict();
     expect(state.buffers.m.map((b) => b.constructor.name)).toEqual(['Float64Array', 'Float64Array', 'Float64Array', 'Float64Array', 'Float64Array']);
     expect(mlp({ sizes: [2, 4, 1], hidden: 'prelu', seed: 1 }).parameters()[2].data.dtype).toBe('float32');
+    // A Sequential built by hand adopts its weights' dtype for α as well.
+    const byHand = new Sequential([new Linear(2, 3, { dtype: 'float64' }), new Activation('prelu'), new Linear(3, 1, { dtype: 'float64' })]);
+    expect(byHand.stateDict()['layers.1.alpha'].dtype).toBe('float64');
+    expect(new Adam(byHand).stateDict().buffers.v[2]).toBeInstanceOf(Float64Array);
   });
 
   it('predict equals forward bit for bit, from nested arrays and from tensors', () => {
