@@ -1,5 +1,10 @@
+import type { Variable } from '@actgrad/autograd';
 import { Tensor } from '@actgrad/tensor';
-import type { Module } from './module.js';
+
+/** What the functions here need of a `Module` (named structurally: module.ts imports this file). */
+export interface ParamOwner {
+  namedParameters(): [string, Variable][];
+}
 
 /** Parameter values by the names `namedParameters()` gives them, e.g. `layers.0.weight`. */
 export type StateDict = Record<string, Tensor>;
@@ -26,7 +31,7 @@ export function copyTensor(t: Tensor): Tensor {
 }
 
 /** See `Module.stateDict`. */
-export function stateDict(module: Module): StateDict {
+export function stateDict(module: ParamOwner): StateDict {
   const out: StateDict = {};
   for (const [name, p] of module.namedParameters()) out[name] = copyTensor(p.data);
   return out;
@@ -50,7 +55,7 @@ export interface TensorHeader {
  * read), so a file can be checked before its tensors are decoded. Missing and unexpected names
  * are problems when `strict` (the default).
  */
-export function stateDictProblems(module: Module, dict: Record<string, TensorHeader>, strict = true): { problems: string[] } & LoadStateDictResult {
+export function stateDictProblems(module: ParamOwner, dict: Record<string, TensorHeader>, strict = true): { problems: string[] } & LoadStateDictResult {
   const params = module.namedParameters();
   const own = new Set(params.map(([n]) => n));
   const missing: string[] = [];
@@ -76,7 +81,7 @@ export function stateDictProblems(module: Module, dict: Record<string, TensorHea
 }
 
 /** {@link stateDictProblems} as one error naming every problem; `where` starts the message. */
-export function checkStateDictFit(module: Module, dict: Record<string, TensorHeader>, opts: LoadStateDictOptions = {}, where = 'loadStateDict'): LoadStateDictResult {
+export function checkStateDictFit(module: ParamOwner, dict: Record<string, TensorHeader>, opts: LoadStateDictOptions = {}, where = 'loadStateDict'): LoadStateDictResult {
   const who = `${where} (${module.constructor.name})`;
   if (!dict || typeof dict !== 'object') throw new Error(`${who}: expected an object of name → Tensor; got ${dict === null ? 'null' : typeof dict}`);
   const { problems, missing, unexpected } = stateDictProblems(module, dict, opts.strict ?? true);
@@ -85,7 +90,7 @@ export function checkStateDictFit(module: Module, dict: Record<string, TensorHea
 }
 
 /** See `Module.loadStateDict`. Validates every entry before writing any value. */
-export function loadStateDict(module: Module, dict: StateDict, opts: LoadStateDictOptions = {}): LoadStateDictResult {
+export function loadStateDict(module: ParamOwner, dict: StateDict, opts: LoadStateDictOptions = {}): LoadStateDictResult {
   for (const [name, t] of Object.entries(dict ?? {})) {
     if (!(t instanceof Tensor)) throw new Error(`loadStateDict (${module.constructor.name}): '${name}' is not a Tensor`);
   }

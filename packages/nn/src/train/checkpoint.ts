@@ -7,7 +7,7 @@ import { rngStateProblem, type RngState } from '../random.js';
 import type { WeightJSON } from '../serialize-format.js';
 import { stateDictProblems } from '../state-dict.js';
 import { decodeStateDict, decodeTensor, encodeStateDict, encodeTensor, tensorJSONProblem } from '../tensor-json.js';
-import type { EpochLog } from './callbacks.js';
+import type { EpochLog } from './epoch-log.js';
 
 /** Identifies checkpoint files. */
 export const CHECKPOINT_FORMAT = 'actgrad-checkpoint';
