@@ -301,9 +301,10 @@ function withLearnables(nameOrDef: string | ActivationDef, options: ActivationOp
   for (const [key, spec] of Object.entries(def.params ?? {})) {
     const given = options?.[key];
     if (!spec.learnable || given instanceof Variable) continue;
-    if (given !== undefined && typeof given !== 'number') continue; // activation() names the bad option
+    const value: unknown = given ?? spec.default;
+    if (typeof value !== 'number') continue; // activation() names the bad option
     // Named as activation() names the ones it creates, so ownParameters lists it the same way.
-    const p = parameter(keep(tensor([given ?? spec.default], { dtype })), { name: `${def.name}.${key}` });
+    const p = parameter(keep(tensor([value], { dtype })), { name: `${def.name}.${key}` });
     out = { ...out, [key]: p };
   }
   return out;
