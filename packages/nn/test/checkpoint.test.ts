@@ -108,6 +108,14 @@ describe('a checkpoint that does not fit the run is refused before anything chan
     );
     expect(bytes(model)).toEqual(before);
     expect(opt.stepCount).toBe(0);
+    // A negative second moment (no run makes one) would turn the next step's √v into NaN.
+    const negative = structuredClone(ck) as Checkpoint;
+    const v = negative.optimizer.buffers.v['layers.1.alpha'];
+    v.data = Buffer.from(new Float32Array([-1e-3]).buffer).toString('base64');
+    expect(() => fit(model, data(), { ...fitOptions(opt), epochs: 2, resume: negative })).toThrow(
+      "fit: the checkpoint does not fit this run: optimizer: buffer 'v' of parameter 2 holds -0.0010000000474974513 at index 0; it is a running mean of squares and never negative",
+    );
+    expect(bytes(model)).toEqual(before);
     expect(() => fit(model, data(), { ...fitOptions(opt), resume: { ...ck, format: 'x' } as unknown as Checkpoint })).toThrow("fit: not an actgrad checkpoint (format 'x')");
   });
 });

@@ -55,7 +55,9 @@ describe('state-dict and checkpoint loader fuzz', () => {
         continue; // broken JSON text is JSON.parse's to refuse (loadCheckpointFile wraps it)
       }
       try {
-        fit(model, data, { loss: 'binaryCrossEntropy', optimizer: new Adam(model, { lr: 0.01 }), epochs: 3, batchSize: 8, quiet: true, resume: ck as Checkpoint });
+        // epochs = the checkpoint's 2: restore only. Training on from a finite but huge weight may
+        // overflow, which is the weights' fault, not the loader's (as for model files).
+        fit(model, data, { loss: 'binaryCrossEntropy', optimizer: new Adam(model, { lr: 0.01 }), epochs: 2, batchSize: 8, quiet: true, resume: ck as Checkpoint });
         expect(finite(model), `#${i} (${label})`).toBe(true);
       } catch (err) {
         expect(err, `#${i} (${label})`).toBeInstanceOf(Error);

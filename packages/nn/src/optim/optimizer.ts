@@ -133,6 +133,26 @@ export abstract class Optimizer {
     return out;
   }
 
+  /** Names of state buffers that can never be negative (running means of squared gradients). */
+  protected nonNegativeBuffers(): readonly string[] {
+    return [];
+  }
+
+  /**
+   * Problems in the values of `buffers` (already fitting {@link stateProblems}): a negative
+   * second moment, which no run produces and which would turn the next step's √ into NaN.
+   */
+  stateValueProblems(buffers: Record<string, readonly FloatArray[]>): string[] {
+    const out: string[] = [];
+    for (const name of this.nonNegativeBuffers()) {
+      (buffers[name] ?? []).forEach((b, i) => {
+        const at = b.findIndex((v) => v < 0);
+        if (at >= 0) out.push(`buffer '${name}' of parameter ${i} holds ${b[at]} at index ${at}; it is a running mean of squares and never negative`);
+      });
+    }
+    return out;
+  }
+
   /** Restores a {@link stateDict} result (validated as a whole first; nothing changes on error). */
   loadStateDict(state: OptimizerState): void {
     const headers: Record<string, { length: number; dtype: string }[]> = {};
@@ -140,6 +160,7 @@ export abstract class Optimizer {
       headers[name] = Array.isArray(list) ? list.map((b) => ({ length: b.length, dtype: b instanceof Float64Array ? 'float64' : 'float32' })) : (list as never);
     }
     const problems = state && typeof state === 'object' ? this.stateProblems({ ...state, buffers: headers }) : ['it is not an optimizer state'];
+    if (problems.length === 0) problems.push(...this.stateValueProblems(state.buffers));
     if (problems.length > 0) throw new Error(`${this.optimizerName}.loadStateDict: ${problems.join('; ')}`);
     const own = this.stateBuffers();
     for (const [name, list] of Object.entries(state.buffers)) list.forEach((b, i) => own[name][i].set(b));

@@ -108,6 +108,10 @@ export abstract class AdamBase extends Optimizer {
     return { m: this.m, v: this.v };
   }
 
+  protected override nonNegativeBuffers(): readonly string[] {
+    return ['v'];
+  }
+
   protected update(i: number, w: FloatArray, wo: number, g: FloatArray, go: number, n: number): void {
     const { lr, beta1: b1, beta2: b2, eps, weightDecay: wd } = this;
     const m = this.m[i];
@@ -204,6 +208,10 @@ export class RMSProp extends Optimizer {
 
   protected stateBuffers(): Record<string, FloatArray[]> {
     return this.buf ? { square: this.sq, momentum: this.buf } : { square: this.sq };
+  }
+
+  protected override nonNegativeBuffers(): readonly string[] {
+    return ['square'];
   }
 
   protected update(i: number, w: FloatArray, wo: number, g: FloatArray, go: number, n: number): void {

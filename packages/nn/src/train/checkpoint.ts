@@ -138,9 +138,13 @@ export function restoreCheckpoint(where: string, ck: unknown, model: Module, opt
   }
   if (problems.length > 0) throw new Error(`${where}: the checkpoint does not fit this run: ${problems.join('; ')}`);
 
-  model.loadStateDict(decodeStateDict(where, ck.model));
+  // Decode and check every value before writing anything, so a refusal leaves the run as it was.
+  const weights = decodeStateDict(where, ck.model);
   const buffers: OptimizerState['buffers'] = {};
   for (const [buf, byName] of Object.entries(o.buffers)) buffers[buf] = names.map((n) => decodeTensor(byName[n], where, `optimizer ${buf} of ${n}`).data as FloatArray);
+  const valueProblems = optimizer.stateValueProblems(buffers);
+  if (valueProblems.length > 0) throw new Error(`${where}: the checkpoint does not fit this run: ${valueProblems.map((p) => `optimizer: ${p}`).join('; ')}`);
+  model.loadStateDict(weights);
   optimizer.loadStateDict({ type: o.type, stepCount: o.stepCount, lr: o.lr, hyper: o.hyper, buffers });
   return { epoch: ck.epoch, rng: ck.shuffle.rng, order: Int32Array.from(order), history: ck.history.map((h) => ({ ...h, metrics: { ...h.metrics } })) };
 }
