@@ -6,6 +6,7 @@ import { gaussianSampler, type Rng } from './random.js';
  */
 export interface InitDef {
   readonly name: string;
+  /** Overwrites every element of `w`, a `[fanIn, fanOut]` matrix in row-major order. */
   fill(w: Float32Array | Float64Array, fanIn: number, fanOut: number, rng: Rng): void;
 }
 

@@ -21,6 +21,7 @@ export interface Loss {
   readonly lossName: string;
   readonly targetKind: TargetKind;
   readonly fusesWith?: 'sigmoid' | 'softmax';
+  /** The fused form, from the paired activation's input (the logits); absent when `fusesWith` is. */
   readonly fromLogits?: (logits: Variable, target: LossTarget) => Variable;
 }
 

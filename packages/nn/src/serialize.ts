@@ -116,6 +116,12 @@ export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Seq
 /**
  * Writes a model to `path` as JSON: a Sequential with its layers and weights (`loadModelFile`
  * rebuilds it); any other Module as its state dict (construct the model, then `loadStateDictFile`).
+ *
+ * @example
+ * ```ts
+ * await saveModel(model, 'moons.json');
+ * const again = await loadModelFile('moons.json');  // predicts exactly as `model` does
+ * ```
  */
 export async function saveModel(model: Module, path: string): Promise<void> {
   await writeFile(path, JSON.stringify(model instanceof Sequential ? model.toJSON() : stateDictToJSON(model)));

@@ -28,6 +28,12 @@ function takeRows(m: Matrix, idx: Int32Array, vector: boolean): Tensor {
 /**
  * Splits a data set into train and test parts, seeded. The test part gets
  * round(n · testFraction) samples (at least 1, and leaving at least 1 for training).
+ *
+ * @example
+ * ```ts
+ * const { train, test } = trainTestSplit(moons({ n: 500, seed: 1 }), { testFraction: 0.2, seed: 1 });
+ * // train.x: [400, 2], test.x: [100, 2]
+ * ```
  */
 export function trainTestSplit(data: { x: DataInput; y: DataInput }, opts: SplitOptions = {}): { train: Dataset; test: Dataset } {
   const frac = opts.testFraction ?? 0.2;

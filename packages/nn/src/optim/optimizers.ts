@@ -234,6 +234,7 @@ export class RMSProp extends Optimizer {
 
 /** Optimizer names `fit` accepts in place of an instance (default hyper-parameters). */
 export const optimizerNames = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
+/** One of {@link optimizerNames}: `'sgd' | 'adam' | 'adamw' | 'rmsprop'`. */
 export type OptimizerName = (typeof optimizerNames)[number];
 
 /** Builds an optimizer by name over `params`; unknown names list the valid ones. */

@@ -23,8 +23,11 @@ export interface CallbackContext {
 
 /** Hooks `fit` calls. Any may be omitted. */
 export interface Callback {
+  /** Before the first epoch (reset per-run state here: a callback may serve several `fit` calls). */
   onTrainBegin?(ctx: CallbackContext): void;
+  /** After each epoch, with its log (validation included); `ctx.stop()` ends training here. */
   onEpochEnd?(log: EpochLog, ctx: CallbackContext): void;
+  /** After the last epoch, however training ended. */
   onTrainEnd?(ctx: CallbackContext): void;
 }
 

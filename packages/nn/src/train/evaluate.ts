@@ -120,6 +120,11 @@ export interface EvaluateOptions {
  * Loss and metrics of `model` (any Module) on `data`, without recording a graph. Data is
  * validated as in `fit`, except that targets outside a bounded output's range (held-out data
  * after train-set scaling) are reported as a warning. Returns e.g. `{ loss: 0.12, accuracy: 0.97 }`.
+ *
+ * @example
+ * ```ts
+ * const { loss, accuracy } = evaluate(model, test, { loss: 'binaryCrossEntropy' });
+ * ```
  */
 export function evaluate(model: Module, data: { x: DataInput; y: DataInput }, opts: EvaluateOptions = {}): Record<string, number> {
   const info = modelInfo('evaluate', model);
@@ -151,6 +156,11 @@ export function positiveInt(where: string, v: number, key = 'batchSize'): number
 /**
  * The model's outputs for `x` (`[n, in]`), with the output activation applied (probabilities
  * for sigmoid and softmax heads), as a new `[n, out]` tensor. Records no graph.
+ *
+ * @example
+ * ```ts
+ * const probabilities = predict(model, test.x);  // [n, 1] for a sigmoid output
+ * ```
  */
 export function predict(model: Module, x: DataInput, opts: { batchSize?: number } = {}): Tensor {
   const info = modelInfo('predict', model);
