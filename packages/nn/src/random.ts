@@ -22,6 +22,7 @@ export interface RngState {
 /** A seeded generator whose position can be saved with `state()` (for checkpoints). */
 export interface StatefulRng extends Rng {
   (): number;
+  /** A copy of the generator's position; `makeStatefulRng(seed, state)` continues from it. */
   state(): RngState;
 }
 
