@@ -5,6 +5,7 @@ import { checkModelFile, fail, type LayerPlan, type ModelLimits, type ModelPlan,
 import { Activation, Linear, type Module } from './module.js';
 import { Sequential } from './sequential.js';
 import { decodeFloatsInto, type ModelJSON } from './serialize-format.js';
+import { STATE_DICT_FORMAT, stateDictToJSON } from './state-dict-file.js';
 
 /** Options of {@link loadModel}. */
 export interface LoadOptions extends ModelLimits {
@@ -106,11 +107,15 @@ export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Seq
       return fail(`not valid JSON (${(err as Error).message})`);
     }
   } else obj = json;
+  if ((obj as { format?: unknown } | null)?.format === STATE_DICT_FORMAT) {
+    fail('the file holds a state dict (weights without layers); construct the model and call loadStateDictFile(model, path)');
+  }
   return build(checkModelFile(obj, opts), opts);
 }
 
 /**
- * Writes `model.toJSON()` to `path` as JSON.
+ * Writes a model to `path` as JSON: a Sequential with its layers and weights (`loadModelFile`
+ * rebuilds it); any other Module as its state dict (construct the model, then `loadStateDictFile`).
  *
  * @example
  * ```ts
@@ -118,8 +123,8 @@ export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Seq
  * const again = await loadModelFile('moons.json');  // predicts exactly as `model` does
  * ```
  */
-export async function saveModel(model: Sequential, path: string): Promise<void> {
-  await writeFile(path, JSON.stringify(model.toJSON()));
+export async function saveModel(model: Module, path: string): Promise<void> {
+  await writeFile(path, JSON.stringify(model instanceof Sequential ? model.toJSON() : stateDictToJSON(model)));
 }
 
 /**
