@@ -28,11 +28,15 @@ function newest(path: string): number {
 }
 
 /**
- * What `tsup` writes for a package: every file its exports map and bins name (ESM-only packages have
- * no .cjs); all must exist and be newer than the inputs.
+ * What `tsup` writes for a package: every dist file its exports, imports and bins name (ESM-only
+ * packages have no .cjs); all must exist and be newer than the inputs.
  */
 function outputsOf(pkg: string): string[] {
-  const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { exports?: unknown; bin?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as {
+    exports?: unknown;
+    imports?: unknown;
+    bin?: Record<string, string>;
+  };
   const files = new Set<string>(Object.values(manifest.bin ?? {}));
   const visit = (node: unknown, condition: string): void => {
     if (typeof node === 'string') {
@@ -42,6 +46,7 @@ function outputsOf(pkg: string): string[] {
     }
   };
   visit(manifest.exports, '');
-  if (files.size === 0) throw new Error(`${pkg}/package.json names no dist file in exports or bin`);
+  visit(manifest.imports, ''); // subpath imports (#name) a build also writes
+  if (files.size === 0) throw new Error(`${pkg}/package.json names no dist file in exports, imports or bin`);
   return [...files].map((f) => f.replace(/^\.\//, ''));
 }
