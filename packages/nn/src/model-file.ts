@@ -21,7 +21,7 @@ export interface ModelLimits {
 /** A layer as a checked file describes it. */
 export type LayerPlan =
   | { type: 'linear'; inFeatures: number; outFeatures: number; bias: boolean; init: string }
-  | { type: 'activation'; name: string; options: Record<string, number> | undefined; custom: boolean };
+  | { type: 'activation'; name: string; options: Record<string, number | string> | undefined; custom: boolean };
 
 /** One weight as a checked file holds it: its shape and its still-encoded values. */
 export interface WeightPlan {
@@ -83,13 +83,14 @@ function checkLayer(l: unknown, i: number): LayerPlan {
   }
   if (type === 'activation') {
     if (typeof l.name !== 'string' || l.name === '') fail(`layer ${i} (activation): name must be a non-empty string; got ${describe(l.name)}`);
-    let options: Record<string, number> | undefined;
+    let options: Record<string, number | string> | undefined;
     if (l.options !== undefined) {
       if (!isRecord(l.options)) fail(`layer ${i} (activation '${l.name}'): options must be an object; got ${describe(l.options)}`);
       for (const [k, v] of Object.entries(l.options)) {
-        if (typeof v !== 'number' || !Number.isFinite(v)) fail(`layer ${i} (activation '${l.name}'): option '${k}' must be a finite number; got ${describe(v)}`);
+        const ok = typeof v === 'number' ? Number.isFinite(v) : typeof v === 'string' && v.length <= 64;
+        if (!ok) fail(`layer ${i} (activation '${l.name}'): option '${k}' must be a finite number or a short name; got ${describe(v)}`);
       }
-      options = { ...l.options } as Record<string, number>;
+      options = { ...l.options } as Record<string, number | string>;
     }
     if (l.custom !== undefined && typeof l.custom !== 'boolean') fail(`layer ${i} (activation): custom must be true or false; got ${describe(l.custom)}`);
     return { type, name: l.name, options, custom: l.custom === true };

@@ -10,7 +10,7 @@ export const MODEL_FORMAT_VERSION = 1;
 /** A layer in a saved model's config. */
 export type LayerJSON =
   | { type: 'linear'; inFeatures: number; outFeatures: number; bias: boolean; init: string }
-  | { type: 'activation'; name: string; options?: Record<string, number>; custom?: boolean };
+  | { type: 'activation'; name: string; options?: Record<string, number | string>; custom?: boolean };
 
 /**
  * One parameter's values. `base64` holds the IEEE-754 bytes, little-endian, so a round trip
@@ -38,10 +38,11 @@ function describe(layer: Module, i: number): LayerJSON {
   }
   if (layer instanceof Activation) {
     const out: LayerJSON = { type: 'activation', name: layer.activationName };
-    // Numbers only: a learnable option given as a Variable (PReLU's α) is saved with the weights.
-    const numeric: Record<string, number> = {};
-    for (const [k, v] of Object.entries(layer.options ?? {})) if (typeof v === 'number') numeric[k] = v;
-    if (Object.keys(numeric).length > 0) out.options = numeric;
+    // Numbers and strings (GELU's `approximate`); a learnable option given as a Variable or Tensor
+    // (PReLU's α) is saved with the weights instead.
+    const plain: Record<string, number | string> = {};
+    for (const [k, v] of Object.entries(layer.options ?? {})) if (typeof v === 'number' || typeof v === 'string') plain[k] = v;
+    if (Object.keys(plain).length > 0) out.options = plain;
     if (layer.isCustom) out.custom = true;
     return out;
   }

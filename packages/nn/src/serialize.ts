@@ -21,11 +21,12 @@ export interface LoadFileOptions extends LoadOptions {
 
 const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
 
-function buildActivation(l: Extract<LayerPlan, { type: 'activation' }>, i: number, opts: LoadOptions): Activation {
+function buildActivation(l: Extract<LayerPlan, { type: 'activation' }>, i: number, opts: LoadOptions,
+  learned: Record<string, Tensor> = {}): Activation {
   const user = opts.activations;
   const custom = user !== undefined && Object.hasOwn(user, l.name) ? user[l.name] : undefined;
   try {
-    return new Activation(custom ?? l.name, l.options);
+    return new Activation(custom ?? l.name, { ...l.options, ...learned });
   } catch (err) {
     if (l.custom && custom === undefined) {
       fail(`layer ${i} uses the custom activation '${l.name}'; pass it as loadModel(json, { activations: { ${l.name}: def } })`);
@@ -46,6 +47,13 @@ function takeWeight(plan: ModelPlan, name: string, shape: readonly number[]): Te
   const bad = w.encoding === 'base64' ? decodeFloatsInto(w.data as string, t.data) : copyNumbers(w.data as unknown[], t.data);
   if (bad >= 0) fail(`weight '${name}' holds a value that is not a finite ${plan.dtype} at index ${bad}`);
   return t;
+}
+
+/** [1] or [features], whichever the file holds: the shapes a per-feature parameter may take. */
+function perFeatureShape(plan: ModelPlan, name: string, features: number): number[] {
+  const shape = plan.weights.get(name)?.shape ?? [1];
+  if (shape.length === 1 && (shape[0] === 1 || shape[0] === features)) return shape;
+  return fail(`weight '${name}' has shape [${shape}] but the layer takes ${features} features (expected [1] or [${features}])`);
 }
 
 /** Copies a checked-length list into `dst`; the index of the first non-finite value, or −1. */
@@ -72,13 +80,19 @@ function build(plan: ModelPlan, opts: LoadOptions): Sequential {
   }
   for (const name of plan.weights.keys()) if (!expected.has(name)) fail(`weight '${name}' does not belong to the model`);
   for (const name of expected) if (!plan.weights.has(name)) fail(`weight '${name}' is missing`);
+  let features = plan.layers.find((l) => l.type === 'linear')!.inFeatures;
   const layers: Module[] = plan.layers.map((l, i) => {
     const at = `layers.${i}.`;
     if (l.type === 'activation') {
-      // A learnable parameter (PReLU's α) takes the file's values, in the model's dtype.
-      for (const [n, p] of acts[i]!.namedParameters()) p.data = takeWeight(plan, at + n, p.data.shape);
-      return acts[i]!;
+      const names = acts[i]!.namedParameters().map(([n]) => n);
+      if (names.length === 0) return acts[i]!;
+      // A learnable parameter (PReLU's α) is built from the file's values, in the model's dtype:
+      // one value shared by all features, or one per feature of the layer's input.
+      const learned: Record<string, Tensor> = {};
+      for (const n of names) learned[n] = takeWeight(plan, at + n, perFeatureShape(plan, at + n, features));
+      return buildActivation(l, i, opts, learned);
     }
+    features = l.outFeatures;
     const weight = takeWeight(plan, `${at}weight`, [l.inFeatures, l.outFeatures]);
     const bias = l.bias ? takeWeight(plan, `${at}bias`, [l.outFeatures]) : undefined;
     return new Linear(l.inFeatures, l.outFeatures, { bias: l.bias, dtype: plan.dtype, init: l.init, values: { weight, bias } });

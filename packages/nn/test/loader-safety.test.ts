@@ -71,7 +71,10 @@ describe('a model file is validated before anything is allocated', () => {
       ['layer not an object', (j) => (j.config.layers[1] = null), 'loadModel: layer 1 must be an object; got null'],
       ['prototype layer type', (j) => (j.config.layers[1].type = 'constructor'), "loadModel: layer 1 has unknown type 'constructor'; valid: linear, activation"],
       ['prototype activation', (j) => (j.config.layers[1].name = 'toString'), /^loadModel: layer 1: unknown activation 'toString'; valid: linear, sigmoid/],
-      ['option as text', (j) => (j.config.layers[1].options = { alpha: 'NaN' }), "loadModel: layer 1 (activation 'tanh'): option 'alpha' must be a finite number; got 'NaN'"],
+      ['option an object', (j) => (j.config.layers[1].options = { alpha: {} }),
+        "loadModel: layer 1 (activation 'tanh'): option 'alpha' must be a finite number or a short name; got an object"],
+      ['option as text', (j) => { j.config.layers[1] = { type: 'activation', name: 'elu', options: { alpha: 'NaN' } }; j.config.mlp.hidden = ['elu']; },
+        /^loadModel: layer 1: .*alpha.*number/],
       ['non-finite value', (j) => (j.weights['layers.0.bias'] = { shape: [3], dtype: 'float32', encoding: 'numbers', data: [0, 1e39, 0] }),
         "loadModel: weight 'layers.0.bias' holds a value that is not a finite float32 at index 1"],
       ['base64 garbage', (j) => (j.weights['layers.0.bias'].data = 'AAAA!!!!AAAA'), "loadModel: weight 'layers.0.bias': data is not valid base64"],
@@ -105,7 +108,7 @@ describe('a model file is validated before anything is allocated', () => {
     const text = JSON.stringify(model);
     const withProtoOption = text.replace('"options":{"alpha":0.1}', '"options":{"alpha":0.1,"__proto__":{"polluted":1}}');
     expect(withProtoOption).not.toBe(text);
-    expect(() => loadModel(withProtoOption)).toThrow("loadModel: layer 1 (activation 'leakyRelu'): option '__proto__' must be a finite number; got an object");
+    expect(() => loadModel(withProtoOption)).toThrow("loadModel: layer 1 (activation 'leakyRelu'): option '__proto__' must be a finite number or a short name; got an object");
     const withProtoNumber = text.replace('"options":{"alpha":0.1}', '"options":{"alpha":0.1,"__proto__":1}');
     expect(() => loadModel(withProtoNumber)).toThrow("loadModel: layer 1: activation 'leakyRelu': unknown option '__proto__'; options: alpha");
     const withProtoWeight = text.replace('"weights":{', '"weights":{"__proto__":{"polluted":1},');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineActivation } from '@actgrad/autograd';
+import { tensor } from '@actgrad/tensor';
 import { fit, loadModel, loadModelFile, mlp, moons, predict, saveModel, Sequential, Linear, Activation, type ModelJSON } from '../src/index.js';
 
 function bits(model: Sequential): number[][] {
@@ -97,5 +98,37 @@ describe('saveModel / loadModelFile', () => {
     const bad = join(dir, 'old.json');
     writeFileSync(bad, JSON.stringify({ ...model.toJSON(), version: 0 }));
     await expect(loadModelFile(bad)).rejects.toThrow(`loadModel: file format version 0 is not supported; this version of @actgrad/nn reads version 1 (file ${bad})`);
+  });
+});
+
+describe('activation options and learnable parameters in model files', () => {
+  it('keeps a string option (GELU\'s tanh form) through save and load', () => {
+    const model = mlp({ sizes: [2, 5, 1], hidden: { activation: 'gelu', options: { approximate: 'tanh' } }, seed: 4 });
+    const json = model.toJSON();
+    expect(json.config.layers[1]).toEqual({ type: 'activation', name: 'gelu', options: { approximate: 'tanh' } });
+    const loaded = loadModel(JSON.stringify(json));
+    expect((loaded.layers[1] as Activation).options).toEqual({ approximate: 'tanh' });
+    const x = [[0.7, -1.3], [2.1, 0.4]];
+    expect(Array.from(predict(loaded, x).data)).toEqual(Array.from(predict(model, x).data));
+    // The exact form predicts differently, so the test above could not pass by losing the option.
+    const exact = loadModel(JSON.stringify({ ...json, config: { ...json.config, layers: [json.config.layers[0], { type: 'activation', name: 'gelu' }, json.config.layers[2]] } }));
+    expect(Array.from(predict(exact, x).data)).not.toEqual(Array.from(predict(model, x).data));
+    const badChoice = structuredClone(json);
+    (badChoice.config.layers[1] as { options: Record<string, string> }).options.approximate = 'cubic';
+    expect(() => loadModel(badChoice)).toThrow(/^loadModel: layer 1: .*approximate/);
+  });
+
+  it('reloads a per-feature PReLU α and refuses one that fits no feature count', () => {
+    const alpha = tensor([0.05, 0.1, 0.2, 0.3]);
+    const model = new Sequential([new Linear(2, 4, { seed: 1 }), new Activation('prelu', { alpha }), new Linear(4, 1, { seed: 2 })]);
+    const json = model.toJSON();
+    expect(json.weights['layers.1.alpha'].shape).toEqual([4]);
+    const loaded = loadModel(JSON.stringify(json));
+    expect(loaded.namedParameters().find(([n]) => n === 'layers.1.alpha')![1].data.shape).toEqual([4]);
+    const x = [[-1.5, 0.4], [0.9, -2.2], [0.1, 0.1]];
+    expect(Array.from(predict(loaded, x).data)).toEqual(Array.from(predict(model, x).data));
+    const three = structuredClone(json);
+    three.weights['layers.1.alpha'] = { shape: [3], dtype: 'float32', encoding: 'numbers', data: [0.1, 0.2, 0.3] };
+    expect(() => loadModel(three)).toThrow("loadModel: weight 'layers.1.alpha' has shape [3] but the layer takes 4 features (expected [1] or [4])");
   });
 });
