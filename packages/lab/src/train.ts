@@ -65,6 +65,7 @@ export function checkSetup(task: TaskDef, settings: Pick<TrainSettings, 'hidden'
   return [...issues.map((i) => i.message), ...adviceFor(task, settings, opts)];
 }
 
+/** One epoch of a training run: train and test loss, the task's metric, optionally per-layer health. */
 export interface EpochPoint {
   epoch: number; // 1-based
   trainLoss: number;
@@ -73,6 +74,7 @@ export interface EpochPoint {
   health?: LayerHealth[];
 }
 
+/** What {@link trainTask} returns: the trained model, its epoch history, timings and warnings. */
 export interface TrainOutcome {
   model: Sequential;
   /** Σ|w| over the parameters before the first update (float64): a fingerprint of the start. */
@@ -89,6 +91,7 @@ export interface TrainOutcome {
   warnings: string[];
 }
 
+/** Callbacks {@link trainTask} calls after each epoch and for each warning. */
 export interface TrainHooks {
   onEpoch?: (point: EpochPoint) => void;
   onWarning?: (message: string) => void;

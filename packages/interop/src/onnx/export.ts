@@ -10,6 +10,7 @@ export type { OnnxActivationWriter };
 
 /** Opsets `toOnnx` writes; ONNX Runtime 1.30 runs all of them. */
 export const SUPPORTED_OPSETS = [17, 18, 19, 20, 21] as const;
+/** The opset `toOnnx` writes unless told otherwise: the oldest supported, so older runtimes load the file. */
 export const DEFAULT_OPSET = 17;
 
 /** Options of {@link toOnnx}. */

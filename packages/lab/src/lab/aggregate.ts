@@ -28,6 +28,7 @@ export function groupByConfig(runs: readonly RunRecord[]): Map<string, RunRecord
   return groups;
 }
 
+/** Groups a lab's runs by configuration and summarises each over its seeds (mean ± std of loss, metric, epochs to threshold). */
 export function summarize(runs: readonly RunRecord[]): ConfigSummary[] {
   return [...groupByConfig(runs)].map(([config, group]) => {
     const reached = group.filter((r) => r.epochsToThreshold !== null);
@@ -129,7 +130,6 @@ export function initialProfile(runs: readonly RunRecord[]): LayerNormPoint[] {
   return out;
 }
 
-/** The lab's summary as one JSON object (for scripts): numbers over seeds per configuration. */
 /** Timing of a sweep: wall clock, CPU time of the whole process (workers included), threads used. */
 export interface SweepTiming {
   wallSeconds: number;
@@ -137,6 +137,7 @@ export interface SweepTiming {
   threads: number;
 }
 
+/** The lab's summary as one JSON object (for scripts): numbers over seeds per configuration. */
 export function labJson(result: LabResult, reportPath: string, timing?: SweepTiming): string {
   const o = result.options;
   return JSON.stringify({

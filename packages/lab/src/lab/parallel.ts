@@ -6,6 +6,7 @@ import { TASKS } from '../tasks.js';
 import { assembleLab, planLab, runJob, type JobResult, type LabHooks } from './run-lab.js';
 import type { LabOptions, LabResult } from './types.js';
 
+/** Options of {@link runLabParallel}: thread count and modules each worker imports, plus the lab hooks. */
 export interface ParallelOptions extends LabHooks {
   /** Worker threads (default: the machine's cores). 1 runs the jobs in this thread. */
   threads?: number;
@@ -16,6 +17,7 @@ export interface ParallelOptions extends LabHooks {
   imports?: readonly string[];
 }
 
+/** The worker threads a sweep uses by default: the machine's available parallelism. */
 export function defaultThreads(): number {
   return availableParallelism();
 }

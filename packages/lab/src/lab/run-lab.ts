@@ -14,6 +14,7 @@ export const DEEP_WIDTH = 16;
 /** Same-start mode's one initializer: Glorot uniform, neutral between the families (no activation's own). */
 export const SAME_START_INIT = 'glorotUniform';
 
+/** Progress callbacks of a lab sweep. */
 export interface LabHooks {
   /** After each trained run: how many are done out of how many. */
   onRun?: (done: number, total: number, label: string) => void;

@@ -50,6 +50,7 @@ export interface RunPicture {
   confusion?: { classes: string[]; counts: number[][] };
 }
 
+/** What a lab sweep compares: the task, hidden × output activations, seeds, training settings and threshold. */
 export interface LabOptions {
   task: TaskName;
   /** Hidden activations to compare; each names every hidden layer's activation in its run. */
@@ -87,6 +88,7 @@ export interface DeepResult {
   runs: RunRecord[];
 }
 
+/** A finished lab sweep: its options, the metric and one record per trained run. */
 export interface LabResult {
   options: LabOptions;
   metric: MetricName;

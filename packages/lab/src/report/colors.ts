@@ -23,6 +23,7 @@ const REGISTRY_PALETTE = [
   '#d6616b', '#5254a3', '#8ca252', '#bd9e39', '#843c39', '#7b4173', '#3182bd',
 ];
 
+/** The fixed chart colour of an activation (registry order; custom names hash to a stable colour). */
 export function activationColor(name: string): string {
   const names = activationNames();
   let i = names.indexOf(name);

@@ -16,6 +16,7 @@ export interface Section {
   table?: string[][];
 }
 
+/** A report page before rendering: title, subtitle lines, warnings and sections. */
 export interface Page {
   title: string;
   /** Plain-text lines under the title (settings, date). */
@@ -27,6 +28,7 @@ export interface Page {
   sections: Section[];
 }
 
+/** Escapes `&`, `<`, `>` and `"` so text can go into HTML content and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -70,6 +72,7 @@ function paragraphs(text: string): string {
   return text.split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p.trim())}</p>`).join('\n');
 }
 
+/** Renders a {@link Page} to one self-contained HTML document: inline styles, no script, no network. */
 export function buildPage(page: Page): string {
   const nav = page.sections.map((s) => `<a href="#${s.id}">${escapeHtml(s.title)}</a>`).join('');
   const warnings = page.warnings?.length

@@ -67,6 +67,7 @@ export interface LabPageInput {
   allActivations: string[];
 }
 
+/** The lab's self-contained HTML report (summary table, curves, boundaries, gradient norms) for a finished sweep. */
 export async function buildLabPage({ result, testPoints, allActivations }: LabPageInput): Promise<string> {
   const { options } = result;
   const task = TASKS[options.task];

@@ -30,6 +30,7 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Buff
   ]);
 }
 
+/** An RGBA raster as a `data:image/png;base64,…` URL, to embed in HTML or SVG without a file. */
 export function pngDataUrl(width: number, height: number, rgba: Uint8Array): string {
   return `data:image/png;base64,${encodePng(width, height, rgba).toString('base64')}`;
 }
