@@ -1,7 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The runtime seam (#platform in package.json "imports") is built beside the index and
+  // left external, so a browser bundler can pick platform/browser.js over platform/node.js.
+  entry: ['src/index.ts', 'src/platform/node.ts', 'src/platform/browser.ts'],
+  external: ['#platform'],
   format: ['esm'],
   dts: true,
   clean: true,

@@ -1,6 +1,7 @@
 import type { DType, FloatArray } from '@actgrad/tensor';
 import { Activation, Linear, type Module } from './module.js';
 import type { MLPConfig } from './sequential.js';
+import { fromBase64, toBase64 } from './base64.js';
 
 /** Identifies files written by `toJSON`/`saveModel`. */
 export const MODEL_FORMAT = 'actgrad-model';
@@ -56,12 +57,12 @@ export function encodeFloats(values: FloatArray, offset: number, length: number)
     if (bytesPer === 8) view.setFloat64(i * 8, values[offset + i], true);
     else view.setFloat32(i * 4, values[offset + i], true);
   }
-  return Buffer.from(view.buffer).toString('base64');
+  return toBase64(new Uint8Array(view.buffer));
 }
 
 /** Inverse of {@link encodeFloats}; `null` when the byte count does not match `length`. */
 export function decodeFloats(text: string, dtype: DType, length: number): FloatArray | null {
-  const bytes = Buffer.from(text, 'base64');
+  const bytes = fromBase64(text);
   const bytesPer = dtype === 'float64' ? 8 : 4;
   if (bytes.length !== length * bytesPer) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

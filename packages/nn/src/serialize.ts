@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import type { ActivationDef } from '@actgrad/autograd';
 import type { DType, FloatArray } from '@actgrad/tensor';
 import { Activation, Linear, type Module } from './module.js';
@@ -84,13 +83,18 @@ export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Seq
   return model;
 }
 
-/** Writes `model.toJSON()` to `path` as JSON. */
+// node:fs is imported where it is used, so the package loads in a browser (where only
+// loadModel and model.toJSON() apply) without a Node built-in in its bundle.
+
+/** Writes `model.toJSON()` to `path` as JSON (Node.js). */
 export async function saveModel(model: Sequential, path: string): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
   await writeFile(path, JSON.stringify(model.toJSON()));
 }
 
-/** Reads a file written by {@link saveModel}; errors name the file. */
+/** Reads a file written by {@link saveModel} (Node.js); errors name the file. */
 export async function loadModelFile(path: string, opts: LoadOptions = {}): Promise<Sequential> {
+  const { readFile } = await import('node:fs/promises');
   const text = await readFile(path, 'utf8');
   try {
     return loadModel(text, opts);

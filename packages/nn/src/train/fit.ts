@@ -130,7 +130,7 @@ export function fit(model: Sequential, data: { x: DataInput; y: DataInput }, opt
   };
 
   const batches = Math.ceil(n / batchSize);
-  const progress = new ProgressBar(opts.quiet ? null : (opts.progressStream ?? process.stderr), epochs, batches);
+  const progress = new ProgressBar(opts.quiet ? null : (opts.progressStream ?? defaultProgressStream()), epochs, batches);
   const history: EpochLog[] = [];
   let stopReason: FitResult['stopReason'] = 'completed';
   let stopMessage: string | undefined;
@@ -197,4 +197,9 @@ export function fit(model: Sequential, data: { x: DataInput; y: DataInput }, opt
     optimizer,
     series: (name: string) => history.map((h) => logValue(h, name) ?? NaN),
   };
+}
+
+// A browser has no process: the bar then stays off unless a stream is given.
+function defaultProgressStream(): ProgressStream | null {
+  return typeof process !== 'undefined' ? process.stderr : null;
 }
