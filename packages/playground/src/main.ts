@@ -1,5 +1,220 @@
-import { getBackend, matmul, tensor } from '@actgrad/tensor';
-import { activationNames } from '@actgrad/autograd';
-import { mlp, moons } from '@actgrad/nn';
-const a = tensor([[1, 2], [3, 4]]);
-document.querySelector('#app')!.textContent = `${getBackend().name} ${matmul(a, a).toArray()} ${activationNames()} ${mlp({ sizes: [2, 3, 1] }).parameters().length} ${moons({ n: 4 }).x.shape}`;
+import { getBackend } from '@actgrad/tensor';
+import { drawLines } from './charts.js';
+import { buildControls, el } from './controls.js';
+import { makeData, parseCsv, type Data, type Point } from './data.js';
+import { LayersView } from './layers-view.js';
+import { drawBoundary, drawCurve, gridInputs, lineInputs, PALETTE } from './plane.js';
+import { Run } from './run.js';
+import { fromHash, toHash, type State } from './state.js';
+
+const GRID = 64; // decision-boundary resolution
+const UNIT_GRID = 24; // per-unit thumbnails
+const SLICE_MS = 12; // training time per frame: leaves the rest of a 60 Hz frame to drawing
+const PLANE = 360;
+
+const app = document.querySelector<HTMLElement>('#app')!;
+const header = el('header', {},
+  el('h1', {}, 'actgrad playground'),
+  el('button', { id: 'play', class: 'primary' }, '▶ play'),
+  el('button', { id: 'step' }, 'step'),
+  el('button', { id: 'reset' }, '↺ reset'),
+  el('span', { class: 'stat' }, 'step ', el('b', { id: 'steps', 'data-value': '0' }, '0')),
+  el('span', { class: 'stat' }, 'epoch ', el('b', { id: 'epoch' }, '0')),
+  el('span', { class: 'stat' }, el('b', { id: 'sps', 'data-value': '0' }, '0'), ' steps/s'),
+  el('span', { class: 'stat' }, el('b', { id: 'fps', 'data-value': '0' }, '0'), ' fps'),
+  el('span', { class: 'stat', id: 'backend' }, ''),
+  el('button', { id: 'export' }, 'export model (JSON)'),
+);
+const controls = el('div', { id: 'controls' });
+const planes = el('div', { id: 'planes' });
+const metrics = el('div', { id: 'metrics' });
+const lossCanvas = el('canvas', { id: 'loss-chart', width: String(PLANE), height: '120' });
+const paint = el('select', { id: 'paint-class' });
+const csv = el('input', { id: 'csv', type: 'file', accept: '.csv,text/csv,text/plain' });
+const notice = el('div', { id: 'notice' });
+const output = el('section', { class: 'panel', id: 'output-panel' },
+  el('h2', {}, 'Output'), planes, metrics, lossCanvas,
+  el('div', { class: 'legend' }, el('span', { class: 'blue' }, '— train loss  '), el('span', { class: 'orange' }, '- - test loss  '), '(log scale)'),
+  el('div', { class: 'edit' }, 'click the plane to add a point of class ', paint, ', shift-click to remove one; or load x,y,label rows: ', csv),
+  notice);
+const layersRoot = el('div', { id: 'layers' });
+app.append(header, el('main', {}, controls, output), layersRoot);
+
+let state: State;
+let custom: Point[] = [];
+let data: Data;
+let runs: Run[] = [];
+let views: LayersView[] = [];
+let playing = false;
+let dirty = true;
+const grid = gridInputs(GRID);
+const unitGrid = gridInputs(UNIT_GRID);
+const line = lineInputs(200);
+
+function setNotice(text: string, level: 'error' | 'warning' | 'info' = 'info'): void {
+  notice.textContent = text;
+  notice.className = level;
+}
+
+/** Rebuilds data and networks from `s`: every change of a setting restarts training from step 0. */
+function restart(s: State, problems: string[] = []): void {
+  state = s;
+  history.replaceState(null, '', toHash(s));
+  buildControls(controls, s, (n) => restart(n));
+  try {
+    data = makeData(s, s.dataset === 'csv' ? custom : []);
+  } catch (err) {
+    runs = [];
+    setNotice((err as Error).message, 'error');
+    planes.replaceChildren();
+    layersRoot.replaceChildren();
+    return;
+  }
+  const a = new Run(s, data, s.layers);
+  runs = [a];
+  if (s.compare) runs.push(new Run(s, data, s.layers.map((l) => ({ ...l, activation: s.compare, params: {} })), a));
+  planes.replaceChildren(...runs.map((r, i) => el('figure', {},
+    el('canvas', { id: `plane-${i}`, width: String(runs.length > 1 ? PLANE * 0.75 : PLANE), height: String(runs.length > 1 ? PLANE * 0.75 : PLANE) }),
+    el('figcaption', {}, runs.length > 1 ? `${i === 0 ? 'A' : 'B'}: ${r.hidden.map((l) => l.activation).join(', ')}` : ''))));
+  planes.querySelectorAll('canvas').forEach((c) => c.addEventListener('click', onPlaneClick));
+  paint.replaceChildren(...Array.from({ length: Math.max(2, data.classes) }, (_, i) => el('option', { value: String(i), style: `color: rgb(${PALETTE[i].join(',')})` }, String(i))));
+  layersRoot.replaceChildren();
+  views = runs.map((r, i) => new LayersView(layersRoot, r, runs.length > 1 ? `Layers of ${i === 0 ? 'A' : 'B'} (${r.hidden.map((l) => l.activation).join(', ')})` : 'Layers'));
+  const issues = el('div', {}, ...runs.flatMap((r) => r.issues.map((i) => el('p', { class: i.level }, `${i.level}: ${i.message}`))));
+  controls.querySelector('#issues')!.replaceChildren(issues);
+  setNotice(problems.length ? `The link had problems, defaults used: ${problems.join('; ')}` : runs.some((r) => r.blocked) ? 'Training is off until the pairing error above is fixed.' : '', problems.length ? 'warning' : 'info');
+  for (const r of runs) r.record();
+  dirty = true;
+}
+
+function onPlaneClick(e: MouseEvent): void {
+  if (data.kind === 'regression') return setNotice('Points can be added on the 2-D data sets.', 'warning');
+  const c = e.currentTarget as HTMLCanvasElement;
+  const rect = c.getBoundingClientRect();
+  const x = ((e.clientX - rect.left) / rect.width) * 2 - 1;
+  const y = 1 - ((e.clientY - rect.top) / rect.height) * 2;
+  // Editing turns the generated set into the user's own points.
+  if (state.dataset !== 'csv') custom = [...data.train.points, ...data.test.points];
+  if (e.shiftKey) {
+    let best = -1;
+    let bestD = 0.05 ** 2;
+    custom.forEach((p, i) => {
+      const d = (p.x - x) ** 2 + (p.y - y) ** 2;
+      if (d < bestD) [best, bestD] = [i, d];
+    });
+    if (best >= 0) custom.splice(best, 1);
+  } else custom.push({ x, y, label: Number(paint.value) });
+  restart({ ...state, dataset: 'csv' });
+}
+
+csv.onchange = async () => {
+  const file = csv.files?.[0];
+  if (!file) return;
+  try {
+    custom = parseCsv(await file.text());
+    restart({ ...state, dataset: 'csv' });
+    setNotice(`Loaded ${custom.length} points from ${file.name}.`);
+  } catch (err) {
+    setNotice((err as Error).message, 'error');
+  }
+};
+
+const playButton = document.querySelector<HTMLButtonElement>('#play')!;
+playButton.onclick = () => {
+  playing = !playing;
+  playButton.textContent = playing ? '❚❚ pause' : '▶ play';
+};
+document.querySelector<HTMLButtonElement>('#step')!.onclick = () => {
+  for (const r of runs) if (!r.blocked) r.step();
+  for (const r of runs) r.record();
+  dirty = true;
+};
+document.querySelector<HTMLButtonElement>('#reset')!.onclick = () => restart(state);
+document.querySelector<HTMLButtonElement>('#export')!.onclick = () => {
+  if (runs.length === 0) return;
+  const blob = new Blob([JSON.stringify(runs[0].model.toJSON())], { type: 'application/json' });
+  const a = el('a', { href: URL.createObjectURL(blob), download: 'actgrad-model.json' });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+};
+window.addEventListener('hashchange', () => {
+  if (location.hash !== toHash(state)) {
+    const { state: s, problems } = fromHash(location.hash);
+    restart(s, problems);
+  }
+});
+
+// --- the loop: train for a time slice, then draw --------------------------------------------
+let frames = 0;
+let stepsDone = 0;
+let windowStart = performance.now();
+let lastRecord = 0;
+let lastInspect = 0;
+
+function frame(now: number): void {
+  const active = runs.filter((r) => !r.blocked);
+  if (playing && active.length > 0) {
+    const t0 = performance.now();
+    do {
+      for (let k = 0; k < 4; k++) for (const r of active) r.step();
+      stepsDone += 4;
+    } while (performance.now() - t0 < SLICE_MS);
+    dirty = true;
+  }
+  frames++;
+  if (now - windowStart >= 1000) {
+    setStat('sps', Math.round((stepsDone * 1000) / (now - windowStart)));
+    setStat('fps', Math.round((frames * 1000) / (now - windowStart)));
+    frames = 0;
+    stepsDone = 0;
+    windowStart = now;
+  }
+  if (dirty && runs.length > 0) {
+    if (playing && now - lastRecord > 100) {
+      for (const r of runs) r.record();
+      lastRecord = now;
+    }
+    draw(now - lastInspect > 200);
+    if (now - lastInspect > 200) lastInspect = now;
+    dirty = playing;
+  }
+  requestAnimationFrame(frame);
+}
+
+function setStat(id: string, v: number): void {
+  const e = document.getElementById(id)!;
+  e.textContent = v.toLocaleString('en-US');
+  e.dataset.value = String(v);
+}
+
+function draw(inspect: boolean): void {
+  runs.forEach((r, i) => {
+    const ctx = (document.getElementById(`plane-${i}`) as HTMLCanvasElement).getContext('2d')!;
+    if (data.kind === 'regression') drawCurve(ctx, line, r.predict(line), data.yRange, data.train.points, data.test.points);
+    else drawBoundary(ctx, r.predict(grid), GRID, r.model.outFeatures, data.train.points, data.test.points);
+    if (inspect) views[i].draw(r.inspect(), data.features === 2 ? r.inspect(unitGrid) : null, UNIT_GRID);
+  });
+  const a = runs[0];
+  setStat('steps', a.steps);
+  document.getElementById('epoch')!.textContent = String(a.epoch);
+  const score = data.kind === 'regression' ? 'R²' : 'accuracy';
+  metrics.replaceChildren(...runs.map((r, i) => {
+    const m = r.history[r.history.length - 1];
+    const id = i === 0 ? '' : '-b';
+    return el('div', { class: 'metric-row' }, runs.length > 1 ? el('b', {}, `${i === 0 ? 'A' : 'B'} `) : '',
+      `train loss ${m.trainLoss.toFixed(4)} · test loss ${m.testLoss.toFixed(4)} · train ${score} `,
+      el('b', { id: `train-score${id}`, 'data-value': String(m.trainScore) }, m.trainScore.toFixed(3)),
+      ` · test ${score} `, el('b', { id: `test-score${id}`, 'data-value': String(m.testScore) }, m.testScore.toFixed(3)));
+  }));
+  const lossCtx = lossCanvas.getContext('2d')!;
+  const colours = ['#1f77b4', '#9467bd'];
+  drawLines(lossCtx, runs.flatMap((r, i) => [
+    { values: r.history.map((h) => h.trainLoss), colour: colours[i] },
+    { values: r.history.map((h) => h.testLoss), colour: i === 0 ? '#ff7f0e' : '#e377c2', dash: [4, 3] },
+  ]), { log: true });
+}
+
+const initial = fromHash(location.hash);
+restart(initial.state, initial.problems);
+document.getElementById('backend')!.textContent = `backend: ${getBackend().name}`;
+requestAnimationFrame(frame);

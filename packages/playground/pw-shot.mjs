@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--headless','--disable-gpu','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run'] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.goto(process.argv[2]);
+await page.waitForTimeout(500);
+await page.click('#play');
+await page.waitForTimeout(Number(process.argv[4] ?? 4000));
+console.log(await page.evaluate(() => ['steps','sps','fps','test-score'].map((id) => id + '=' + document.getElementById(id)?.dataset.value).join(' ')));
+await page.screenshot({ path: process.argv[3], fullPage: true });
+await browser.close();
