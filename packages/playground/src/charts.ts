@@ -82,14 +82,20 @@ export function drawActivation(ctx: CanvasRenderingContext2D, s: Float32Array, f
     const bh = (counts[b] / peak) * (h - 6);
     ctx.fillRect((b / bins) * w, h - bh, w / bins - 1, bh);
   }
-  let lo = 0;
-  let hi = 1;
-  for (let i = 0; i < f.length; i++) {
-    lo = Math.min(lo, f[i], df[i]);
-    hi = Math.max(hi, f[i], df[i]);
-  }
+  // f and f' each get their own vertical scale: a ReLU's f reaches r while its f' stays at 1.
+  const range = (v: Float32Array) => {
+    let lo = 0;
+    let hi = 1;
+    for (let i = 0; i < v.length; i++) {
+      lo = Math.min(lo, v[i]);
+      hi = Math.max(hi, v[i]);
+    }
+    return [lo, hi] as const;
+  };
   const x = (v: number) => ((v + r) / (2 * r)) * w;
-  const y = (v: number) => 4 + (1 - (v - lo) / (hi - lo)) * (h - 8);
+  const scale = ([lo, hi]: readonly [number, number]) => (v: number) => 4 + (1 - (v - lo) / (hi - lo)) * (h - 8);
+  const y = scale(range(f));
+  const y2 = scale(range(df));
   ctx.strokeStyle = '#ccc';
   ctx.lineWidth = 1;
   ctx.beginPath();
@@ -98,20 +104,23 @@ export function drawActivation(ctx: CanvasRenderingContext2D, s: Float32Array, f
   ctx.moveTo(x(0), 0);
   ctx.lineTo(x(0), h);
   ctx.stroke();
-  const curve = (v: Float32Array, colour: string, dash: number[]) => {
+  const curve = (v: Float32Array, yy: (v: number) => number, colour: string, dash: number[]) => {
     ctx.strokeStyle = colour;
     ctx.setLineDash(dash);
     ctx.lineWidth = 2;
     ctx.beginPath();
-    for (let i = 0; i < s.length; i++) ctx[i === 0 ? 'moveTo' : 'lineTo'](x(s[i]), y(v[i]));
+    for (let i = 0; i < s.length; i++) ctx[i === 0 ? 'moveTo' : 'lineTo'](x(s[i]), yy(v[i]));
     ctx.stroke();
   };
-  curve(f, '#222', []);
-  curve(df, '#d62728', [5, 3]);
+  curve(f, y, '#222', []);
+  curve(df, y2, '#d62728', [5, 3]);
   ctx.setLineDash([]);
   ctx.fillStyle = '#666';
   ctx.font = '10px sans-serif';
   ctx.fillText(`−${r}`, 2, h - 2);
   ctx.fillText(`${r}`, w - 14, h - 2);
-  if (outside > 0) ctx.fillText(`${((100 * outside) / pre.length).toFixed(0)}% of s beyond ±${r}`, w / 2 - 40, 10);
+  if (outside >= 0.005 * pre.length) ctx.fillText(`${((100 * outside) / pre.length).toFixed(0)}% of s beyond ±${r}`, 4, 10);
+  ctx.fillStyle = '#d62728';
+  const [, dfMax] = range(df);
+  ctx.fillText(`f′ ${dfMax.toPrecision(2)}`, w - 40, y2(dfMax) + 10);
 }

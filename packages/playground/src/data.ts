@@ -42,7 +42,7 @@ function generate(s: State): Dataset {
   const opts = { n: s.n, noise: s.noise, seed: s.seed };
   switch (s.dataset) {
     case 'moons': return moons(opts);
-    case 'circles': return circles({ ...opts, noise: s.noise / 2 });
+    case 'circles': return circles({ ...opts, noise: s.noise / 2, factor: 0.5 });
     case 'spirals': return spirals({ ...opts, classes: s.classes });
     case 'xor': return xor(opts);
     case 'blobs': return blobs({ n: s.n, seed: s.seed, centers: s.classes, std: 1 + 10 * s.noise });

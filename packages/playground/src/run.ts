@@ -136,7 +136,8 @@ export class Run {
     const score = (r: Record<string, number>) => r.accuracy ?? r.r2 ?? NaN;
     const m = { trainLoss: train.loss, testLoss: test.loss, trainScore: score(train), testScore: score(test) };
     append(this.history, { step: this.steps, ...m });
-    this.linears.forEach((l, i) => append(this.gradNorms[i], norm(l.weight.grad)));
+    // Before the first step there is no gradient to show.
+    if (this.steps > 0) this.linears.forEach((l, i) => append(this.gradNorms[i], norm(l.weight.grad)));
     return m;
   }
 

@@ -1,0 +1,159 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadModel } from '@actgrad/nn';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The built page in headless Chromium (Debian's, installed by .ci/run). A missing browser
+// fails the suite: skipping would let CI pass without ever loading the page.
+const CHROMIUM = process.env.ACTGRAD_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const root = fileURLToPath(new URL('..', import.meta.url));
+const shots = mkdtempSync(join(tmpdir(), 'actgrad-playground-'));
+const outDir = join(shots, 'site');
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+
+/** A page that records console errors, uncaught exceptions and requests outside the local server. */
+async function open(url: string): Promise<{ page: Page; errors: string[]; outside: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  const outside: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:') && !u.startsWith('file:')) outside.push(u);
+  });
+  await page.goto(url);
+  await page.waitForSelector('#plane-0');
+  return { page, errors, outside };
+}
+
+const value = (page: Page, id: string) => page.$eval(`#${id}`, (e) => Number((e as HTMLElement).dataset.value));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set ACTGRAD_CHROMIUM`);
+  }
+  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+  server = createServer((req, res) => {
+    const path = join(outDir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html'));
+    if (!path.startsWith(outDir) || !existsSync(path)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  rmSync(outDir, { recursive: true, force: true });
+  console.log(`playground screenshots: ${shots}`);
+});
+
+describe('playground in headless Chromium', () => {
+  it('builds one self-contained page', () => {
+    const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+    expect(html).toContain('<script type="module">');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+stylesheet/);
+  });
+
+  it('trains moons past 95% test accuracy with no console error and no outside request', async () => {
+    const { page, errors, outside } = await open(`${origin}/`);
+    expect(await page.textContent('#backend')).toBe('backend: wasm');
+    expect(await value(page, 'steps')).toBe(0);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('test-score')!.dataset.value) > 0.95, null, { timeout: 30_000 });
+    await page.waitForTimeout(1200); // one full second of steps/s and fps
+    const sps = await value(page, 'sps');
+    const fps = await value(page, 'fps');
+    console.log(`playground (2-16-16-1 relu, moons, batch 32): ${sps} steps/s at ${fps} fps, after ${await value(page, 'steps')} steps`);
+    expect(sps).toBeGreaterThan(0);
+    await page.screenshot({ path: join(shots, 'moons.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('switching an activation restarts training with the new one, and the URL follows', async () => {
+    const { page, errors } = await open(`${origin}/`);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('steps')!.dataset.value) > 500);
+    const before = await value(page, 'steps');
+    await page.selectOption('#act-0', 'tanh');
+    // Back to step 0, then training again.
+    await page.waitForFunction((b) => Number(document.getElementById('steps')!.dataset.value) < b, before);
+    expect(await page.textContent('#layer-0 h3')).toContain('16 × tanh');
+    expect(await page.textContent('#layer-0 .formula')).toContain('(e^s-e^-s)/(e^s+e^-s)');
+    expect(await page.evaluate(() => decodeURIComponent(location.hash))).toContain('h=16:tanh,16:relu');
+    await page.waitForFunction(() => Number(document.getElementById('steps')!.dataset.value) > 200);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('round-trips the state through the URL, compare mode included', async () => {
+    const hash = '#data=spirals&noise=0.2&n=300&test=0.25&k=3&seed=7&h=8%3AleakyRelu%3Aalpha%3D0.2%2C12%3Aelu%3Aalpha%3D0.5'
+      + '&out=softmax&loss=crossEntropy&opt=sgd&lr=0.1&bs=16&cmp=tanh';
+    const { page, errors, outside } = await open(`${origin}/${hash}`);
+    const read = () => page.evaluate(() => ({
+      hash: location.hash,
+      controls: ['dataset', 'classes', 'seed', 'units-0', 'act-0', 'param-0-alpha', 'act-1', 'param-1-alpha', 'output', 'loss', 'optimizer', 'lr', 'batch-size', 'compare']
+        .map((id) => (document.getElementById(id) as HTMLInputElement).value),
+      planes: document.querySelectorAll('#planes canvas').length,
+    }));
+    const first = await read();
+    expect(first.hash).toBe(hash);
+    expect(first.controls).toEqual(['spirals', '3', '7', '8', 'leakyRelu', '0.2', 'elu', '0.5', 'softmax', 'crossEntropy', 'sgd', '0.1', '16', 'tanh']);
+    expect(first.planes).toBe(2);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('steps')!.dataset.value) > 300);
+    await page.screenshot({ path: join(shots, 'compare-spirals.png'), fullPage: true });
+    // The same link in a fresh page gives the same controls.
+    const again = await open(`${origin}/${first.hash}`);
+    expect((await again.page.evaluate(() => location.hash))).toBe(hash);
+    const second = await again.page.evaluate(() => ['dataset', 'act-0', 'param-0-alpha', 'compare'].map((id) => (document.getElementById(id) as HTMLInputElement).value));
+    expect(second).toEqual(['spirals', 'leakyRelu', '0.2', 'tanh']);
+    expect([...errors, ...again.errors]).toEqual([]);
+    expect([...outside, ...again.outside]).toEqual([]);
+    await page.close();
+    await again.page.close();
+  });
+
+  it('exports the trained model as actgrad JSON that loadModel reads', async () => {
+    const { page, errors } = await open(`${origin}/#h=4%3Aelu%3Aalpha%3D0.5`);
+    await page.click('#step');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const json = readFileSync(await download.path(), 'utf8');
+    const model = loadModel(json);
+    expect(model.config?.hidden).toEqual(['elu']);
+    expect(model.namedParameters().map(([n, p]) => `${n}:${p.data.shape}`)).toEqual(['layers.0.weight:2,4', 'layers.0.bias:4', 'layers.2.weight:4,1', 'layers.2.bias:1']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('works opened from disk (file://), offline', async () => {
+    const { page, errors } = await open(`file://${join(outDir, 'index.html')}`);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('steps')!.dataset.value) > 100);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
