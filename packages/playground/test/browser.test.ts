@@ -85,7 +85,8 @@ describe('playground in headless Chromium', () => {
     await page.waitForTimeout(1200); // one full second of steps/s and fps
     const sps = await value(page, 'sps');
     const fps = await value(page, 'fps');
-    console.log(`playground (2-16-16-1 relu, moons, batch 32): ${sps} steps/s at ${fps} fps, after ${await value(page, 'steps')} steps`);
+    const rate = await page.$eval('#sps', (e) => Number((e as HTMLElement).dataset.trainingRate));
+    console.log(`playground (2-16-16-1 relu, moons, batch 32): ${sps} steps/s at ${fps} fps (${rate} steps/s within the training slices), after ${await value(page, 'steps')} steps`);
     expect(sps).toBeGreaterThan(0);
     await page.screenshot({ path: join(shots, 'moons.png'), fullPage: true });
     expect(errors).toEqual([]);
