@@ -1,7 +1,7 @@
 import { getActivation } from '@actgrad/autograd';
 import { losses, optimizerNames } from '@actgrad/nn';
 import {
-  DATASETS, defaultParams, hiddenActivations, LIMITS, recommendedHead, classCount,
+  DATASETS, defaultParams, hiddenActivations, LIMITS, paramSpecs, parseParam, recommendedHead, classCount,
   type DatasetName, type State,
 } from './state.js';
 import { activationNames } from '@actgrad/autograd';
@@ -88,11 +88,16 @@ export function buildControls(root: HTMLElement, state: State, onChange: (s: Sta
     act.title = formulaOf(layer.activation);
     act.onchange = () => next((s) => (s.layers[i] = { units: layer.units, activation: act.value, params: defaultParams(act.value) }));
     const row = el('div', { class: 'layer-row' }, el('span', { class: 'layer-name' }, `hidden ${i + 1}`), units, act);
+    const specs = paramSpecs(layer.activation);
     for (const [key, value] of Object.entries(layer.params)) {
-      const spec = getActivation(layer.activation).params[key];
-      const p = number(`param-${i}-${key}`, value, { step: '0.01', class: 'param', title: spec?.description ?? key });
-      p.onchange = () => next((s) => (s.layers[i].params[key] = num(p.value, -100, 100, value)));
-      row.append(el('label', { class: 'param-label' }, `${key}${spec?.learnable ? ' (learnable, start)' : ''}`, p));
+      const spec = specs[key];
+      if (!spec) continue;
+      const input = typeof value === 'string'
+        ? select(`param-${i}-${key}`, [...(spec.choices ?? [value])], value)
+        : number(`param-${i}-${key}`, value, { step: '0.01', class: 'param' });
+      input.title = spec.description;
+      input.onchange = () => next((s) => (s.layers[i].params[key] = parseParam(spec, input.value) ?? value));
+      row.append(el('label', { class: 'param-label' }, `${key}${spec.learnable ? ' (learnable, start)' : ''}`, input));
     }
     if (state.layers.length > LIMITS.layers[0]) {
       const rm = el('button', { class: 'icon', title: 'remove this layer', id: `remove-${i}` }, '−');

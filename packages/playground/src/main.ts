@@ -5,7 +5,7 @@ import { makeData, parseCsv, type Data, type Point } from './data.js';
 import { LayersView } from './layers-view.js';
 import { drawBoundary, drawCurve, gridInputs, lineInputs, PALETTE } from './plane.js';
 import { Run } from './run.js';
-import { fromHash, toHash, type State } from './state.js';
+import { fromHash, recommendedHead, toHash, type State } from './state.js';
 
 const GRID = 64; // decision-boundary resolution
 const UNIT_GRID = 24; // per-unit thumbnails
@@ -71,6 +71,7 @@ function restart(s: State, problems: string[] = []): void {
     layersRoot.replaceChildren();
     return;
   }
+  planes.dataset.points = String(data.train.points.length + data.test.points.length);
   const a = new Run(s, data, s.layers);
   runs = [a];
   if (s.compare) runs.push(new Run(s, data, s.layers.map((l) => ({ ...l, activation: s.compare, params: {} })), a));
@@ -105,7 +106,13 @@ function onPlaneClick(e: MouseEvent): void {
     });
     if (best >= 0) custom.splice(best, 1);
   } else custom.push({ x, y, label: Number(paint.value) });
-  restart({ ...state, dataset: 'csv' });
+  restart(withOwnPoints());
+}
+
+/** The state with the user's points as data: their labels decide the classes, and the head follows the notes. */
+function withOwnPoints(): State {
+  const classes = Math.max(2, ...custom.map((p) => p.label + 1));
+  return { ...state, dataset: 'csv', ...recommendedHead('csv', classes) };
 }
 
 csv.onchange = async () => {
@@ -113,7 +120,7 @@ csv.onchange = async () => {
   if (!file) return;
   try {
     custom = parseCsv(await file.text());
-    restart({ ...state, dataset: 'csv' });
+    restart(withOwnPoints());
     setNotice(`Loaded ${custom.length} points from ${file.name}.`);
   } catch (err) {
     setNotice((err as Error).message, 'error');
@@ -210,6 +217,7 @@ function draw(inspect: boolean): void {
     const m = r.history[r.history.length - 1];
     const id = i === 0 ? '' : '-b';
     return el('div', { class: 'metric-row' }, runs.length > 1 ? el('b', {}, `${i === 0 ? 'A' : 'B'} `) : '',
+      r.blocked ? 'not training: see the pairing error · ' : '',
       `train loss ${m.trainLoss.toPrecision(3)} · test loss ${m.testLoss.toPrecision(3)} · train ${score} `,
       el('b', { id: `train-score${id}`, 'data-value': String(m.trainScore) }, m.trainScore.toFixed(3)),
       ` · test ${score} `, el('b', { id: `test-score${id}`, 'data-value': String(m.testScore) }, m.testScore.toFixed(3)));

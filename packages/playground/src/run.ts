@@ -67,7 +67,8 @@ export class Run {
     const sizes = [data.features, ...hidden.map((l) => l.units), data.kind === 'regression' ? 1 : outputUnits(state, data)];
     this.model = mlp({
       sizes,
-      hidden: hidden.map((l) => ({ activation: l.activation, options: Object.keys(l.params).length ? l.params : undefined })),
+      // String parameters (a choice such as GELU's form) pass through as the registry declares them.
+      hidden: hidden.map((l) => ({ activation: l.activation, options: Object.keys(l.params).length ? (l.params as Record<string, number>) : undefined })),
       output: state.output,
       seed: state.seed,
     });
@@ -130,6 +131,8 @@ export class Run {
 
   /** Records losses, scores and each layer's gradient norm (from the last step's gradients). */
   record(): Metrics {
+    // A pairing error (labels the head cannot take) would make the loss itself throw.
+    if (this.blocked) return { trainLoss: NaN, testLoss: NaN, trainScore: NaN, testScore: NaN };
     const lossName = this.state.loss;
     const train = evaluate(this.model, this.data.train, { loss: lossName });
     const test = evaluate(this.model, this.data.test, { loss: lossName });

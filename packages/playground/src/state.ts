@@ -18,8 +18,8 @@ export type DatasetName = keyof typeof DATASETS;
 export interface LayerSpec {
   units: number;
   activation: string;
-  /** The activation's numeric hyper-parameters (learnable ones give the starting value). */
-  params: Record<string, number>;
+  /** The activation's hyper-parameters (learnable ones give the starting value; strings: one of its choices). */
+  params: Record<string, number | string>;
 }
 
 /** Everything that defines a run: shared through the URL. */
@@ -55,13 +55,33 @@ export function hiddenActivations(): string[] {
   return activationNames().filter((n) => getActivation(n).elementwise);
 }
 
-/** Defaults of an activation's numeric parameters, from the registry. */
-export function defaultParams(activation: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, p] of Object.entries(getActivation(activation).params)) {
-    if (typeof p.default === 'number' && k !== 'axis') out[k] = p.default;
+/** An activation parameter as the registry describes it (string ones list their choices). */
+export interface ParamSpec {
+  default: number | string;
+  description: string;
+  learnable?: boolean;
+  choices?: readonly string[];
+}
+
+/** The parameters of an activation that a layer can set, from the registry. */
+export function paramSpecs(activation: string): Record<string, ParamSpec> {
+  const out: Record<string, ParamSpec> = {};
+  for (const [k, p] of Object.entries(getActivation(activation).params as Record<string, ParamSpec>)) {
+    if (k !== 'axis' && (typeof p.default === 'number' || typeof p.default === 'string')) out[k] = p;
   }
   return out;
+}
+
+/** Defaults of an activation's parameters, from the registry. */
+export function defaultParams(activation: string): Record<string, number | string> {
+  return Object.fromEntries(Object.entries(paramSpecs(activation)).map(([k, p]) => [k, p.default]));
+}
+
+/** A parameter value from text, or undefined when it is not valid for the parameter. */
+export function parseParam(spec: ParamSpec, text: string): number | string | undefined {
+  if (typeof spec.default === 'string') return spec.choices === undefined || spec.choices.includes(text) ? text : undefined;
+  const v = Number(text);
+  return text.trim() !== '' && Number.isFinite(v) ? v : undefined;
 }
 
 /** Output activation and loss the notes' use-scenario table recommends for a task. */
@@ -136,9 +156,11 @@ export function fromHash(hash: string): { state: State; problems: string[] } {
         continue;
       }
       const p = defaultParams(act);
+      const specs = paramSpecs(act);
       for (const kv of (params ?? '').split(';').filter(Boolean)) {
         const [k, v] = kv.split('=');
-        if (k in p && Number.isFinite(Number(v))) p[k] = Number(v);
+        const value = Object.prototype.hasOwnProperty.call(specs, k) ? parseParam(specs[k], v ?? '') : undefined;
+        if (value !== undefined) p[k] = value;
         else problems.push(`parameter '${kv}' of ${act} is not valid`);
       }
       layers.push({ units: clamp(u, LIMITS.units), activation: act, params: p });

@@ -150,6 +150,35 @@ describe('playground in headless Chromium', () => {
     await page.close();
   });
 
+  it('clicking adds and removes points; a CSV file becomes the data set', async () => {
+    const { page, errors } = await open(`${origin}/#data=xor&n=100`);
+    const points = () => page.$eval('#planes', (e) => Number((e as HTMLElement).dataset.points));
+    expect(await points()).toBe(100);
+    await page.click('#plane-0', { position: { x: 60, y: 60 } });
+    expect(await points()).toBe(101);
+    expect(await page.inputValue('#dataset')).toBe('csv');
+    await page.click('#plane-0', { position: { x: 60, y: 60 }, modifiers: ['Shift'] });
+    expect(await points()).toBe(100);
+    await page.setInputFiles('#csv', { name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n2,2,2\n') });
+    await page.waitForFunction(() => document.getElementById('planes')!.dataset.points === '5');
+    expect(await page.textContent('#notice')).toBe('Loaded 5 points from points.csv.');
+    await page.setInputFiles('#csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0,0,0\n1,x,1\n') });
+    await page.waitForSelector('#notice.error');
+    expect(await page.textContent('#notice')).toBe('CSV line 2: expected three numbers x,y,label; got \'1,x,1\'');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a regression curve in [-1, 1] with the tanh output the notes recommend', async () => {
+    const { page, errors } = await open(`${origin}/#data=curve11`);
+    expect([await page.inputValue('#output'), await page.inputValue('#loss')]).toEqual(['tanh', 'mse']);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('test-score')!.dataset.value) > 0.8, null, { timeout: 30_000 });
+    await page.screenshot({ path: join(shots, 'curve.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('works opened from disk (file://), offline', async () => {
     const { page, errors } = await open(`file://${join(outDir, 'index.html')}`);
     await page.click('#play');
