@@ -43,8 +43,8 @@ export type { Dataset, LabeledDataset } from './data/dataset.js';
 export { toMatrix } from './data/validate.js';
 export type { DataInput, Matrix } from './data/validate.js';
 
-export { loadModel, saveModel, loadModelFile } from './serialize.js';
-export type { LoadOptions } from './serialize.js';
+export { loadModel, saveModel, loadModelFile, type LoadOptions, type LoadFileOptions } from './serialize.js';
+export { DEFAULT_MAX_PARAMETERS, DEFAULT_MAX_LAYERS, type ModelLimits } from './model-file.js';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './serialize-format.js';
 export type { ModelJSON, LayerJSON, WeightJSON } from './serialize-format.js';
 export { makeRng, DEFAULT_SEED } from './random.js';

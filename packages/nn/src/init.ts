@@ -47,11 +47,13 @@ export function initNames(): InitName[] {
 
 /** Looks an initializer up by name (camelCase or snake_case) or passes a definition through. */
 export function resolveInit(init: string | InitDef): InitDef {
-  if (typeof init !== 'string') return init;
+  if (typeof init === 'object' && init !== null && typeof init.fill === 'function') return init;
+  if (typeof init !== 'string') throw new Error(`initializer must be a name (${initNames().join(', ')}) or a definition with fill`);
   const camel = init.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-  const def = (initializers as Record<string, InitDef>)[camel];
-  if (!def) throw new Error(`unknown initializer '${init}'; valid initializers: ${initNames().join(', ')}`);
-  return def;
+  if (!Object.hasOwn(initializers, camel)) {
+    throw new Error(`unknown initializer '${init}'; valid initializers: ${initNames().join(', ')}`);
+  }
+  return (initializers as Record<string, InitDef>)[camel];
 }
 
 const HE_FAMILY = new Set(['relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'prelu', 'softplus']);

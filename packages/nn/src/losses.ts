@@ -1,5 +1,6 @@
 import { logSoftmax, pick, sigmoidBinaryCrossEntropy, softmaxCrossEntropy, Variable, variable } from '@actgrad/autograd';
 import type { Tensor } from '@actgrad/tensor';
+import { lookupName } from './names.js';
 
 /** Probabilities are clamped to [EPS, 1 − EPS] in the unfused losses so log never sees 0. */
 const EPS = 1e-7;
@@ -141,7 +142,5 @@ export function resolveLoss(loss: LossName | Loss | string): Loss {
     }
     return loss;
   }
-  const l = (losses as Record<string, Loss>)[loss];
-  if (!l) throw new Error(`unknown loss '${loss}'; valid losses: ${Object.keys(losses).join(', ')}`);
-  return l;
+  return lookupName<Loss>(losses, loss, 'loss', 'losses');
 }

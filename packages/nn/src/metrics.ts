@@ -1,4 +1,5 @@
 import { toMatrix, type DataInput } from './data/validate.js';
+import { lookupName } from './names.js';
 
 /**
  * A metric over predictions `pred` (`[n, k]`, row-major) and targets (`[n, targetCols]`:
@@ -111,10 +112,8 @@ export type MetricName = keyof typeof metrics;
 
 /** Looks a metric up by name or passes a definition through; unknown names list the valid ones. */
 export function resolveMetric(m: MetricName | MetricDef): MetricDef {
-  if (typeof m !== 'string') return m;
-  const def = (metrics as Record<string, MetricDef>)[m];
-  if (!def) throw new Error(`unknown metric '${m}'; valid metrics: ${Object.keys(metrics).join(', ')}`);
-  return def;
+  if (typeof m === 'object' && m !== null && typeof m.compute === 'function') return m;
+  return lookupName<MetricDef>(metrics, m as string, 'metric');
 }
 
 function run(name: string, def: MetricDef, pred: DataInput, target: DataInput): number {

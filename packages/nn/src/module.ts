@@ -104,6 +104,12 @@ export interface LinearOptions {
   rng?: Rng;
   /** Parameter dtype (default float32; float64 for gradient checks). */
   dtype?: DType;
+  /**
+   * Start from these values instead of running an initializer (loaders use it): `weight` of shape
+   * `[inFeatures, outFeatures]` and `bias` of `[outFeatures]` (omit it with `bias: false`), both of
+   * `dtype`. The tensors are adopted, not copied. `init` is then only recorded, as a name.
+   */
+  values?: { weight: Tensor; bias?: Tensor };
 }
 
 /**
@@ -126,6 +132,13 @@ export class Linear extends Module {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const dtype = opts.dtype ?? 'float32';
+    if (opts.values) {
+      const { weight, bias } = adoptValues(inFeatures, outFeatures, opts.bias !== false, dtype, opts.values);
+      this.init = typeof opts.init === 'string' ? opts.init : 'custom';
+      this.weight = parameter(weight, { name: 'weight' });
+      this.bias = bias ? parameter(bias, { name: 'bias' }) : null;
+      return;
+    }
     const def = resolveInit(opts.init ?? 'glorotUniform');
     this.init = def.name;
     // Storage from the backend (kept out of any tidy), so kernels such as the wasm matmul read
@@ -150,6 +163,23 @@ export class Linear extends Module {
     const y = x.matmul(this.weight);
     return this.bias ? y.add(this.bias) : y;
   }
+}
+
+function adoptValues(inF: number, outF: number, withBias: boolean, dtype: DType,
+  values: { weight: Tensor; bias?: Tensor }): { weight: Tensor; bias: Tensor | null } {
+  const check = (what: string, t: Tensor | undefined, shape: number[]): Tensor => {
+    if (!(t instanceof Tensor)) throw new Error(`Linear: values.${what} must be a Tensor of shape [${shape.join(',')}]`);
+    if (t.shape.join(',') !== shape.join(',') || t.dtype !== dtype) {
+      throw new Error(`Linear: values.${what} is ${t.dtype} [${t.shape.join(',')}]; expected ${dtype} [${shape.join(',')}]`);
+    }
+    return keep(t.isContiguous() ? t : t.contiguous());
+  };
+  const weight = check('weight', values.weight, [inF, outF]);
+  if (!withBias) {
+    if (values.bias !== undefined) throw new Error('Linear: values.bias given for a layer created with bias: false');
+    return { weight, bias: null };
+  }
+  return { weight, bias: check('bias', values.bias, [outF]) };
 }
 
 /**

@@ -14,13 +14,13 @@ export interface TargetInfo {
 }
 
 /** Value ranges of the built-in activations, where bounded (for target checks). */
-const RANGES: Record<string, [number, number]> = {
-  sigmoid: [0, 1],
-  softmax: [0, 1],
-  tanh: [-1, 1],
-  relu: [0, Infinity],
-  softplus: [0, Infinity],
-};
+const RANGES = new Map<string, [number, number]>([
+  ['sigmoid', [0, 1]],
+  ['softmax', [0, 1]],
+  ['tanh', [-1, 1]],
+  ['relu', [0, Infinity]],
+  ['softplus', [0, Infinity]],
+]);
 
 const KNOWN = new Set(['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softmax', 'logSoftmax', 'gelu', 'silu', 'softplus', 'prelu']);
 
@@ -88,7 +88,7 @@ export function checkPairing(output: string, outputUnits: number, loss: Loss, y:
   const [lo, hi] = minMax(y.data);
   if (name === 'binaryCrossEntropy') {
     if (lo < 0 || hi > 1) error(`loss 'binaryCrossEntropy' expects targets in [0, 1]; got values in [${lo}, ${hi}]`);
-    const range = RANGES[output];
+    const range = RANGES.get(output);
     if (output !== 'sigmoid' && output !== 'softmax') {
       if (known && !(range && range[0] >= 0 && range[1] <= 1)) {
         error(`loss 'binaryCrossEntropy' expects probabilities but output '${output}' is not bounded to [0, 1]; use output: 'sigmoid' (fused with the loss for stability)`);
@@ -98,7 +98,7 @@ export function checkPairing(output: string, outputUnits: number, loss: Loss, y:
   if (output === 'softmax' && name !== 'binaryCrossEntropy') {
     warn(`output 'softmax' with loss '${name}': gradients through softmax are small and classes interact; use 'crossEntropy' for classification`);
   }
-  const range = RANGES[output];
+  const range = RANGES.get(output);
   if (range && (lo < range[0] || hi > range[1])) {
     const msg = `output '${output}' produces values in [${range[0]}, ${range[1]}] but the targets span [${lo}, ${hi}]; scale the targets into that range or use a 'linear' output`;
     if (output === 'sigmoid' || output === 'tanh' || output === 'softmax') error(msg);

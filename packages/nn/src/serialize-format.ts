@@ -60,15 +60,20 @@ export function encodeFloats(values: FloatArray, offset: number, length: number)
   return toBase64(new Uint8Array(view.buffer));
 }
 
-/** Inverse of {@link encodeFloats}; `null` when the byte count does not match `length`. */
-export function decodeFloats(text: string, dtype: DType, length: number): FloatArray | null {
+/**
+ * Inverse of {@link encodeFloats}, into `dst` (whose length the caller has checked against the
+ * byte count): the index of the first value that is not finite, or −1.
+ */
+export function decodeFloatsInto(text: string, dst: Float32Array | Float64Array): number {
   const bytes = fromBase64(text);
-  const bytesPer = dtype === 'float64' ? 8 : 4;
-  if (bytes.length !== length * bytesPer) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
-  for (let i = 0; i < length; i++) out[i] = bytesPer === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
-  return out;
+  const wide = dst instanceof Float64Array;
+  for (let i = 0; i < dst.length; i++) {
+    const v = wide ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
+    if (!Number.isFinite(v)) return i;
+    dst[i] = v;
+  }
+  return -1;
 }
 
 /** The JSON form of a Sequential model (see `Sequential.toJSON`). */

@@ -1,86 +1,111 @@
 import type { ActivationDef } from '@actgrad/autograd';
-import type { DType, FloatArray } from '@actgrad/tensor';
+import { empty, keep, type Tensor } from '@actgrad/tensor';
+import { checkModelFile, fail, type LayerPlan, type ModelLimits, type ModelPlan, type WeightPlan } from './model-file.js';
 import { Activation, Linear, type Module } from './module.js';
 import { Sequential } from './sequential.js';
-import { decodeFloats, MODEL_FORMAT, MODEL_FORMAT_VERSION, type LayerJSON, type ModelJSON } from './serialize-format.js';
+import { decodeFloatsInto, type ModelJSON } from './serialize-format.js';
 
 /** Options of {@link loadModel}. */
-export interface LoadOptions {
+export interface LoadOptions extends ModelLimits {
   /** User-defined activations by name, for models saved with custom activations. */
   activations?: Record<string, ActivationDef>;
 }
 
-function fail(msg: string): never {
-  throw new Error(`loadModel: ${msg}`);
+/** Options of {@link loadModelFile}. */
+export interface LoadFileOptions extends LoadOptions {
+  /** Refuse a file larger than this many bytes before reading it (default 512 MiB). */
+  maxFileBytes?: number;
 }
 
-function buildLayer(l: LayerJSON, i: number, opts: LoadOptions, dtype: DType): Module {
-  if (l?.type === 'linear') {
-    const { inFeatures, outFeatures } = l;
-    if (!Number.isInteger(inFeatures) || !Number.isInteger(outFeatures)) fail(`layer ${i} (linear) has invalid sizes`);
-    // The saved weights overwrite these, so the cheapest initializer will do.
-    const layer = new Linear(inFeatures, outFeatures, { init: 'zeros', bias: l.bias !== false, dtype });
-    (layer as { init: string }).init = l.init;
-    return layer;
-  }
-  if (l?.type === 'activation') {
-    const custom = opts.activations?.[l.name];
-    if (custom) return new Activation(custom, l.options);
-    try {
-      return new Activation(l.name, l.options);
-    } catch (err) {
-      if (l.custom) {
-        fail(`layer ${i} uses the custom activation '${l.name}'; pass it as loadModel(json, { activations: { ${l.name}: def } })`);
-      }
-      throw err;
+const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+function buildActivation(l: Extract<LayerPlan, { type: 'activation' }>, i: number, opts: LoadOptions): Activation {
+  const user = opts.activations;
+  const custom = user !== undefined && Object.hasOwn(user, l.name) ? user[l.name] : undefined;
+  try {
+    return new Activation(custom ?? l.name, l.options);
+  } catch (err) {
+    if (l.custom && custom === undefined) {
+      fail(`layer ${i} uses the custom activation '${l.name}'; pass it as loadModel(json, { activations: { ${l.name}: def } })`);
     }
+    return fail(`layer ${i}: ${(err as Error).message}`);
   }
-  return fail(`layer ${i} has unknown type '${(l as { type?: unknown })?.type}'`);
+}
+
+/** The weight named `name`, checked against the shape the built layer expects, decoded into fresh storage. */
+function takeWeight(plan: ModelPlan, name: string, shape: readonly number[]): Tensor {
+  const w: WeightPlan | undefined = plan.weights.get(name);
+  if (!w) fail(`weight '${name}' is missing`);
+  if (w.shape.join(',') !== shape.join(',')) fail(`weight '${name}' has shape [${w.shape}] but the config expects [${shape.join(',')}]`);
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (w.count !== n) fail(`weight '${name}' holds the wrong number of values for shape [${shape.join(',')}]`);
+  const t = keep(empty(shape, plan.dtype));
+  const bad = w.encoding === 'base64' ? decodeFloatsInto(w.data as string, t.data) : copyNumbers(w.data as unknown[], t.data);
+  if (bad >= 0) fail(`weight '${name}' holds a value that is not a finite ${plan.dtype} at index ${bad}`);
+  return t;
+}
+
+/** Copies a checked-length list into `dst`; the index of the first non-finite value, or −1. */
+function copyNumbers(src: unknown[], dst: Float32Array | Float64Array): number {
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    if (typeof v !== 'number') return i;
+    dst[i] = v;
+    if (!Number.isFinite(dst[i])) return i;
+  }
+  return -1;
+}
+
+/** Builds the layers of a checked plan; weights are decoded straight into their storage, no initializer runs. */
+function build(plan: ModelPlan, opts: LoadOptions): Sequential {
+  const expected = new Set<string>();
+  // Activations first: they are cheap, and their names and options are checked before any weight is decoded.
+  const acts = plan.layers.map((l, i) => (l.type === 'activation' ? buildActivation(l, i, opts) : null));
+  for (let i = 0; i < plan.layers.length; i++) {
+    const l = plan.layers[i];
+    const local: string[] = l.type === 'linear' ? (l.bias ? ['weight', 'bias'] : ['weight'])
+      : acts[i]!.namedParameters().map(([n]) => n);
+    for (const n of local) expected.add(`layers.${i}.${n}`);
+  }
+  for (const name of plan.weights.keys()) if (!expected.has(name)) fail(`weight '${name}' does not belong to the model`);
+  for (const name of expected) if (!plan.weights.has(name)) fail(`weight '${name}' is missing`);
+  const layers: Module[] = plan.layers.map((l, i) => {
+    const at = `layers.${i}.`;
+    if (l.type === 'activation') {
+      // A learnable parameter (PReLU's α) takes the file's values, in the model's dtype.
+      for (const [n, p] of acts[i]!.namedParameters()) p.data = takeWeight(plan, at + n, p.data.shape);
+      return acts[i]!;
+    }
+    const weight = takeWeight(plan, `${at}weight`, [l.inFeatures, l.outFeatures]);
+    const bias = l.bias ? takeWeight(plan, `${at}bias`, [l.outFeatures]) : undefined;
+    return new Linear(l.inFeatures, l.outFeatures, { bias: l.bias, dtype: plan.dtype, init: l.init, values: { weight, bias } });
+  });
+  const model = new Sequential(layers);
+  if (plan.mlp) model.config = plan.mlp;
+  return model;
 }
 
 /**
  * Rebuilds a model from `model.toJSON()` (or its JSON text): same layers, bit-identical weights,
- * so it predicts exactly as the original. Refuses other formats and versions, and weights whose
- * names, shapes or byte counts do not match the config, with a message saying which.
+ * so it predicts exactly as the original.
+ *
+ * The whole file is checked before anything is allocated for it — format, version, every layer's
+ * type and sizes, the parameter limit, every weight's name, dtype, shape and byte length, and that
+ * every value is finite — and weights are then decoded straight into their storage, with no
+ * initializer run. Anything wrong throws an `Error` whose message starts with `loadModel:` and
+ * names the problem. A file asking for more than `maxParameters` (default 50 M) is refused.
  */
 export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Sequential {
-  let obj: ModelJSON;
-  try {
-    obj = typeof json === 'string' ? (JSON.parse(json) as ModelJSON) : json;
-  } catch (err) {
-    return fail(`not valid JSON (${(err as Error).message})`);
-  }
-  if (!obj || typeof obj !== 'object' || obj.format !== MODEL_FORMAT) fail(`not an actgrad model (format '${String(obj?.format)}')`);
-  if (obj.version !== MODEL_FORMAT_VERSION) {
-    fail(`file format version ${obj.version} is not supported; this version of @actgrad/nn reads version ${MODEL_FORMAT_VERSION}`);
-  }
-  if (!obj.config || !Array.isArray(obj.config.layers)) fail('config.layers is missing');
-  if (!obj.weights || typeof obj.weights !== 'object') fail('weights are missing');
-  const dtype: DType = Object.values(obj.weights)[0]?.dtype === 'float64' ? 'float64' : 'float32';
-  const model = new Sequential(obj.config.layers.map((l, i) => buildLayer(l, i, opts, dtype)));
-  if (obj.config.mlp) model.config = structuredClone(obj.config.mlp);
-  const params = model.namedParameters();
-  const expected = new Set(params.map(([n]) => n));
-  for (const name of Object.keys(obj.weights)) if (!expected.has(name)) fail(`weight '${name}' does not belong to the model`);
-  for (const [name, p] of params) {
-    const w = obj.weights[name];
-    if (!w) fail(`weight '${name}' is missing`);
-    const shape = p.data.shape;
-    if (!Array.isArray(w.shape) || w.shape.join(',') !== shape.join(',')) {
-      fail(`weight '${name}' has shape [${w.shape}] but the config expects [${shape.join(',')}]`);
+  let obj: unknown;
+  if (typeof json === 'string') {
+    try {
+      obj = JSON.parse(json);
+    } catch (err) {
+      return fail(`not valid JSON (${(err as Error).message})`);
     }
-    if (w.dtype !== p.data.dtype) fail(`weight '${name}' has dtype '${w.dtype}' but the model is ${p.data.dtype}`);
-    let values: FloatArray | null;
-    if (w.encoding === 'numbers' && Array.isArray(w.data)) {
-      values = w.data.length === p.data.size ? Float64Array.from(w.data) : null;
-    } else if (w.encoding === 'base64' && typeof w.data === 'string') {
-      values = decodeFloats(w.data, w.dtype, p.data.size);
-    } else return fail(`weight '${name}' has unknown encoding '${w.encoding}'`);
-    if (!values) fail(`weight '${name}' holds the wrong number of values for shape [${shape.join(',')}]`);
-    const dst = p.data.data;
-    for (let i = 0; i < values.length; i++) dst[p.data.offset + i] = values[i];
-  }
-  return model;
+  } else obj = json;
+  return build(checkModelFile(obj, opts), opts);
 }
 
 // node:fs is imported where it is used, so the package loads in a browser (where only
@@ -92,12 +117,17 @@ export async function saveModel(model: Sequential, path: string): Promise<void> 
   await writeFile(path, JSON.stringify(model.toJSON()));
 }
 
-/** Reads a file written by {@link saveModel} (Node.js); errors name the file. */
-export async function loadModelFile(path: string, opts: LoadOptions = {}): Promise<Sequential> {
-  const { readFile } = await import('node:fs/promises');
-  const text = await readFile(path, 'utf8');
+/**
+ * Reads a file written by {@link saveModel} with the checks of {@link loadModel}; a file larger than
+ * `maxFileBytes` is refused before it is read. Errors name the file.
+ */
+export async function loadModelFile(path: string, opts: LoadFileOptions = {}): Promise<Sequential> {
+  const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const { readFile, stat } = await import('node:fs/promises');
   try {
-    return loadModel(text, opts);
+    const { size } = await stat(path);
+    if (size > limit) fail(`the file is ${size} bytes, more than maxFileBytes (${limit}); raise it with loadModelFile(path, { maxFileBytes: … }) if you trust the file`);
+    return loadModel(await readFile(path, 'utf8'), opts);
   } catch (err) {
     throw new Error(`${(err as Error).message} (file ${path})`);
   }

@@ -70,9 +70,11 @@ describe('toJSON / loadModel', () => {
     expect(() => loadModel('{nope')).toThrow(/^loadModel: not valid JSON/);
     expect(() => loadModel(edit((j) => ((j as { format: string }).format = 'keras')))).toThrow("loadModel: not an actgrad model (format 'keras')");
     expect(() => loadModel(edit((j) => (j.version = 2)))).toThrow('loadModel: file format version 2 is not supported; this version of @actgrad/nn reads version 1');
-    expect(() =>
-      loadModel(edit((j) => (j.config.layers[0] = { type: 'linear', inFeatures: 3, outFeatures: 8, bias: true, init: 'heNormal' }))),
-    ).toThrow("loadModel: weight 'layers.0.weight' has shape [2,8] but the config expects [3,8]");
+    const widerInput = (j: ModelJSON) => (j.config.layers[0] = { type: 'linear', inFeatures: 3, outFeatures: 8, bias: true, init: 'heNormal' });
+    expect(() => loadModel(edit(widerInput))).toThrow('loadModel: config.mlp sizes [2,8,8,1] disagree with the layers [3,8,8,1]');
+    expect(() => loadModel(edit((j) => { widerInput(j); j.config.mlp!.sizes[0] = 3; }))).toThrow(
+      "loadModel: weight 'layers.0.weight' has shape [2,8] but the config expects [3,8]",
+    );
     expect(() => loadModel(edit((j) => delete j.weights['layers.2.bias']))).toThrow("loadModel: weight 'layers.2.bias' is missing");
     expect(() => loadModel(edit((j) => (j.weights['layers.9.weight'] = j.weights['layers.0.weight'])))).toThrow(
       "loadModel: weight 'layers.9.weight' does not belong to the model",

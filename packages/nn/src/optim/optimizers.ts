@@ -205,6 +205,7 @@ export type OptimizerName = (typeof optimizerNames)[number];
 
 /** Builds an optimizer by name over `params`; unknown names list the valid ones. */
 export function createOptimizer(name: string, params: ParamSource, lr?: LearningRate): Optimizer {
+  if (typeof name !== 'string') throw new Error(`optimizer must be a name (${optimizerNames.join(', ')}) or an Optimizer`);
   const opts = lr === undefined ? {} : { lr };
   switch (name.toLowerCase()) {
     case 'sgd': return new SGD(params, opts);

@@ -44,7 +44,7 @@ export interface Callback {
 export function logValue(log: EpochLog, name: string): number | undefined {
   if (name === 'loss') return log.loss;
   if (name === 'valLoss') return log.valLoss;
-  return log.metrics[name];
+  return Object.hasOwn(log.metrics, name) ? log.metrics[name] : undefined;
 }
 
 /** Copies every parameter's values (for restoring the best weights later). */
