@@ -1,14 +1,9 @@
 import { blobs, circles, moons, sine, spirals, trainTestSplit, xor, type Dataset } from '@actgrad/nn';
 import { tensor, type Tensor } from '@actgrad/tensor';
-import { classCount, DATASETS, type State } from './state.js';
+import { classCount, DATASETS, type Point, type State } from './state.js';
 
 /** A point on the page's plane: both coordinates in [−1, 1] (regression: x, then y is the target). */
-export interface Point {
-  x: number;
-  y: number;
-  /** Class label, or the target for regression. */
-  label: number;
-}
+export type { Point } from './state.js';
 
 export interface Data {
   kind: 'classification' | 'regression';

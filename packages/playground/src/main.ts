@@ -46,7 +46,6 @@ const layersRoot = el('div', { id: 'layers' });
 app.append(header, el('main', {}, controls, output), layersRoot);
 
 let state: State;
-let custom: Point[] = [];
 let data: Data;
 let runs: Run[] = [];
 let views: LayersView[] = [];
@@ -67,7 +66,7 @@ function restart(s: State, problems: string[] = []): void {
   history.replaceState(null, '', toHash(s));
   buildControls(controls, s, (n) => restart(n));
   try {
-    data = makeData(s, s.dataset === 'csv' ? custom : []);
+    data = makeData(s, s.dataset === 'csv' ? s.points : []);
   } catch (err) {
     runs = [];
     setNotice((err as Error).message, 'error');
@@ -100,7 +99,7 @@ function onPlaneClick(e: MouseEvent): void {
   const x = ((e.clientX - rect.left) / rect.width) * 2 - 1;
   const y = 1 - ((e.clientY - rect.top) / rect.height) * 2;
   // Editing turns the generated set into the user's own points.
-  if (state.dataset !== 'csv') custom = [...data.train.points, ...data.test.points];
+  const custom = state.dataset === 'csv' ? [...state.points] : [...data.train.points, ...data.test.points];
   if (e.shiftKey) {
     let best = -1;
     let bestD = 0.05 ** 2;
@@ -110,22 +109,22 @@ function onPlaneClick(e: MouseEvent): void {
     });
     if (best >= 0) custom.splice(best, 1);
   } else custom.push({ x, y, label: Number(paint.value) });
-  restart(withOwnPoints());
+  restart(withOwnPoints(custom));
 }
 
 /** The state with the user's points as data: their labels decide the classes, and the head follows the notes. */
-function withOwnPoints(): State {
-  const classes = Math.max(2, ...custom.map((p) => p.label + 1));
-  return { ...state, dataset: 'csv', ...recommendedHead('csv', classes) };
+function withOwnPoints(points: Point[]): State {
+  const classes = Math.max(2, ...points.map((p) => p.label + 1));
+  return { ...state, dataset: 'csv', points, ...recommendedHead('csv', classes) };
 }
 
 csv.onchange = async () => {
   const file = csv.files?.[0];
   if (!file) return;
   try {
-    custom = parseCsv(await file.text());
-    restart(withOwnPoints());
-    setNotice(`Loaded ${custom.length} points from ${file.name}.`);
+    const points = parseCsv(await file.text());
+    restart(withOwnPoints(points));
+    setNotice(`Loaded ${points.length} points from ${file.name}.`);
   } catch (err) {
     setNotice((err as Error).message, 'error');
   }

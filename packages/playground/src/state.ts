@@ -38,6 +38,38 @@ export interface State {
   batchSize: number;
   /** Second network's hidden activation (same everything else, same initial weights), or ''. */
   compare: string;
+  /** The user's points (data set 'csv'): clicked or loaded, on the [−1, 1] plane. */
+  points: Point[];
+}
+
+/** A point on the plane; `label` is its class. */
+export interface Point {
+  x: number;
+  y: number;
+  label: number;
+}
+
+/** Most user points a link carries (5 characters each). */
+export const MAX_LINK_POINTS = 1500;
+const Q = 36 * 36 - 1;
+
+/** Points as 5 base-36 characters each: x and y on a 1296-step grid over [−1, 1], then the class. */
+export function encodePoints(points: Point[]): string {
+  const q = (v: number) => Math.round(((Math.min(1, Math.max(-1, v)) + 1) / 2) * Q).toString(36).padStart(2, '0');
+  return points.slice(0, MAX_LINK_POINTS).map((p) => `${q(p.x)}${q(p.y)}${p.label.toString(36)}`).join('');
+}
+
+/** Inverse of {@link encodePoints}; null when the text is not such a list. */
+export function decodePoints(text: string): Point[] | null {
+  if (text.length % 5 !== 0 || !/^[0-9a-z]*$/.test(text)) return null;
+  const out: Point[] = [];
+  const v = (s: string) => (parseInt(s, 36) / Q) * 2 - 1;
+  for (let i = 0; i < text.length; i += 5) {
+    const label = parseInt(text[i + 4], 36);
+    if (parseInt(text.slice(i, i + 2), 36) > Q || parseInt(text.slice(i + 2, i + 4), 36) > Q || label > 5) return null;
+    out.push({ x: v(text.slice(i, i + 2)), y: v(text.slice(i + 2, i + 4)), label });
+  }
+  return out;
 }
 
 export const LIMITS = { layers: [1, 6], units: [1, 32], n: [20, 2000], classes: [2, 6], batch: [1, 512] } as const;
@@ -46,7 +78,7 @@ export function defaultState(): State {
   return {
     dataset: 'moons', noise: 0.15, n: 400, testFraction: 0.3, classes: 3, seed: 1,
     layers: [{ units: 16, activation: 'relu', params: {} }, { units: 16, activation: 'relu', params: {} }],
-    output: 'sigmoid', loss: 'binaryCrossEntropy', optimizer: 'adam', lr: 0.01, batchSize: 32, compare: '',
+    output: 'sigmoid', loss: 'binaryCrossEntropy', optimizer: 'adam', lr: 0.01, batchSize: 32, compare: '', points: [],
   };
 }
 
@@ -112,6 +144,7 @@ export function toHash(s: State): string {
     opt: s.optimizer, lr: String(s.lr), bs: String(s.batchSize),
   });
   if (s.compare) q.set('cmp', s.compare);
+  if (s.dataset === 'csv') q.set('pts', encodePoints(s.points));
   return `#${q.toString()}`;
 }
 
@@ -186,6 +219,12 @@ export function fromHash(hash: string): { state: State; problems: string[] } {
   if (cmp !== null && cmp !== '') {
     if (hiddenActivations().includes(cmp)) s.compare = cmp;
     else problems.push(`unknown compare activation '${cmp}'`);
+  }
+  const pts = q.get('pts');
+  if (pts !== null && s.dataset === 'csv') {
+    const points = decodePoints(pts);
+    if (points) s.points = points;
+    else problems.push('the points in the link are not valid');
   }
   if (data !== null && q.get('out') === null) Object.assign(s, recommendedHead(s.dataset, classCount(s)));
   return { state: s, problems };

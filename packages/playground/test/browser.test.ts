@@ -157,6 +157,12 @@ describe('playground in headless Chromium', () => {
     await page.click('#plane-0', { position: { x: 60, y: 60 } });
     expect(await points()).toBe(101);
     expect(await page.inputValue('#dataset')).toBe('csv');
+    // The link carries the points: reopening it gives the same data set.
+    const link = await page.evaluate(() => location.hash);
+    expect(new URLSearchParams(link.slice(1)).get('pts')).toHaveLength(5 * 101);
+    const reopened = await open(`${origin}/${link}`);
+    expect(await reopened.page.$eval('#planes', (e) => (e as HTMLElement).dataset.points)).toBe('101');
+    await reopened.page.close();
     await page.click('#plane-0', { position: { x: 60, y: 60 }, modifiers: ['Shift'] });
     expect(await points()).toBe(100);
     await page.setInputFiles('#csv', { name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n2,2,2\n') });

@@ -4,6 +4,8 @@ import { makeData, parseCsv } from '../src/data.js';
 import { activationCurves, Run } from '../src/run.js';
 import { defaultState, fromHash, hiddenActivations, toHash, type State } from '../src/state.js';
 
+const encodeXY = (x: number, y: number) => [x, y].map((v) => Math.round(((v + 1) / 2) * 1295).toString(36).padStart(2, '0')).join('');
+
 // The page's model logic is plain actgrad: it runs in Node as it does in the browser.
 
 describe('state in the URL', () => {
@@ -24,6 +26,21 @@ describe('state in the URL', () => {
     expect(state.layers).toEqual([{ units: 16, activation: 'relu', params: {} }]);
     expect(state.lr).toBe(defaultState().lr);
     expect(problems).toEqual(["unknown data set 'moonz'", 'lr=-1 is not valid', "hidden layer '4:nope' is not valid"]);
+  });
+
+  it('carries the user\'s points, 5 characters each, on a 1296-step grid', () => {
+    const points = [{ x: -1, y: 1, label: 0 }, { x: 0.25, y: -0.5, label: 3 }];
+    const s: State = { ...defaultState(), dataset: 'csv', points };
+    const hash = toHash(s);
+    expect(new URLSearchParams(hash.slice(1)).get('pts')).toBe('00zz0' + 'lwbs3'.replace('lwbs', encodeXY(0.25, -0.5)));
+    const back = fromHash(hash).state.points;
+    expect(back.map((p) => p.label)).toEqual([0, 3]);
+    back.forEach((p, i) => {
+      expect(Math.abs(p.x - points[i].x)).toBeLessThanOrEqual(1 / 1295);
+      expect(Math.abs(p.y - points[i].y)).toBeLessThanOrEqual(1 / 1295);
+    });
+    expect(toHash({ ...s, points: back })).toBe(hash);
+    expect(fromHash('#data=csv&pts=00zz').problems).toEqual(['the points in the link are not valid']);
   });
 
   it('offers exactly the elementwise activations of the registry', () => {
