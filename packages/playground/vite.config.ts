@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
 /**
@@ -37,7 +38,10 @@ export default defineConfig({
   base: './',
   // The workspace packages are used from their TypeScript sources, as in the tests;
   // `browser` picks @actgrad/tensor's browser platform (no Node built-ins).
-  resolve: { conditions: ['source', ...defaultClientConditions] },
+  resolve: {
+    conditions: ['source', ...defaultClientConditions],
+    alias: { 'node:fs/promises': fileURLToPath(new URL('src/node-fs-stub.ts', import.meta.url)) },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
