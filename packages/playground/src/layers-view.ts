@@ -2,7 +2,7 @@ import { getActivation } from '@actgrad/autograd';
 import { drawActivation, drawLines } from './charts.js';
 import { el } from './controls.js';
 import { drawUnit } from './plane.js';
-import { activationCurves, type LayerView, type Run } from './run.js';
+import { activationCurves, learntParams, type LayerView, type Run } from './run.js';
 
 const TILE = 26;
 
@@ -62,6 +62,7 @@ export class LayersView {
     const r = Math.min(20, Math.max(4, Math.ceil(Math.max(...spread, 0))));
     const curves = activationCurves(this.run, r);
     const health = this.run.recordHealth(probe, curves.map((c) => c.peak));
+    const learnt = learntParams(this.run);
     probe.forEach((v, i) => {
       const c = this.cards[i];
       drawActivation(c.act, curves[i].s, curves[i].f, curves[i].df, v.pre, r);
@@ -72,7 +73,8 @@ export class LayersView {
       const gn = this.run.gradNorms[i];
       drawLines(c.grad, [{ values: gn, colour: '#1f77b4' }], { log: true, title: `‖∂L/∂W‖ ${fmt(gn[gn.length - 1])}` });
       drawLines(c.flat, [{ values: this.run.flatFractions[i], colour: '#d62728' }], { min: 0, max: 1, title: `flat: f′ < 4% of peak ${(100 * health[i].flat).toFixed(0)}%` });
-      c.stats.textContent = `dead units: ${Math.round(health[i].dead * v.units)} / ${v.units}`;
+      const params = learnt[i].map(([n, x]) => ` · learnt ${n} = ${x.toPrecision(3)}`).join('');
+      c.stats.textContent = `dead units: ${Math.round(health[i].dead * v.units)} / ${v.units}${params}`;
       c.stats.dataset.dead = String(health[i].dead);
     });
     const last = this.run.gradNorms[this.run.gradNorms.length - 1];

@@ -227,16 +227,26 @@ function copyLinearWeights(from: Sequential, to: Sequential): void {
   }
 }
 
-/** f and f' of each hidden layer's activation (its own module: PReLU's current α) on [−r, r]. */
-export function activationCurves(run: Run, r: number, points = 161): Array<{ s: Float32Array; f: Float32Array; df: Float32Array; peak: number }> {
-  const s = new Float32Array(points);
-  for (let i = 0; i < points; i++) s[i] = -r + (2 * r * i) / (points - 1);
+/** Each hidden layer's activation module (null for a linear one, which mlp leaves out). */
+function hiddenActivationModules(run: Run): Array<Activation | null> {
   const acts: Array<Activation | null> = [];
   const layers = run.model.layers;
   for (let i = 0; i < layers.length && acts.length < run.hidden.length; i++) {
     if (layers[i] instanceof Linear) acts.push(layers[i + 1] instanceof Activation ? (layers[i + 1] as Activation) : null);
   }
-  return acts.map((act) => tidy(() => {
+  return acts;
+}
+
+/** Learnt activation parameters per hidden layer (PReLU's α), by name, as trained so far. */
+export function learntParams(run: Run): Array<Array<[string, number]>> {
+  return hiddenActivationModules(run).map((act) => (act ? act.namedParameters().map(([n, p]) => [n, p.data.contiguous().data[0]] as [string, number]) : []));
+}
+
+/** f and f' of each hidden layer's activation (its own module: PReLU's current α) on [−r, r]. */
+export function activationCurves(run: Run, r: number, points = 161): Array<{ s: Float32Array; f: Float32Array; df: Float32Array; peak: number }> {
+  const s = new Float32Array(points);
+  for (let i = 0; i < points; i++) s[i] = -r + (2 * r * i) / (points - 1);
+  return hiddenActivationModules(run).map((act) => tidy(() => {
     const v = variable(tensor(s, { shape: [points, 1] }), { requiresGrad: true });
     const a = act ? act.forward(v) : v;
     a.backward(ones(a.shape));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getActivation } from '@actgrad/autograd';
 import { makeData, parseCsv } from '../src/data.js';
-import { activationCurves, Run } from '../src/run.js';
+import { activationCurves, learntParams, Run } from '../src/run.js';
 import { defaultState, fromHash, hiddenActivations, toHash, type State } from '../src/state.js';
 
 const encodeXY = (x: number, y: number) => [x, y].map((v) => Math.round(((v + 1) / 2) * 1295).toString(36).padStart(2, '0')).join('');
@@ -145,6 +145,18 @@ describe('Run', () => {
     expect(Array.from(c.f)).toEqual([-0.8, -0.6, -0.4, -0.2, 0, 1, 2, 3, 4].map(Math.fround));
     expect(Array.from(c.df)).toEqual([0.2, 0.2, 0.2, 0.2, 1, 1, 1, 1, 1].map(Math.fround));
     expect(c.peak).toBe(1);
+  });
+
+  it('PReLU\'s α starts from the layer\'s setting and is trained with the weights', () => {
+    const s = { ...defaultState(), layers: [{ units: 8, activation: 'prelu', params: { alpha: 0.3 } }] };
+    const run = new Run(s, makeData(s, []), s.layers);
+    expect(learntParams(run)[0]).toEqual([['alpha', Math.fround(0.3)]]);
+    for (let i = 0; i < 50; i++) run.step();
+    const [[name, alpha]] = learntParams(run)[0];
+    expect(name).toBe('alpha');
+    expect(alpha).not.toBeCloseTo(0.3, 4);
+    // The drawn curve uses the trained α: f(−1) = −α.
+    expect(activationCurves(run, 1, 3)[0].f[0]).toBeCloseTo(-alpha, 6);
   });
 
   it('reports pairing errors and refuses to train with them', () => {
