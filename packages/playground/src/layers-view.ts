@@ -1,7 +1,7 @@
 import { getActivation } from '@actgrad/autograd';
 import { drawActivation, drawLines } from './charts.js';
 import { el } from './controls.js';
-import { drawUnit } from './plane.js';
+import { drawUnits } from './plane.js';
 import { activationCurves, learntParams, type LayerView, type Run } from './run.js';
 
 const TILE = 26;
@@ -55,21 +55,18 @@ export class LayersView {
 
   /** Redraws every card: `probe` from run.inspect(), `grid` the same over a g×g grid of the plane. */
   draw(probe: LayerView[], grid: LayerView[] | null, g: number): void {
-    const spread = probe.map((v) => {
+    // Each layer's plot spans where 98% of its pre-activations are (at least ±4, at most ±20).
+    const ranges = probe.map((v) => {
       const sorted = Float32Array.from(v.pre, Math.abs).sort();
-      return sorted[Math.floor(0.98 * (sorted.length - 1))] ?? 1;
+      return Math.min(20, Math.max(4, Math.ceil(sorted[Math.floor(0.98 * (sorted.length - 1))] ?? 0)));
     });
-    const r = Math.min(20, Math.max(4, Math.ceil(Math.max(...spread, 0))));
-    const curves = activationCurves(this.run, r);
+    const curves = activationCurves(this.run, ranges);
     const health = this.run.recordHealth(probe, curves.map((c) => c.peak));
     const learnt = learntParams(this.run);
     probe.forEach((v, i) => {
       const c = this.cards[i];
-      drawActivation(c.act, curves[i].s, curves[i].f, curves[i].df, v.pre, r);
-      if (grid) {
-        c.units.clearRect(0, 0, c.units.canvas.width, c.units.canvas.height);
-        for (let u = 0; u < v.units; u++) drawUnit(c.units, grid[i].post, v.units, u, g, (u % 8) * (TILE + 2), Math.floor(u / 8) * (TILE + 2), TILE);
-      }
+      drawActivation(c.act, curves[i].s, curves[i].f, curves[i].df, v.pre, ranges[i]);
+      if (grid) drawUnits(c.units, grid[i].post, v.units, g, 8, TILE, 2);
       const gn = this.run.gradNorms[i];
       drawLines(c.grad, [{ values: gn, colour: '#1f77b4' }], { log: true, title: `‖∂L/∂W‖ ${fmt(gn[gn.length - 1])}` });
       drawLines(c.flat, [{ values: this.run.flatFractions[i], colour: '#d62728' }], { min: 0, max: 1, title: `flat: f′ < 4% of peak ${(100 * health[i].flat).toFixed(0)}%` });

@@ -39,7 +39,7 @@ const notice = el('div', { id: 'notice' });
 const output = el('section', { class: 'panel', id: 'output-panel' },
   el('h2', {}, 'Output'), planes, metrics, lossCanvas,
   el('div', { class: 'legend' }, el('span', { class: 'blue' }, '— train loss  '), el('span', { class: 'orange' }, '- - test loss  '),
-    el('span', { class: 'purple' }, '(B: — train, - - test)  '), '· log scale'),
+    el('span', { class: 'purple compare-only' }, '(B: — train, - - test)  '), '· log scale'),
   el('div', { class: 'edit' }, 'click the plane to add a point of class ', paint, ', shift-click to remove one; or load x,y,label rows: ', csv),
   notice);
 const layersRoot = el('div', { id: 'layers' });
@@ -75,6 +75,7 @@ function restart(s: State, problems: string[] = []): void {
     return;
   }
   planes.dataset.points = String(data.train.points.length + data.test.points.length);
+  document.body.classList.toggle('comparing', s.compare !== '');
   const a = new Run(s, data, s.layers);
   runs = [a];
   if (s.compare) runs.push(new Run(s, data, s.layers.map((l) => ({ ...l, activation: s.compare, params: {} })), a));

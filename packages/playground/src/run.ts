@@ -242,11 +242,12 @@ export function learntParams(run: Run): Array<Array<[string, number]>> {
   return hiddenActivationModules(run).map((act) => (act ? act.namedParameters().map(([n, p]) => [n, p.data.contiguous().data[0]] as [string, number]) : []));
 }
 
-/** f and f' of each hidden layer's activation (its own module: PReLU's current α) on [−r, r]. */
-export function activationCurves(run: Run, r: number, points = 161): Array<{ s: Float32Array; f: Float32Array; df: Float32Array; peak: number }> {
-  const s = new Float32Array(points);
-  for (let i = 0; i < points; i++) s[i] = -r + (2 * r * i) / (points - 1);
-  return hiddenActivationModules(run).map((act) => tidy(() => {
+/** f and f' of each hidden layer's activation (its own module: PReLU's current α) on [−r, r] (r per layer or one for all). */
+export function activationCurves(run: Run, range: number | number[], points = 161): Array<{ s: Float32Array; f: Float32Array; df: Float32Array; peak: number }> {
+  return hiddenActivationModules(run).map((act, layer) => tidy(() => {
+    const r = typeof range === 'number' ? range : range[layer];
+    const s = new Float32Array(points);
+    for (let i = 0; i < points; i++) s[i] = -r + (2 * r * i) / (points - 1);
     const v = variable(tensor(s, { shape: [points, 1] }), { requiresGrad: true });
     const a = act ? act.forward(v) : v;
     a.backward(ones(a.shape));
