@@ -68,10 +68,19 @@ function restart(s: State, problems: string[] = []): void {
   try {
     data = makeData(s, s.dataset === 'csv' ? s.points : []);
   } catch (err) {
+    // Too few of the user's own points: keep a plane to click on, with the points so far.
     runs = [];
-    setNotice((err as Error).message, 'error');
-    planes.replaceChildren();
+    views = [];
+    setNotice((err as Error).message, s.dataset === 'csv' ? 'warning' : 'error');
+    const canvas = el('canvas', { id: 'plane-0', width: String(PLANE), height: String(PLANE) });
+    canvas.addEventListener('click', onPlaneClick);
+    planes.replaceChildren(el('figure', {}, canvas));
+    planes.dataset.points = String(s.dataset === 'csv' ? s.points.length : 0);
+    const ctx = canvas.getContext('2d')!;
+    drawBoundary(ctx, new Float32Array(GRID * GRID).fill(0.5), GRID, 1, s.dataset === 'csv' ? s.points : [], []);
+    setPaintClasses(6);
     layersRoot.replaceChildren();
+    metrics.replaceChildren();
     return;
   }
   planes.dataset.points = String(data.train.points.length + data.test.points.length);
@@ -83,7 +92,7 @@ function restart(s: State, problems: string[] = []): void {
     el('canvas', { id: `plane-${i}`, width: String(runs.length > 1 ? PLANE * 0.75 : PLANE), height: String(runs.length > 1 ? PLANE * 0.75 : PLANE) }),
     el('figcaption', {}, runs.length > 1 ? `${i === 0 ? 'A' : 'B'}: ${r.hidden.map((l) => l.activation).join(', ')}` : ''))));
   planes.querySelectorAll('canvas').forEach((c) => c.addEventListener('click', onPlaneClick));
-  paint.replaceChildren(...Array.from({ length: Math.max(2, data.classes) }, (_, i) => el('option', { value: String(i), style: `color: rgb(${PALETTE[i].join(',')})` }, String(i))));
+  setPaintClasses(s.dataset === 'csv' ? 6 : Math.max(2, data.classes));
   layersRoot.replaceChildren();
   views = runs.map((r, i) => new LayersView(layersRoot, r, runs.length > 1 ? `Layers of ${i === 0 ? 'A' : 'B'} (${r.hidden.map((l) => l.activation).join(', ')})` : 'Layers'));
   const issues = el('div', {}, ...runs.flatMap((r) => r.issues.map((i) => el('p', { class: i.level }, `${i.level}: ${i.message}`))));
@@ -93,8 +102,15 @@ function restart(s: State, problems: string[] = []): void {
   dirty = true;
 }
 
+/** The classes a click can add (the user's own data set may use all six colours). */
+function setPaintClasses(k: number): void {
+  const keep = paint.value;
+  paint.replaceChildren(...Array.from({ length: k }, (_, i) => el('option', { value: String(i), style: `color: rgb(${PALETTE[i].join(',')})` }, String(i))));
+  if (Number(keep) < k) paint.value = keep;
+}
+
 function onPlaneClick(e: MouseEvent): void {
-  if (data.kind === 'regression') return setNotice('Points can be added on the 2-D data sets.', 'warning');
+  if (state.dataset !== 'csv' && data.kind === 'regression') return setNotice('Points can be added on the 2-D data sets.', 'warning');
   const c = e.currentTarget as HTMLCanvasElement;
   const rect = c.getBoundingClientRect();
   const x = ((e.clientX - rect.left) / rect.width) * 2 - 1;

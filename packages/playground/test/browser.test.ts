@@ -175,6 +175,22 @@ describe('playground in headless Chromium', () => {
     await page.close();
   });
 
+  it('builds a data set from scratch by clicking', async () => {
+    const { page, errors } = await open(`${origin}/`);
+    const points = () => page.$eval('#planes', (e) => Number((e as HTMLElement).dataset.points));
+    // The user's own data set starts empty; four clicks make it trainable.
+    await page.selectOption('#dataset', 'csv');
+    expect(await points()).toBe(0);
+    expect(await page.textContent('#notice')).toContain('the data set has 0 points; add at least 4');
+    await page.selectOption('#paint-class', '2');
+    for (const [x, y] of [[40, 40], [300, 40], [40, 300], [300, 300]]) await page.click('#plane-0', { position: { x, y } });
+    expect(await points()).toBe(4);
+    expect(await page.inputValue('#output')).toBe('softmax');
+    expect(await page.$$eval('#layer-0', (e) => e.length)).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('fits a regression curve in [-1, 1] with the tanh output the notes recommend', async () => {
     const { page, errors } = await open(`${origin}/#data=curve11`);
     expect([await page.inputValue('#output'), await page.inputValue('#loss')]).toEqual(['tanh', 'mse']);
