@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getActivation } from '@actgrad/autograd';
 import { loadModel } from '@actgrad/nn';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -103,7 +104,8 @@ describe('playground in headless Chromium', () => {
     // Back to step 0, then training again.
     await page.waitForFunction((b) => Number(document.getElementById('steps')!.dataset.value) < b, before);
     expect(await page.textContent('#layer-0 h3')).toContain('16 × tanh');
-    expect(await page.textContent('#layer-0 .formula')).toContain('(e^s-e^-s)/(e^s+e^-s)');
+    // The card shows the registry's own formula and derivative.
+    expect(await page.textContent('#layer-0 .formula')).toBe(`a = ${getActivation('tanh').formula}a′ = ${getActivation('tanh').derivative}`);
     expect(await page.evaluate(() => decodeURIComponent(location.hash))).toContain('h=16:tanh,16:relu');
     await page.waitForFunction(() => Number(document.getElementById('steps')!.dataset.value) > 200);
     expect(errors).toEqual([]);
