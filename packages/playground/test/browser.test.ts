@@ -18,12 +18,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = mkdtempSync(join(tmpdir(), 'actgrad-playground-'));
 const outDir = join(shots, 'site');
 
-let server: Server;
+let server: Server | undefined;
 let origin: string;
 let browser: Browser;
+// A setup failure (no Chromium, a build error) fails every test with its message, rather than
+// leaving them skipped.
+let setupError: Error | undefined;
 
 /** A page that records console errors, uncaught exceptions and requests outside the local server. */
 async function open(url: string): Promise<{ page: Page; errors: string[]; outside: string[] }> {
+  if (setupError) throw setupError;
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
   const outside: string[] = [];
@@ -43,12 +47,20 @@ async function open(url: string): Promise<{ page: Page; errors: string[]; outsid
 const value = (page: Page, id: string) => page.$eval(`#${id}`, (e) => Number((e as HTMLElement).dataset.value));
 
 beforeAll(async () => {
+  try {
+    await setUp();
+  } catch (err) {
+    setupError = err as Error;
+  }
+});
+
+async function setUp(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set ACTGRAD_CHROMIUM`);
   }
   await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-  server = createServer((req, res) => {
+  const local = createServer((req, res) => {
     const path = join(outDir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html'));
     if (!path.startsWith(outDir) || !existsSync(path)) {
       res.writeHead(404).end();
@@ -56,21 +68,24 @@ beforeAll(async () => {
     }
     res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
+  server = local;
+  await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+  const address = local.address();
   origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-});
+}
 
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  server = undefined;
   rmSync(outDir, { recursive: true, force: true });
   console.log(`playground screenshots: ${shots}`);
 });
 
 describe('playground in headless Chromium', () => {
   it('builds one self-contained page', () => {
+    if (setupError) throw setupError;
     const html = readFileSync(join(outDir, 'index.html'), 'utf8');
     expect(html).toContain('<script type="module">');
     expect(html).not.toMatch(/<script[^>]+src=/);
