@@ -1,7 +1,7 @@
 import { getActivation } from '@actgrad/autograd';
 import { drawActivation, drawLines } from './charts.js';
 import { el } from './controls.js';
-import { drawUnits } from './plane.js';
+import { drawUnitCurves, drawUnits } from './plane.js';
 import { activationCurves, learntParams, type LayerView, type Run } from './run.js';
 
 const TILE = 26;
@@ -53,8 +53,11 @@ export class LayersView {
     root.append(box);
   }
 
-  /** Redraws every card: `probe` from run.inspect(), `grid` the same over a g×g grid of the plane. */
-  draw(probe: LayerView[], grid: LayerView[] | null, g: number): void {
+  /**
+   * Redraws every card: `probe` from run.inspect(); `grid` the same over a g×g grid of the plane,
+   * or (1-D input) over g points along x.
+   */
+  draw(probe: LayerView[], grid: LayerView[], g: number, oneD = false): void {
     // Each layer's plot spans where 98% of its pre-activations are (at least ±4, at most ±20).
     const ranges = probe.map((v) => {
       const sorted = Float32Array.from(v.pre, Math.abs).sort();
@@ -66,7 +69,8 @@ export class LayersView {
     probe.forEach((v, i) => {
       const c = this.cards[i];
       drawActivation(c.act, curves[i].s, curves[i].f, curves[i].df, v.pre, ranges[i]);
-      if (grid) drawUnits(c.units, grid[i].post, v.units, g, 8, TILE, 2);
+      if (oneD) drawUnitCurves(c.units, grid[i].post, v.units, g, 8, TILE, 2);
+      else drawUnits(c.units, grid[i].post, v.units, g, 8, TILE, 2);
       const gn = this.run.gradNorms[i];
       drawLines(c.grad, [{ values: gn, colour: '#1f77b4' }], { log: true, title: `‖∂L/∂W‖ ${fmt(gn[gn.length - 1])}` });
       drawLines(c.flat, [{ values: this.run.flatFractions[i], colour: '#d62728' }], { min: 0, max: 1, title: `flat: f′ < 4% of peak ${(100 * health[i].flat).toFixed(0)}%` });

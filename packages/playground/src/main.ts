@@ -9,6 +9,7 @@ import { fromHash, recommendedHead, toHash, type State } from './state.js';
 
 const GRID = 64; // decision-boundary resolution
 const UNIT_GRID = 24; // per-unit thumbnails
+const UNIT_LINE = 48; // per-unit curves of a 1-D input
 // Training time per frame: 12 ms leaves the rest of a 60 Hz frame to drawing; when drawing takes
 // longer (a slow or busy machine), the slice shrinks so that a frame stays within ~28 ms (≥ 30 fps).
 const SLICE_MS = 12;
@@ -39,8 +40,9 @@ const notice = el('div', { id: 'notice' });
 const output = el('section', { class: 'panel', id: 'output-panel' },
   el('h2', {}, 'Output'), planes, metrics, lossCanvas,
   el('div', { class: 'legend' }, el('span', { class: 'blue' }, '— train loss  '), el('span', { class: 'orange' }, '- - test loss  '),
-    el('span', { class: 'purple compare-only' }, '(B: — train, - - test)  '), '· log scale'),
-  el('div', { class: 'edit' }, 'click the plane to add a point of class ', paint, ', shift-click to remove one; or load x,y,label rows: ', csv),
+    el('span', { class: 'purple compare-only' }, '(B: — train, - - test)  '), '· log scale',
+    el('span', { class: 'curve-only' }, ' · points: ', el('span', { class: 'blue' }, '● train '), el('span', { class: 'orange' }, '● test'))),
+  el('div', { class: 'edit plane-only' }, 'click the plane to add a point of class ', paint, ', shift-click to remove one; or load x,y,label rows: ', csv),
   notice);
 const layersRoot = el('div', { id: 'layers' });
 app.append(header, el('main', {}, controls, output), layersRoot);
@@ -53,6 +55,7 @@ let playing = false;
 let dirty = true;
 const grid = gridInputs(GRID);
 const unitGrid = gridInputs(UNIT_GRID);
+const unitLine = lineInputs(UNIT_LINE);
 const line = lineInputs(200);
 
 function setNotice(text: string, level: 'error' | 'warning' | 'info' = 'info'): void {
@@ -85,6 +88,7 @@ function restart(s: State, problems: string[] = []): void {
   }
   planes.dataset.points = String(data.train.points.length + data.test.points.length);
   document.body.classList.toggle('comparing', s.compare !== '');
+  document.body.classList.toggle('curve', data.kind === 'regression');
   const a = new Run(s, data, s.layers);
   runs = [a];
   if (s.compare) runs.push(new Run(s, data, s.layers.map((l) => ({ ...l, activation: s.compare, params: {} })), a));
@@ -106,7 +110,7 @@ function restart(s: State, problems: string[] = []): void {
 function setPaintClasses(k: number): void {
   const keep = paint.value;
   paint.replaceChildren(...Array.from({ length: k }, (_, i) => el('option', { value: String(i), style: `color: rgb(${PALETTE[i].join(',')})` }, String(i))));
-  if (Number(keep) < k) paint.value = keep;
+  if (keep !== '' && Number(keep) < k) paint.value = keep;
 }
 
 function onPlaneClick(e: MouseEvent): void {
@@ -237,7 +241,10 @@ function draw(inspect: boolean, recorded: boolean): void {
     const ctx = (document.getElementById(`plane-${i}`) as HTMLCanvasElement).getContext('2d')!;
     if (data.kind === 'regression') drawCurve(ctx, line, r.predict(line), data.yRange, data.train.points, data.test.points);
     else drawBoundary(ctx, r.predict(grid), GRID, r.model.outFeatures, data.train.points, data.test.points);
-    if (inspect) views[i].draw(r.inspect(), data.features === 2 ? r.inspect(unitGrid) : null, UNIT_GRID);
+    if (inspect) {
+      if (data.features === 2) views[i].draw(r.inspect(), r.inspect(unitGrid), UNIT_GRID);
+      else views[i].draw(r.inspect(), r.inspect(unitLine), UNIT_LINE, true);
+    }
   });
   const a = runs[0];
   setStat('steps', a.steps);

@@ -173,3 +173,30 @@ export function drawUnits(ctx: CanvasRenderingContext2D, post: Float32Array, uni
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(t.canvas, 0, 0, (w * tilePx) / g, (h * tilePx) / g);
 }
+
+/** For a 1-D input: every unit's output along x as a small curve, `cols` tiles per row. */
+export function drawUnitCurves(ctx: CanvasRenderingContext2D, post: Float32Array, units: number, n: number, cols: number, tilePx: number, gapPx: number): void {
+  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  ctx.lineWidth = 1.2;
+  ctx.strokeStyle = `rgb(${PALETTE[1].join(',')})`;
+  for (let u = 0; u < units; u++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      lo = Math.min(lo, post[i * units + u]);
+      hi = Math.max(hi, post[i * units + u]);
+    }
+    const span = hi - lo || 1;
+    const ox = (u % cols) * (tilePx + gapPx);
+    const oy = Math.floor(u / cols) * (tilePx + gapPx);
+    ctx.fillStyle = '#f3f3f3';
+    ctx.fillRect(ox, oy, tilePx, tilePx);
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) {
+      const x = ox + (i / (n - 1)) * tilePx;
+      const y = oy + tilePx - 2 - ((post[i * units + u] - lo) / span) * (tilePx - 4);
+      ctx[i === 0 ? 'moveTo' : 'lineTo'](x, y);
+    }
+    ctx.stroke();
+  }
+}
