@@ -61,6 +61,9 @@ export class Run {
   private readonly xb: Tensor;
   private readonly yb: Tensor;
   private readonly linears: Linear[];
+  // The training rows as flat arrays, read by the batch gather.
+  private readonly trainX: ArrayLike<number>;
+  private readonly trainY: ArrayLike<number>;
 
   constructor(readonly state: State, readonly data: Data, hidden: LayerSpec[], initFrom?: Run) {
     this.hidden = hidden;
@@ -80,6 +83,10 @@ export class Run {
     this.issues = checkPairing(state.output, sizes[sizes.length - 1], loss, { data: y.data, rows: y.shape[0], cols: 1 });
     this.trainer = new Trainer(this.model, { loss, optimizer: createOptimizer(state.optimizer, this.model, state.lr) });
     const n = data.train.x.shape[0];
+    const x = data.train.x.contiguous();
+    const yAll = data.train.y.contiguous();
+    this.trainX = x.data.subarray(x.offset, x.offset + x.size);
+    this.trainY = yAll.data.subarray(yAll.offset, yAll.offset + yAll.size);
     const bs = Math.min(state.batchSize, n);
     this.order = Int32Array.from({ length: n }, (_, i) => i);
     this.rng = createRng(`${state.seed}:batches`);
@@ -111,8 +118,8 @@ export class Run {
   step(): number {
     const bs = this.yb.shape[0];
     const f = this.data.features;
-    const xs = this.data.train.x.data;
-    const ys = this.data.train.y.data;
+    const xs = this.trainX;
+    const ys = this.trainY;
     const xb = this.xb.data;
     const yb = this.yb.data;
     for (let i = 0; i < bs; i++) {
