@@ -28,7 +28,10 @@ describe('#platform: the Node and browser variants', () => {
     expect(Object.keys(entry)[0]).toBe('browser');
     expect(entry.browser.source).toBe('./src/platform/browser.ts');
     expect(entry.source).toBe('./src/platform/node.ts');
-    expect(entry.default).toBe('./dist/platform/node.js');
+    expect(entry.import).toBe('./dist/platform/node.js');
+    // A CommonJS build of index (require('#platform')) needs a CommonJS platform beside it.
+    expect(entry.require).toBe('./dist/platform/node.cjs');
+    expect(entry.browser.import).toBe('./dist/platform/browser.js');
   });
 
   // Type-only imports are erased from the bundle and do not count.
