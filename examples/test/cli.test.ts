@@ -1,5 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activationNames } from '@actgrad/autograd';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +69,19 @@ describe('--import', () => {
     const run = runExample({ ...parseExampleArgs(['moons', '--hidden', 'softsign']), epochs: 3 });
     expect(run.result.hidden).toEqual(['softsign', 'softsign']);
     expect(run.result.testAccuracy).toBeGreaterThan(0.5);
+  });
+
+  it('refuses a module whose activation has a wrong derivative, naming the worst point', async () => {
+    // Inside the repository, so the module resolves @actgrad/autograd like a user's would.
+    const dir = mkdtempSync(join(root, 'examples', '.tmp-import-'));
+    const module = join(dir, 'bad-derivative.mjs');
+    writeFileSync(module, `import { defineActivation, registerActivation } from '@actgrad/autograd';
+registerActivation(defineActivation({ name: 'badTanh', forward: Math.tanh, derivative: () => -5 }));\n`);
+    try {
+      await expect(importUserModules(['--import', module])).rejects.toThrow(/--import .*bad-derivative\.mjs: cannot load it \(defineActivation 'badTanh': the derivative disagrees with the forward; worst at s = -?50/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names a module it cannot load', async () => {

@@ -1,4 +1,4 @@
-import { defineActivation, registerActivation, unregisterActivation } from '@actgrad/autograd';
+import { defineActivation, getActivation, registerActivation, unregisterActivation } from '@actgrad/autograd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activationCurve, outputRange } from '../src/activation-probe.js';
 import { labJson, summarize } from '../src/lab/aggregate.js';
@@ -104,7 +104,9 @@ describe('the lab', () => {
     expect(html).toContain('bentIdentity'); // the user activation is drawn
     expect(html).toContain('Not drawn: softmax');
     // The registry's own formulas sit under the plot, the user activation's included.
-    expect(html).toContain('<tr><td>sigmoid</td><td>1/(1+e^-s)</td><td>a(1-a)</td><td>output</td></tr>');
+    const sigmoid = getActivation('sigmoid');
+    expect(html).toContain(`<tr><td>sigmoid</td><td>${sigmoid.formula}</td><td>${sigmoid.derivative}</td><td>output</td></tr>`);
+    expect(sigmoid.formula).toBe('1/(1+e^−s)');
     expect(html).toMatch(/<tr><td>bentIdentity<\/td>/);
     expect(html).toMatch(/data:image\/png;base64,/); // boundary rasters are embedded
     expect(html).toContain('<td>relu</td>');

@@ -99,6 +99,12 @@ pred = torch.randn(5, 2, dtype=DT)
 target = torch.randn(5, 2, dtype=DT)
 cases.append(case("mse", lambda p, t: F.mse_loss(p, t), [pred, target], scalar_out=True))
 
+# GELU's two forms over a wide range (appended last, so the cases above keep their random draws).
+wide = away_from_zero(torch.linspace(-9.0, 9.0, 24, dtype=DT).reshape(4, 6) + 0.013)
+for approximate in ("none", "tanh"):
+    cases.append(case("gelu", lambda s, a=approximate: F.gelu(s, approximate=a), [x], {"approximate": approximate}))
+    cases.append(case("gelu", lambda s, a=approximate: F.gelu(s, approximate=a), [wide], {"approximate": approximate}))
+
 out = {
     "generator": "packages/autograd/scripts/make-torch-fixtures.py",
     "torch": torch.__version__,

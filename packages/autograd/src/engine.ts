@@ -1,4 +1,4 @@
-import { add, addScaled, copyInto, empty, keep, type Tensor } from '@actgrad/tensor';
+import { add, addScaled, copyInto, empty, keep, sameShape, type Tensor } from '@actgrad/tensor';
 import type { BackwardArgs, OpDef, Saved } from './op-def.js';
 
 /**
@@ -154,10 +154,4 @@ function release(node: GraphNode): void {
   node.saved = null;
   node.attrs = null;
   node.released = true;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -1,5 +1,6 @@
 import { Tensor, uniform } from '@actgrad/tensor';
 import { noGrad } from './grad-mode.js';
+import { nextIndex } from './ops/layout.js';
 import { Variable } from './variable.js';
 
 /** Options of {@link gradcheck}. */
@@ -127,10 +128,7 @@ function forEachOffset(t: Tensor, visit: (at: number, index: number) => void): v
     let at = t.offset;
     for (let d = 0; d < nd; d++) at += counter[d] * t.strides[d];
     visit(at, k);
-    for (let d = nd - 1; d >= 0; d--) {
-      if (++counter[d] < t.shape[d]) break;
-      counter[d] = 0;
-    }
+    nextIndex(counter, t.shape);
   }
 }
 

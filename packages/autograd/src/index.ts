@@ -1,3 +1,8 @@
+import { installVariableMethods } from './methods.js';
+
+// The one place Variable's op and activation methods are attached (variable.ts is the bare core).
+installVariableMethods();
+
 export { Variable, variable, parameter } from './variable.js';
 export type { BackwardOptions, VariableOptions } from './variable.js';
 export { noGrad, isGradEnabled } from './grad-mode.js';
@@ -19,13 +24,18 @@ export type { LabelsLike } from './ops/labels.js';
 export {
   activations, activation, activationNames, getActivation, registerActivation, unregisterActivation,
 } from './activations/registry.js';
+export type { ActivationFn } from './activations/registry.js';
 export type {
-  ActivationDef, ActivationFn, ActivationName, ActivationOptions, ActivationParam,
-} from './activations/registry.js';
+  ActivationDef, ActivationOptions, ActivationParam, ElementwiseActivation, ForwardLoop, BackwardLoop,
+  ForwardKernel, BackwardKernel, KernelIds, ParamValue,
+} from './activations/definition.js';
+export { activationFunctions } from './activations/builtins.js';
+export type { ActivationArgs, ActivationFunctions, ActivationMethods, ActivationName } from './activations/builtins.js';
+export type { OpMethods } from './methods.js';
 export { defineActivation } from './activations/define.js';
 export type { ActivationPoint, ActivationSpec } from './activations/define.js';
 export { checkActivation } from './activations/check.js';
 export type { CheckActivationOptions } from './activations/check.js';
-export { SELU_ALPHA, SELU_LAMBDA } from './activations/kernels.js';
+export { SELU_ALPHA, SELU_LAMBDA } from './activations/relu-family.js';
 export { gradcheck, assertGradcheck } from './gradcheck.js';
 export type { GradcheckOptions, GradcheckResult, GradcheckWorst } from './gradcheck.js';

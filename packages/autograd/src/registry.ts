@@ -1,4 +1,4 @@
-import * as act from './activations/ops.js';
+import { activationOps } from './activations/builtins.js';
 import type { OpDef } from './op-def.js';
 import * as binary from './ops/binary.js';
 import * as indexing from './ops/indexing.js';
@@ -41,19 +41,8 @@ export const ops = {
   gather: indexing.gather,
   pick: indexing.pick,
   where: indexing.where,
-  linear: act.linear,
-  sigmoid: act.sigmoid,
-  tanh: act.tanh,
-  relu: act.relu,
-  leakyRelu: act.leakyRelu,
-  elu: act.elu,
-  selu: act.selu,
-  softmax: act.softmax,
-  logSoftmax: act.logSoftmax,
-  gelu: act.gelu,
-  silu: act.silu,
-  softplus: act.softplus,
-  prelu: act.prelu,
+  // The activations, from their definitions (activations/builtins.ts).
+  ...activationOps,
   softmaxCrossEntropy: losses.softmaxCrossEntropy,
   sigmoidBinaryCrossEntropy: losses.sigmoidBinaryCrossEntropy,
 } satisfies Record<string, OpDef<never>>;

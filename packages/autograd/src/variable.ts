@@ -1,11 +1,10 @@
-import { keep, ones, Tensor, tensor, type DType, type NestedArray, type SliceSpec } from '@actgrad/tensor';
-import { activation, type ActivationDef, type ActivationOptions } from './activations/registry.js';
+import { keep, ones, Tensor, tensor, type DType, type NestedArray } from '@actgrad/tensor';
 import { runBackward, type GraphNode } from './engine.js';
-import * as F from './functional.js';
-import * as A from './activations/functions.js';
 import type { OpDef, Saved } from './op-def.js';
-import type { Axes } from './ops/reduce.js';
-import type { LabelsLike } from './ops/labels.js';
+// Types only, erased at runtime: the methods methods.ts installs, merged into the class below so
+// they are typed (in the bundled .d.ts too, where a `declare module` augmentation would be lost).
+import type { ActivationMethods } from './activations/builtins.js'; // cycle-ok: declaration merging
+import type { OpMethods } from './methods.js'; // cycle-ok: declaration merging
 
 /** Options of {@link Variable.backward}. */
 export interface BackwardOptions {
@@ -13,10 +12,13 @@ export interface BackwardOptions {
   readonly retainGraph?: boolean;
 }
 
+export interface Variable extends OpMethods, ActivationMethods {}
+
 /**
  * A differentiable value: a tensor, whether it requires a gradient, and after `backward()` its
  * gradient in `grad` (leaves, and nodes that called `retainGrad()`). Ops on Variables record the
  * graph `backward()` walks; every op and activation is also a method: `x.matmul(w).add(b).relu()`.
+ * This file is the core, which imports no op; methods.ts installs the op and activation methods.
  */
 export class Variable implements GraphNode {
   data: Tensor;
@@ -102,86 +104,6 @@ export class Variable implements GraphNode {
   toArray(): NestedArray { return this.data.toArray(); }
   toString(): string {
     return `Variable(${this.data.toString()}${this.requiresGrad ? ', requiresGrad' : ''})`;
-  }
-
-  /** this + b, broadcasting; a number stays a scalar. */
-  add(b: F.Operand): Variable { return F.add(this, b); }
-  /** this − b, broadcasting. */
-  sub(b: F.Operand): Variable { return F.sub(this, b); }
-  /** this · b elementwise, broadcasting. */
-  mul(b: F.Operand): Variable { return F.mul(this, b); }
-  /** this / b elementwise, broadcasting. */
-  div(b: F.Operand): Variable { return F.div(this, b); }
-  /** −this. */
-  neg(): Variable { return F.neg(this); }
-  /** this^p for a constant p. */
-  pow(exponent: number): Variable { return F.pow(this, exponent); }
-  /** e^this (saves its output). */
-  exp(): Variable { return F.exp(this); }
-  /** Natural logarithm (saves its input). */
-  log(): Variable { return F.log(this); }
-  /** Square root (saves its output). */
-  sqrt(): Variable { return F.sqrt(this); }
-  /** |this|; gradient 0 at 0. */
-  abs(): Variable { return F.abs(this); }
-  /** Clamped into [min, max]; null/undefined leaves a side open. */
-  clamp(min: number | null | undefined, max: number | null | undefined): Variable { return F.clamp(this, min, max); }
-  /** Matrix product, 2-D or batched. */
-  matmul(b: Variable | Tensor): Variable { return F.matmul(this, b); }
-  /** Sum over an axis, several, or all. */
-  sum(axis?: Axes, keepDims = false): Variable { return F.sum(this, axis, keepDims); }
-  /** Mean over an axis, several, or all. */
-  mean(axis?: Axes, keepDims = false): Variable { return F.mean(this, axis, keepDims); }
-  /** Maximum over an axis, several, or all; ties share the gradient. */
-  max(axis?: Axes, keepDims = false): Variable { return F.max(this, axis, keepDims); }
-  /** Same elements, new shape (one -1 allowed). */
-  reshape(shape: readonly number[]): Variable { return F.reshape(this, shape); }
-  /** Reverses the axes, or permutes them when given. */
-  transpose(...axes: number[]): Variable { return F.transpose(this, ...axes); }
-  /** Permutes the axes. */
-  permute(axes: readonly number[]): Variable { return F.permute(this, axes); }
-  /** Python-style slicing per axis (a view). */
-  slice(...specs: SliceSpec[]): Variable { return F.slice(this, ...specs); }
-  /** Broadcast to `shape` (a view). */
-  expand(shape: readonly number[]): Variable { return F.expand(this, shape); }
-  /** This value followed by `others` along `axis`. */
-  concat(others: readonly (Variable | Tensor)[], axis = 0): Variable { return F.concat([this, ...others], axis); }
-  /** torch.gather along `axis`. */
-  gather(indices: Tensor, axis: number): Variable { return F.gather(this, indices, axis); }
-  /** Row i's element labels[i] of a 2-D value. */
-  pick(labels: LabelsLike): Variable { return F.pick(this, labels); }
-  /** This value as the condition: `cond.where(a, b)` is a where cond ≠ 0, else b. */
-  where(a: F.Operand, b: F.Operand): Variable { return F.where(this, a, b); }
-
-  /** a = s. */
-  linear(): Variable { return A.linear(this); }
-  /** a = 1/(1 + e^−s); a' = a(1 − a). */
-  sigmoid(): Variable { return A.sigmoid(this); }
-  /** a = tanh s; a' = 1 − a². */
-  tanh(): Variable { return A.tanh(this); }
-  /** a = max(0, s); a' = 1 for s ≥ 0 (including 0), else 0. */
-  relu(): Variable { return A.relu(this); }
-  /** a = αs for s < 0, s otherwise (α = 0.01 by default). */
-  leakyRelu(alpha?: number): Variable { return A.leakyRelu(this, alpha); }
-  /** a = α(e^s − 1) for s < 0, s otherwise (α = 1 by default); a' = a + α for s < 0. */
-  elu(alpha?: number): Variable { return A.elu(this, alpha); }
-  /** Scaled ELU with the exact λ and α. */
-  selu(): Variable { return A.selu(this); }
-  /** Softmax along `axis` (default last); full-Jacobian backward. */
-  softmax(axis?: number): Variable { return A.softmax(this, axis); }
-  /** log softmax along `axis` (default last), by log-sum-exp. */
-  logSoftmax(axis?: number): Variable { return A.logSoftmax(this, axis); }
-  /** a = s·Φ(s). */
-  gelu(): Variable { return A.gelu(this); }
-  /** a = s·σ(s). */
-  silu(): Variable { return A.silu(this); }
-  /** a = log(1 + e^s), stable. */
-  softplus(): Variable { return A.softplus(this); }
-  /** Parametric ReLU with a learnable α (one, or one per channel on axis 1). */
-  prelu(alpha: Variable): Variable { return A.prelu(this, alpha); }
-  /** Applies a registered activation by name (or a user definition). */
-  activation(nameOrDef: string | ActivationDef, options?: ActivationOptions): Variable {
-    return activation(nameOrDef, options)(this);
   }
 }
 

@@ -77,7 +77,6 @@ describe('saturation at ±100: the notes\' values, no NaN', () => {
     it(name, () => {
       const out = run(f, [-100, 100], [3, 7]);
       out.a.forEach((v, i) => expect(v).toBeCloseTo(a[i], 12));
-      expect(out.a[0]).toBeCloseTo(a[0], 12);
       if (a[0] !== 0) expect(out.a[0] / a[0]).toBeCloseTo(1, 9);
       expect(out.ds[0]).toBeCloseTo(3 * slope[0], 12);
       if (slope[0] !== 0 && Math.abs(slope[0]) < 1e-6) expect(out.ds[0] / (3 * slope[0])).toBeCloseTo(1, 6);

@@ -1,16 +1,10 @@
 import { full, tensor, uniform, type Tensor } from '@actgrad/tensor';
 import { describe, expect, it } from 'vitest';
 import * as ag from '../src/index.js';
-import { ops, parameter, type OpDef, type OpName, type Variable } from '../src/index.js';
+import { activations, ops, parameter, type ActivationName, type OpDef, type OpName, type Variable } from '../src/index.js';
 import type { Saved } from '../src/op-def.js';
+import { activationCase, type Case } from './activation-cases.js';
 import { everyOtherRow, rnd, transposed } from './helpers.js';
-
-interface Case {
-  /** What the case exercises beyond the op itself (views, broadcasting, options). */
-  readonly label: string;
-  readonly inputs: readonly Tensor[];
-  readonly f: (...xs: Variable[]) => Variable;
-}
 
 const positive = { lo: 0.5, hi: 2 };
 const labels = [2, 0, 1, 2];
@@ -18,9 +12,10 @@ const labels = [2, 0, 1, 2];
 /**
  * At least one case per registered op, on inputs away from kinks (0 for the ReLU family and
  * abs, the clamp bounds, ties for max), including non-contiguous views and broadcasting.
- * A registered op without a case fails the coverage test below.
+ * Every activation gets a case from its definition (activation-cases.ts) before the ones written
+ * here; a registered op without a case fails the coverage test below.
  */
-const cases: Record<OpName, readonly Case[]> = {
+const written: Record<Exclude<OpName, ActivationName>, readonly Case[]> & Partial<Record<ActivationName, readonly Case[]>> = {
   add: [
     { label: 'transposed + broadcast row', inputs: [transposed([3, 4], 1), rnd([4], 2)], f: (a, b) => ag.add(a, b) },
     { label: 'broadcast both ways', inputs: [rnd([2, 1, 4], 3), rnd([3, 1], 4)], f: (a, b) => ag.add(a, b) },
@@ -132,6 +127,11 @@ const cases: Record<OpName, readonly Case[]> = {
   ],
 };
 
+const cases = { ...written } as Record<OpName, readonly Case[]>;
+Object.values(activations).forEach((def, i) => {
+  cases[def.name as ActivationName] = [activationCase(def, 200 + i), ...(written[def.name as ActivationName] ?? [])];
+});
+
 /** Distinct per-position weights, so a movement op that puts gradients in the wrong place fails. */
 function rowScale(...shape: number[]): Tensor {
   const n = shape.reduce((p, q) => p * q, 1);
@@ -185,8 +185,7 @@ describe('gradcheck over the op registry', () => {
     for (const c of cases[name] ?? []) {
       it(`${name}: ${c.label}`, () => {
         const result = ag.gradcheck(c.f, c.inputs, { seed: name });
-        if (!result.ok) throw new Error(`${name} (${c.label}) ${JSON.stringify(result.worst)}`);
-        expect(result.ok).toBe(true);
+        expect(result.ok, `${name} (${c.label}) ${JSON.stringify(result.worst)}`).toBe(true);
         expect(result.maxAbsError).toBeLessThan(1e-5);
       });
     }

@@ -122,11 +122,34 @@ describe('user-defined activations', () => {
     expect(() => registerActivation({ ...softsign(), name: 'relu' })).toThrow(/'relu' is a built-in activation/);
   });
 
-  it('checkActivation catches a wrong derivative', () => {
-    const wrong = defineActivation({ name: 'softsign', forward: (s) => s / (1 + Math.abs(s)), derivative: ({ s }) => 1 / (1 + Math.abs(s)) });
+  it('checkActivation catches a wrong derivative defined with the check turned off', () => {
+    const wrong = defineActivation({ name: 'softsign', forward: (s) => s / (1 + Math.abs(s)), derivative: ({ s }) => 1 / (1 + Math.abs(s)), check: false });
     const result = checkActivation(wrong);
     expect(result.ok).toBe(false);
     expect(result.worst.input).toBe(0);
+  });
+
+  it('refuses a derivative that disagrees with the forward, showing the worst point', () => {
+    // a' = −5 everywhere for a = tanh s: trained silently before the check.
+    expect(() => defineActivation({ name: 'badTanh', forward: Math.tanh, derivative: () => -5 }))
+      .toThrow(/defineActivation 'badTanh': the derivative disagrees with the forward; worst at s = -?50: derivative -5, forward's slope 0 .*\{ check: false \}/);
+    // Right away from 0 but wrong at the kink's right side: found by the ± ε points.
+    const kinked = () => defineActivation({ name: 'kinked', forward: (s) => Math.max(s, 0), derivative: ({ s }) => (s > 0.05 ? 1 : 0), saves: 'input' });
+    expect(kinked).toThrow(/worst at s = 0\.001: derivative 0, forward's slope 0\.9999/);
+    // Wrong only far out: found at the large-|s| points.
+    expect(() => defineActivation({ name: 'farOut', forward: (s) => s * s, derivative: ({ s }) => (Math.abs(s) > 10 ? s : 2 * s), saves: 'input' }))
+      .toThrow(/worst at s = -?50: derivative -?50, forward's slope -?100/);
+    // A derivative that reads what `saves` leaves out sees NaN and is named as such.
+    expect(() => defineActivation({ name: 'unsaved', forward: (s) => 2 * s, derivative: ({ a }) => a / a * 2, saves: 'input' }))
+      .toThrow(/derivative NaN.*reads s or a that `saves` leaves out/);
+  });
+
+  it('lets the author opt out explicitly, and checks a definition registered without defineActivation', () => {
+    const def = defineActivation({ name: 'softsign', forward: (s) => s, derivative: () => -5, check: false });
+    expect(registerActivation(def)).toBe(def); // opted out when defined: registering does not re-check
+    unregisterActivation('softsign');
+    const handMade = { ...def, name: 'mySigmoid' };
+    expect(() => registerActivation(handMade)).toThrow(/defineActivation 'mySigmoid': the derivative disagrees/);
   });
 
   it('refuses a malformed definition', () => {

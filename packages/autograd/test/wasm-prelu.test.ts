@@ -1,13 +1,13 @@
-import { backendNames, createRng, getBackend, setBackend, tensor, type ElementwiseKernels } from '@actgrad/tensor';
+import { createRng, getBackend, setBackend, tensor } from '@actgrad/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activation, parameter, variable } from '../src/index.js';
-import * as ref from '../src/activations/kernels.js';
+import * as ref from '../src/activations/prelu.js';
 
-// The wasm backend's PReLU kernels against autograd's reference loops: the selects and the
+// The wasm backend's PReLU kernels (packages/tensor/asm/prelu.ts, named kernels `prelu.select` and
+// `prelu.alphaGrad`) against the definition's reference loops (src/activations/prelu.ts: the selects and the
 // float-by-float products give the reference's bits; ∂/∂α sums the same exact products in double
 // in another order, so it may differ from the reference in its last bit.
 
-const hasWasm = backendNames().includes('wasm');
 const before = getBackend().name;
 afterAll(() => void setBackend(before));
 
@@ -23,10 +23,15 @@ function data(seed: string, n: number, off: number): Float32Array {
   return x;
 }
 
-describe.skipIf(!hasWasm)('wasm PReLU kernels', () => {
-  const k = (): ElementwiseKernels => {
+// No skip: a wasm module that fails to load fails this suite (setBackend('wasm') throws).
+describe('wasm PReLU kernels', () => {
+  const k = () => {
     setBackend('wasm');
-    return getBackend().kernels as ElementwiseKernels;
+    const named = getBackend().named;
+    const prelu = named?.get('prelu.select') as ref.SelectKernel | undefined;
+    const preluAlphaGrad = named?.get('prelu.alphaGrad') as ref.AlphaGradKernel | undefined;
+    if (!prelu || !preluAlphaGrad) throw new Error('the wasm backend has no PReLU kernels');
+    return { prelu, preluAlphaGrad };
   };
 
   // [elements, channels, inner]: one slope; per channel over [batch, C]; per channel over [N, C, H, W].
@@ -45,7 +50,7 @@ describe.skipIf(!hasWasm)('wasm PReLU kernels', () => {
         for (const [v, what] of [[s, 'forward'], [g, 'input gradient']] as const) {
           const out = getBackend().alloc('float32', n + off) as Float32Array;
           const want = new Float32Array(n + off);
-          expect(kernels.prelu!(n, channels, inner, v, off, s, off, alpha, off, out, off)).toBe(true);
+          expect(kernels.prelu(n, channels, inner, v, off, s, off, alpha, off, out, off)).toBe(true);
           ref.preluSelect(n, channels, inner, v, off, s, off, alpha, off, want, off);
           for (let i = off; i < n + off; i++) {
             if (!Object.is(out[i], want[i])) throw new Error(`prelu ${what}: element ${i - off} is ${out[i]}, reference ${want[i]}`);
@@ -53,7 +58,7 @@ describe.skipIf(!hasWasm)('wasm PReLU kernels', () => {
         }
         const da = getBackend().alloc('float32', channels + off) as Float32Array;
         const daRef = new Float32Array(channels + off);
-        expect(kernels.preluAlphaGrad!(n, channels, inner, g, off, s, off, da, off)).toBe(true);
+        expect(kernels.preluAlphaGrad(n, channels, inner, g, off, s, off, da, off)).toBe(true);
         ref.preluAlphaGrad(n, channels, inner, g, off, s, off, daRef, off);
         for (let c = 0; c < channels; c++) {
           // A brute-force sum over the elements of channel c: the kernel must agree with it.
@@ -77,9 +82,9 @@ describe.skipIf(!hasWasm)('wasm PReLU kernels', () => {
     const kernels = k();
     const inMem = getBackend().alloc('float32', 64) as Float32Array;
     const alpha = getBackend().alloc('float32', 1) as Float32Array;
-    expect(kernels.prelu!(8, 1, 1, inMem, 0, inMem, 0, alpha, 0, inMem, 0)).toBe(false);
-    expect(kernels.prelu!(64, 1, 1, inMem, 0, inMem, 0, new Float32Array(1), 0, inMem, 0)).toBe(false);
-    expect(kernels.preluAlphaGrad!(64, 1, 1, new Float32Array(64), 0, inMem, 0, alpha, 0)).toBe(false);
+    expect(kernels.prelu(8, 1, 1, inMem, 0, inMem, 0, alpha, 0, inMem, 0)).toBe(false);
+    expect(kernels.prelu(64, 1, 1, inMem, 0, inMem, 0, new Float32Array(1), 0, inMem, 0)).toBe(false);
+    expect(kernels.preluAlphaGrad(64, 1, 1, new Float32Array(64), 0, inMem, 0, alpha, 0)).toBe(false);
   });
 
   it('trains α through autograd the same on the wasm and js backends, per channel', () => {

@@ -1,3 +1,4 @@
+import { activations } from '@actgrad/autograd';
 import type { Loss } from './losses.js';
 
 /** One finding of {@link checkPairing}. */
@@ -22,7 +23,8 @@ const RANGES = new Map<string, [number, number]>([
   ['softplus', [0, Infinity]],
 ]);
 
-const KNOWN = new Set(['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softmax', 'logSoftmax', 'gelu', 'silu', 'softplus', 'prelu']);
+// The built-in names, from autograd's one list of definitions.
+const KNOWN = new Set<string>(Object.keys(activations));
 
 function minMax(d: ArrayLike<number>): [number, number] {
   let lo = Infinity;

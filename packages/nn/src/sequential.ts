@@ -1,18 +1,11 @@
 import type { Variable } from '@actgrad/autograd';
 import { Activation, Linear, Module } from './module.js';
 import { formatSummary } from './summary.js';
+import type { MLPConfig } from './mlp-config.js';
 import { modelToJSON, type ModelJSON } from './serialize-format.js';
 
-/** How `mlp` built a model; kept for `summary`, saving and the lab. */
-export interface MLPConfig {
-  sizes: number[];
-  /** One activation name per hidden layer (custom ones by their definition's name). */
-  hidden: string[];
-  output: string;
-  /** Initializer name per Linear layer. */
-  init: string[];
-  seed: string | number;
-}
+// MLPConfig lives in its own file: serialize-format.ts needs the type, and sequential.ts needs serialize-format.ts.
+export type { MLPConfig } from './mlp-config.js';
 
 /**
  * Layers applied in order. When the last layer is an {@link Activation}, that is the model's

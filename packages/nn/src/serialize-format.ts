@@ -1,6 +1,6 @@
 import type { DType, FloatArray } from '@actgrad/tensor';
 import { Activation, Linear, type Module } from './module.js';
-import type { MLPConfig } from './sequential.js';
+import type { MLPConfig } from './mlp-config.js';
 import { fromBase64, toBase64 } from './base64.js';
 
 /** Identifies files written by `toJSON`/`saveModel`. */

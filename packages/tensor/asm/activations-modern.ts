@@ -1,6 +1,7 @@
-// Forward and backward of GELU, SiLU and softplus over four lanes, for activations.ts. Their
-// references are autograd's loops in activations/kernels.ts, which compute in double and round
-// once; these run in f32 and land within the few-ulp bounds of the asm README.
+// Forward and backward of GELU (both forms), SiLU and softplus over four lanes, for activations.ts.
+// Their references are the loops of autograd's definitions (packages/autograd/src/activations/
+// smooth.ts), which compute in double and round once; these run in f32 and land within the bounds
+// of autograd/test/wasm-activations.test.ts.
 
 import {
   K_GELU_CLAMP, K_GELU_KAPPA, K_GELU_MID, K_GELU_P, K_GELU_SCALE, K_HALF, K_HIGH_BITS, K_INV_SQRT_2PI, K_ONE, K_SIGN, K_TWO_M64, k,
@@ -12,6 +13,16 @@ import { log1pUnit4 } from './log';
 export const GELU = 6;
 export const SILU = 7;
 export const SOFTPLUS = 8;
+// GELU's tanh form (PyTorch's approximate='tanh'); src/backend/wasm/activations.ts passes GELU with
+// α = 1 for it, and activations.ts picks this code.
+export const GELU_TANH = 9;
+
+// ½(1 + tanh u) = σ(2u), so the tanh form is s·σ(v) with v = 2u = s·(A + B·s²),
+// A = 2√(2/π), B = 2√(2/π)·0.044715 (Hendrycks & Gimpel 2016; autograd's smooth.ts has the reference).
+const GELU_TANH_A: f32 = 1.5957691216057308;
+const GELU_TANH_B: f32 = 0.07135481627159;
+// s² is capped where σ(v)(1 − σ(v)) is already 0, so a finite s never makes 0·∞.
+const GELU_TANH_SQ_CAP: f32 = 1e30;
 
 // @ts-ignore: decorator
 @inline
@@ -80,6 +91,12 @@ export function modernForward4(op: i32, s: v128, t: usize): v128 {
     const q = f32x4.mul(r, f32x4.mul(gs, k(t, K_TWO_M64)));
     return v128.bitselect(f32x4.mul(s, f32x4.sub(k(t, K_ONE), q)), timesGaussian(f32x4.mul(s, r), gs, t), isNonNegative(s));
   }
+  if (op == GELU_TANH) {
+    // s·σ(v), v = s(A + Bs²) has the sign of s: s/(1 + e) or s·e/(1 + e) with e = e^{−|v|}.
+    const v = f32x4.mul(s, f32x4.add(f32x4.splat(GELU_TANH_A), f32x4.mul(f32x4.splat(GELU_TANH_B), f32x4.mul(s, s))));
+    const ev = expLow4(v128.or(v, k(t, K_SIGN)), t);
+    return f32x4.div(v128.bitselect(s, f32x4.mul(s, ev), isNonNegative(s)), f32x4.add(k(t, K_ONE), ev));
+  }
   // e = e^{−|s|} never overflows, and σ(s) = 1/(1 + e) for s ≥ 0, e/(1 + e) for s < 0.
   const e = expLow4(v128.or(s, k(t, K_SIGN)), t);
   if (op == SILU) {
@@ -104,6 +121,19 @@ export function modernBackward4(op: i32, g: v128, s: v128, t: usize): v128 {
     const sc = f32x4.mul(s, k(t, K_INV_SQRT_2PI));
     const pos = f32x4.add(f32x4.sub(k(t, K_ONE), f32x4.mul(r, gauss)), f32x4.mul(sc, gauss));
     return v128.bitselect(f32x4.mul(g, pos), timesGaussian(f32x4.mul(g, f32x4.add(r, sc)), gs, t), isNonNegative(s));
+  }
+  if (op == GELU_TANH) {
+    // σ(v) + s·σ(v)(1 − σ(v))·v', v' = A + 3Bs², with 1 − σ taken from the other branch (no cancellation).
+    const sq = f32x4.pmin(f32x4.mul(s, s), f32x4.splat(GELU_TANH_SQ_CAP));
+    const v = f32x4.mul(s, f32x4.add(f32x4.splat(GELU_TANH_A), f32x4.mul(f32x4.splat(GELU_TANH_B), sq)));
+    const ev = expLow4(v128.or(v, k(t, K_SIGN)), t);
+    const invV = f32x4.div(k(t, K_ONE), f32x4.add(k(t, K_ONE), ev));
+    const eiV = f32x4.mul(ev, invV);
+    const nonNegativeV = isNonNegative(s);
+    const sig = v128.bitselect(invV, eiV, nonNegativeV);
+    const rest = v128.bitselect(eiV, invV, nonNegativeV);
+    const slope = f32x4.add(f32x4.splat(GELU_TANH_A), f32x4.mul(f32x4.splat(3 * GELU_TANH_B), sq));
+    return f32x4.mul(g, f32x4.add(sig, f32x4.mul(f32x4.mul(f32x4.mul(s, rest), sig), slope)));
   }
   const e = expLow4(v128.or(s, k(t, K_SIGN)), t);
   const inv = f32x4.div(k(t, K_ONE), f32x4.add(k(t, K_ONE), e));

@@ -1,5 +1,6 @@
 // Forward and backward passes of the elementwise activations over contiguous f32 runs, four
-// lanes at a time. They mirror autograd's reference loops (activations/kernels.ts), which compute
+// lanes at a time. They mirror the reference loops of autograd's definitions
+// (packages/autograd/src/activations/*.ts; parity: autograd/test/wasm-activations.test.ts), which compute
 // in double and round once on store:
 // - ReLU, leaky ReLU, the s ≥ 0 branches of ELU and SELU, and every backward that reads only the
 //   saved output (sigmoid, tanh, ELU) give the reference's bits: selects are exact, and products
@@ -12,7 +13,7 @@
 import { constantTable, K_ONE, K_ONE_F64, K_SELU_LAMBDA_ALPHA_F64, K_SELU_LAMBDA_F64, K_SIGN, K_TANH_CLAMP, K_TWO, k } from './constants';
 import { expLow4, expm1Low4, mulF64 } from './exp';
 import { demote4, high, low } from './lanes';
-import { GELU, modernBackward4, modernForward4, SILU, SOFTPLUS } from './activations-modern';
+import { GELU, GELU_TANH, modernBackward4, modernForward4, SILU, SOFTPLUS } from './activations-modern';
 
 // Op codes, shared with src/backend/wasm/activations.ts.
 const SIGMOID = 0;
@@ -150,7 +151,7 @@ function backwardLoop(op: i32, n: i32, g: usize, saved: usize, dx: usize, alpha:
   }
 }
 
-/** a[i] = f(s[i]) for n contiguous elements; `alpha` is leaky ReLU's or ELU's α. */
+/** a[i] = f(s[i]) for n contiguous elements; `alpha` is leaky ReLU's or ELU's α, or 1 for GELU's tanh form. */
 export function activationForwardF32(op: i32, n: i32, s: usize, a: usize, alpha: f64): void {
   // One loop per op, so the op test is hoisted out of the loop.
   if (op == SIGMOID) forwardLoop(SIGMOID, n, s, a, alpha);
@@ -160,6 +161,7 @@ export function activationForwardF32(op: i32, n: i32, s: usize, a: usize, alpha:
   else if (op == ELU && <f64><f32>alpha == alpha) forwardLoop(ELU_F32_ALPHA, n, s, a, alpha);
   else if (op == ELU) forwardLoop(ELU, n, s, a, alpha);
   else if (op == SELU) forwardLoop(SELU, n, s, a, alpha);
+  else if (op == GELU && alpha != 0) forwardLoop(GELU_TANH, n, s, a, alpha);
   else if (op == GELU) forwardLoop(GELU, n, s, a, alpha);
   else if (op == SILU) forwardLoop(SILU, n, s, a, alpha);
   else if (op == SOFTPLUS) forwardLoop(SOFTPLUS, n, s, a, alpha);
@@ -173,6 +175,7 @@ export function activationBackwardF32(op: i32, n: i32, g: usize, saved: usize, d
   else if (op == LEAKY_RELU) backwardLoop(LEAKY_RELU, n, g, saved, dx, alpha);
   else if (op == ELU) backwardLoop(ELU, n, g, saved, dx, alpha);
   else if (op == SELU) backwardLoop(SELU, n, g, saved, dx, alpha);
+  else if (op == GELU && alpha != 0) backwardLoop(GELU_TANH, n, g, saved, dx, alpha);
   else if (op == GELU) backwardLoop(GELU, n, g, saved, dx, alpha);
   else if (op == SILU) backwardLoop(SILU, n, g, saved, dx, alpha);
   else if (op == SOFTPLUS) backwardLoop(SOFTPLUS, n, g, saved, dx, alpha);

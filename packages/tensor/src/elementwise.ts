@@ -1,6 +1,6 @@
 import { kernels } from './backend/index.js';
 import type { BinaryOp, UnaryOp } from './backend/types.js';
-import { broadcastShapes, broadcastStrides } from './broadcast.js';
+import { broadcastShapes, broadcastStrides } from './broadcast-shape.js';
 import type { DType, FloatArray } from './dtype.js';
 import { fail, failType, fmtShape } from './errors.js';
 import { coalesce, contiguousStrides, forEachRow, isTrailing, sameShape } from './shape.js';
@@ -178,16 +178,10 @@ export const sign = (x: Tensor, out?: Tensor): Tensor => unaryOp('sign', 'sign',
 export const square = (x: Tensor, out?: Tensor): Tensor => unaryOp('square', 'square', x, out);
 /** 1/x. */
 export const reciprocal = (x: Tensor, out?: Tensor): Tensor => unaryOp('reciprocal', 'reciprocal', x, out);
-/** Hyperbolic tangent. */
-export const tanh = (x: Tensor, out?: Tensor): Tensor => unaryOp('tanh', 'tanh', x, out);
-/** 1/(1+e⁻ˣ), computed without overflow at large |x|. */
-export const sigmoid = (x: Tensor, out?: Tensor): Tensor => unaryOp('sigmoid', 'sigmoid', x, out);
 /** ln(1+x), accurate near 0. */
 export const log1p = (x: Tensor, out?: Tensor): Tensor => unaryOp('log1p', 'log1p', x, out);
 /** eˣ−1, accurate near 0. */
 export const expm1 = (x: Tensor, out?: Tensor): Tensor => unaryOp('expm1', 'expm1', x, out);
-/** max(x, 0). */
-export const relu = (x: Tensor, out?: Tensor): Tensor => unaryOp('relu', 'relu', x, out);
 
 /** Limits x to [min, max]; either bound may be null (open). */
 export function clamp(x: Tensor, min?: number | null, max?: number | null, out?: Tensor): Tensor {

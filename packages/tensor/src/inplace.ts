@@ -1,5 +1,5 @@
 import { kernels } from './backend/index.js';
-import { broadcastShapes, broadcastStrides } from './broadcast.js';
+import { broadcastShapes, broadcastStrides } from './broadcast-shape.js';
 import { copyStrided, checkTensor } from './elementwise.js';
 import { fail, failType, fmtShape } from './errors.js';
 import { forEachRow, sameShape } from './shape.js';

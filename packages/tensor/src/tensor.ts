@@ -1,13 +1,10 @@
 import type { DType, FloatArray } from './dtype.js';
 import { dtypeOf } from './dtype.js';
-import * as ew from './elementwise.js';
-import { formatTensor } from './format.js';
-import { matmul } from './matmul.js';
-import * as red from './reduce.js';
 import { fmtShape } from './errors.js';
 import { contiguousStrides, sizeOf } from './shape.js';
-import * as views from './views.js';
-import { sumTo } from './broadcast.js';
+// Types only, erased at runtime: the methods tensor-methods.ts installs, merged into the class below
+// so they are typed (in the bundled .d.ts too, where a `declare module` augmentation would be lost).
+import type { TensorMethods } from './tensor-methods.js'; // cycle-ok: declaration merging
 
 /** A nested JavaScript array of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
@@ -15,6 +12,8 @@ export type NestedArray = number | NestedArray[];
 export type SliceSpec = number | null | readonly [start?: number | null, stop?: number | null, step?: number | null];
 /** An axis, a list of axes, or undefined for all axes. */
 export type Axes = number | readonly number[] | undefined;
+
+export interface Tensor extends TensorMethods {}
 
 /**
  * An n-dimensional array: four fields over one typed array, as in scijs/ndarray.
@@ -62,124 +61,11 @@ export class Tensor {
     return true;
   }
 
-  // ---- views (never copy) ----
-  /** Permutes the axes; with no arguments reverses them. A view. */
-  transpose(...axes: number[]): Tensor { return views.transpose(this, ...axes); }
-  /** Reorders the axes: axis i of the result is axis `axes[i]` of this tensor. A view. */
-  permute(axes: readonly number[]): Tensor { return views.permute(this, axes); }
-  /** Selects along each axis (see `SliceSpec`); missing trailing specs take whole axes. A view. */
-  slice(...specs: SliceSpec[]): Tensor { return views.slice(this, ...specs); }
-  /** Drops `axis` (it must have size 1), or every size-1 axis. A view. */
-  squeeze(axis?: number): Tensor { return views.squeeze(this, axis); }
-  /** Inserts a size-1 axis at `axis` (negative counts from the end of the result). A view. */
-  unsqueeze(axis: number): Tensor { return views.unsqueeze(this, axis); }
-  /** Broadcasts to `shape` with stride 0 on repeated axes (-1 keeps a size). A view. */
-  expand(shape: readonly number[]): Tensor { return views.expand(this, shape); }
-  /** Same as `expand`. */
-  broadcastTo(shape: readonly number[]): Tensor { return views.expand(this, shape, 'broadcastTo'); }
-  /** New shape of the same elements; one -1 is inferred. A view when the strides allow, else one copy. */
-  reshape(shape: readonly number[]): Tensor { return views.reshape(this, shape); }
-  /** Flattens to one axis (a view when contiguous). */
-  flatten(): Tensor { return views.reshape(this, [-1]); }
-  /** Itself when contiguous, else a row-major copy. */
-  contiguous(): Tensor { return this.isContiguous() ? this : views.clone(this); }
-  /** A row-major copy with its own storage. */
-  clone(): Tensor { return views.clone(this); }
-  /** A row-major copy in `dtype` (always a copy, even in the same dtype). */
-  astype(dtype: DType): Tensor { return views.astype(this, dtype); }
-  /** The element at `index` (one integer per axis, negative counts from the end). */
-  get(...index: number[]): number { return this.data[views.elementOffset(this, index, 'get')]!; }
-  /** Writes one element. */
-  set(index: readonly number[], value: number): void { this.data[views.elementOffset(this, index, 'set')] = value; }
-  /** The value of a one-element tensor. */
-  item(): number { return views.item(this); }
-  /** The elements as nested arrays (a number for a 0-d tensor). */
-  toArray(): NestedArray { return views.toArray(this); }
-  /** A readable rendering with dtype and shape; large tensors are summarised. */
-  toString(): string { return formatTensor(this); }
-
-  // ---- elementwise (NumPy broadcasting, scalar operands, optional `out`) ----
-  /** this + b (NumPy broadcasting; b may be a number). */
-  add(b: Tensor | number, out?: Tensor): Tensor { return ew.add(this, b, out); }
-  /** this − b. */
-  sub(b: Tensor | number, out?: Tensor): Tensor { return ew.sub(this, b, out); }
-  /** this · b elementwise. */
-  mul(b: Tensor | number, out?: Tensor): Tensor { return ew.mul(this, b, out); }
-  /** this / b. */
-  div(b: Tensor | number, out?: Tensor): Tensor { return ew.div(this, b, out); }
-  /** this ** b. */
-  pow(b: Tensor | number, out?: Tensor): Tensor { return ew.pow(this, b, out); }
-  /** The larger of this and b (NaN propagates). */
-  maximum(b: Tensor | number, out?: Tensor): Tensor { return ew.maximum(this, b, out); }
-  /** The smaller of this and b (NaN propagates). */
-  minimum(b: Tensor | number, out?: Tensor): Tensor { return ew.minimum(this, b, out); }
-  /** 1 where this = b, else 0. */
-  eq(b: Tensor | number, out?: Tensor): Tensor { return ew.eq(this, b, out); }
-  /** 1 where this ≠ b, else 0. */
-  ne(b: Tensor | number, out?: Tensor): Tensor { return ew.ne(this, b, out); }
-  /** 1 where this < b, else 0. */
-  lt(b: Tensor | number, out?: Tensor): Tensor { return ew.lt(this, b, out); }
-  /** 1 where this ≤ b, else 0. */
-  le(b: Tensor | number, out?: Tensor): Tensor { return ew.le(this, b, out); }
-  /** 1 where this > b, else 0. */
-  gt(b: Tensor | number, out?: Tensor): Tensor { return ew.gt(this, b, out); }
-  /** 1 where this ≥ b, else 0. */
-  ge(b: Tensor | number, out?: Tensor): Tensor { return ew.ge(this, b, out); }
-  /** −this. */
-  neg(out?: Tensor): Tensor { return ew.neg(this, out); }
-  /** eˣ. */
-  exp(out?: Tensor): Tensor { return ew.exp(this, out); }
-  /** Natural logarithm. */
-  log(out?: Tensor): Tensor { return ew.log(this, out); }
-  /** Square root. */
-  sqrt(out?: Tensor): Tensor { return ew.sqrt(this, out); }
-  /** |x|. */
-  abs(out?: Tensor): Tensor { return ew.abs(this, out); }
-  /** −1, 0 or 1 by sign. */
-  sign(out?: Tensor): Tensor { return ew.sign(this, out); }
-  /** x². */
-  square(out?: Tensor): Tensor { return ew.square(this, out); }
-  /** 1/x. */
-  reciprocal(out?: Tensor): Tensor { return ew.reciprocal(this, out); }
-  /** Hyperbolic tangent. */
-  tanh(out?: Tensor): Tensor { return ew.tanh(this, out); }
-  /** 1/(1+e⁻ˣ), without overflow. */
-  sigmoid(out?: Tensor): Tensor { return ew.sigmoid(this, out); }
-  /** ln(1+x). */
-  log1p(out?: Tensor): Tensor { return ew.log1p(this, out); }
-  /** eˣ−1. */
-  expm1(out?: Tensor): Tensor { return ew.expm1(this, out); }
-  /** max(x, 0). */
-  relu(out?: Tensor): Tensor { return ew.relu(this, out); }
-  /** `this ? a : b` elementwise (this is the condition; nonzero is true). */
-  where(a: Tensor | number, b: Tensor | number, out?: Tensor): Tensor { return ew.where(this, a, b, out); }
-  /** Limits to [min, max]; a null bound is open. */
-  clamp(min: number | null | undefined, max: number | null | undefined, out?: Tensor): Tensor {
-    return ew.clamp(this, min, max, out);
-  }
-
-  // ---- reductions ----
-  /** Sum over `axis` (a number, a list, or all when undefined). */
-  sum(axis?: Axes, keepDims = false): Tensor { return red.sum(this, axis, keepDims); }
-  /** Mean over `axis`. */
-  mean(axis?: Axes, keepDims = false): Tensor { return red.mean(this, axis, keepDims); }
-  /** Maximum over `axis`. */
-  max(axis?: Axes, keepDims = false): Tensor { return red.max(this, axis, keepDims); }
-  /** Minimum over `axis`. */
-  min(axis?: Axes, keepDims = false): Tensor { return red.min(this, axis, keepDims); }
-  /** log Σ exp over `axis`, stable at large |x|. */
-  logSumExp(axis?: Axes, keepDims = false): Tensor { return red.logSumExp(this, axis, keepDims); }
-  /** Index of the first maximum along `axis` (flattened when undefined). */
-  argmax(axis?: number, keepDims = false): Tensor { return red.argmax(this, axis, keepDims); }
-  /** Sums a broadcast result back to `shape` (the adjoint of `expand`). */
-  sumTo(shape: readonly number[]): Tensor { return sumTo(this, shape); }
-
-  /** Matrix product (2-D or batched with broadcast batch axes). */
-  matmul(b: Tensor, out?: Tensor): Tensor { return matmul(this, b, out); }
+  // The view, elementwise, reduction and matmul methods are installed by tensor-methods.ts.
 
   /** console.log and the Node REPL show the values, not the fields. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
+    return String(this);
   }
 }
 

@@ -4,7 +4,7 @@ import { keep, tidy, type FloatArray, type Tensor } from '@actgrad/tensor';
 
 // One training-like step: a handful of temporaries and a result.
 function step(x: Tensor, w: Tensor): Tensor {
-  const h = T.relu(T.matmul(x, w));
+  const h = T.maximum(T.matmul(x, w), 0);
   const y = T.mul(h, 2).add(1);
   return T.mean(T.square(y));
 }
@@ -18,7 +18,7 @@ describe('tidy', () => {
       const buffers = new Set<FloatArray>();
       tidy(() => {
         const m = T.matmul(x, w);
-        const h = T.relu(m);
+        const h = T.maximum(m, 0);
         const d = T.mul(h, 2);
         const y = d.add(1);
         for (const t of [m, h, d, y, T.square(y)]) buffers.add(t.data);

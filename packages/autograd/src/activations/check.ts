@@ -1,7 +1,8 @@
 import { tensor, uniform } from '@actgrad/tensor';
 import { gradcheck, type GradcheckOptions, type GradcheckResult } from '../gradcheck.js';
 import type { Variable } from '../variable.js';
-import { getActivation, type ActivationDef } from './registry.js';
+import type { ActivationDef, ParamValue } from './definition.js';
+import { getActivation } from './registry.js';
 
 /** Options of {@link checkActivation}. */
 export interface CheckActivationOptions extends GradcheckOptions {
@@ -28,9 +29,9 @@ export function checkActivation(def: ActivationDef | string, opts: CheckActivati
   const x = base.transpose();
   const names = Object.keys(d.params);
   const learnable = names.filter((k) => d.params[k].learnable);
-  const extra = learnable.map((k) => tensor([d.params[k].default], { dtype: 'float64' }));
+  const extra = learnable.map((k) => tensor([d.params[k].default as number], { dtype: 'float64' }));
   return gradcheck((xv: Variable, ...ps: Variable[]) => {
-    const resolved: Record<string, number | Variable> = {};
+    const resolved: Record<string, ParamValue> = {};
     for (const k of names) resolved[k] = d.params[k].default;
     learnable.forEach((k, i) => {
       resolved[k] = ps[i];

@@ -2,7 +2,8 @@ import { empty } from '@actgrad/tensor';
 import type { OpDef } from '../op-def.js';
 import { contig } from '../ops/layout.js';
 import { apply, asVariable } from '../record.js';
-import type { ActivationDef } from './registry.js';
+import type { ActivationDef } from './definition.js';
+import { worstDerivativeMismatch } from './derivative-check.js';
 
 /** What the derivative of a user activation receives: the input s and the output a = f(s). */
 export interface ActivationPoint {
@@ -22,6 +23,34 @@ export interface ActivationSpec {
   /** One-line formulas for docs and the lab; optional. */
   readonly formula?: string;
   readonly derivativeFormula?: string;
+  /** Where the forward has kinks besides 0: the check also probes them ± ε. */
+  readonly kinks?: readonly number[];
+  /**
+   * The derivative is compared with the forward's slope (float64 central differences over a grid
+   * in [−8, 8], 0 and the kinks ± ε, and s = ±20, ±50) and a disagreement throws, showing the
+   * worst point. `false` skips that check, for a derivative known to differ on purpose.
+   */
+  readonly check?: boolean;
+}
+
+/** Definitions that passed the derivative check, or whose author opted out of it. */
+const checked = new WeakSet<object>();
+
+/** Throws when `def`'s derivative disagrees with its forward (see {@link ActivationSpec.check}). */
+export function assertDerivative(def: ActivationDef, forward: (s: number) => number, kinks?: readonly number[]): void {
+  const worst = worstDerivativeMismatch(def.op as OpDef<unknown>, forward, kinks);
+  if (worst !== null) {
+    throw new Error(`defineActivation '${def.name}': the derivative disagrees with the forward; worst at s = ${worst.s}: `
+      + `derivative ${worst.derivative}, forward's slope ${worst.numeric} (central difference). `
+      + `${Number.isNaN(worst.derivative) ? 'A NaN there often means it reads s or a that `saves` leaves out. ' : ''}`
+      + 'Fix the derivative, or pass { check: false } to skip this check.');
+  }
+  checked.add(def);
+}
+
+/** Whether `def` was checked (or explicitly not) when defined. */
+export function wasChecked(def: ActivationDef): boolean {
+  return checked.has(def);
 }
 
 /**
@@ -78,14 +107,17 @@ export function defineActivation(spec: ActivationSpec): ActivationDef {
       return [dx];
     },
   };
-  return {
+  const def: ActivationDef = {
     name,
     elementwise: true,
     params: {},
     saves,
-    op,
+    op: op as OpDef<never>,
     formula: spec.formula ?? name,
     derivative: spec.derivativeFormula ?? `${name}'`,
     apply: (x) => apply(op, [asVariable(name, x)], null),
   };
+  if (spec.check === false) checked.add(def);
+  else assertDerivative(def, forward, spec.kinks);
+  return def;
 }

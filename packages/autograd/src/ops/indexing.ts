@@ -1,6 +1,7 @@
 import { empty, sumTo, where as tWhere, zeros, type Tensor } from '@actgrad/tensor';
 import { NO_ATTRS, type OpDef } from '../op-def.js';
 import type { Labels } from './labels.js';
+import { nextIndex } from './layout.js';
 
 export interface PickAttrs { readonly labels: Labels }
 
@@ -70,10 +71,7 @@ function scatterOrGather(target: Tensor, indices: Tensor, axis: number, flat: Te
     for (let d = 0; d < nd; d++) at += (d === axis ? id[io + k] : counter[d]) * strides[d];
     if (scatter) td[at] += fd[fo + k];
     else fd[fo + k] = td[at];
-    for (let d = nd - 1; d >= 0; d--) {
-      if (++counter[d] < shape[d]) break;
-      counter[d] = 0;
-    }
+    nextIndex(counter, shape);
   }
 }
 

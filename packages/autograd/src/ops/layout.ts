@@ -5,7 +5,13 @@ export function contig(t: Tensor): Tensor {
   return t.isContiguous() ? t : t.contiguous();
 }
 
-/** `[2,3]`, the way error messages print shapes. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
+// Defined once, in @actgrad/tensor; re-exported so the ops here import them from one place.
+export { fmtShape, normalizeAxis, sameShape } from '@actgrad/tensor';
+
+/** Steps a row-major index odometer over `shape` by one element (the last axis moves fastest). */
+export function nextIndex(counter: number[], shape: readonly number[]): void {
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (++counter[d] < shape[d]) return;
+    counter[d] = 0;
+  }
 }

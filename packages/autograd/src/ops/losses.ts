@@ -1,6 +1,6 @@
 import { empty, type Tensor } from '@actgrad/tensor';
 import type { OpDef } from '../op-def.js';
-import { sigmoidScalar } from '../activations/kernels.js';
+import { sigmoidScalar } from '../activations/sigmoid-tanh.js';
 import { contig } from './layout.js';
 import type { Labels } from './labels.js';
 

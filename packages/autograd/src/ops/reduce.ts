@@ -1,8 +1,9 @@
+import type { Axes } from '@actgrad/tensor';
 import { div as tDiv, eq as tEq, max as tMax, mean as tMean, mul as tMul, sum as tSum, type Tensor } from '@actgrad/tensor';
 import type { OpDef } from '../op-def.js';
 
 /** One axis, a list of axes, or every axis (`undefined`); negative axes count from the end. */
-export type Axes = number | readonly number[] | undefined;
+export type { Axes } from '@actgrad/tensor';
 
 export interface ReduceAttrs {
   readonly axis: Axes;

@@ -1,4 +1,5 @@
-import { getBackend, type AdamStep, type FloatArray } from '@actgrad/tensor';
+import { getKernel, type FloatArray } from '@actgrad/tensor';
+import { ADAM_KERNEL, type AdamKernel, type AdamStep } from './adam-kernel.js';
 import { Optimizer, type LearningRate, type ParamSource } from './optimizer.js';
 
 function check(name: string, key: string, v: number, lo: number, hi: number, hiOpen = false): number {
@@ -104,13 +105,13 @@ export abstract class AdamBase extends Optimizer {
     const shrink = this.decoupled ? 1 - lr * wd : 1;
     const a1 = 1 - b1;
     const a2 = 1 - b2;
-    const backend = getBackend();
-    if (backend.adam) {
+    const fusedStep = getKernel<AdamKernel>(ADAM_KERNEL);
+    if (fusedStep) {
       // The same arithmetic as the loop below, in SIMD where the backend holds the arrays.
       const f = this.fused;
       f.b1 = b1; f.b2 = b2; f.a1 = a1; f.a2 = a2; f.stepSize = stepSize; f.invSqrtC2 = invSqrtC2;
       f.eps = eps; f.l2 = l2; f.shrink = shrink;
-      if (backend.adam(n, w, wo, g, go, m, 0, v, 0, f)) return;
+      if (fusedStep(n, w, wo, g, go, m, 0, v, 0, f)) return;
     }
     for (let j = 0; j < n; j++) {
       const wj = w[wo + j];

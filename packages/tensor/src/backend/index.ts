@@ -1,9 +1,9 @@
 import { jsKernels } from './js-elementwise.js';
 import { jsBackend } from './js.js';
-import type { Backend, ElementwiseKernels } from './types.js';
+import type { Backend, ElementwiseKernels, NamedKernel } from './types.js';
 import { tryCreateWasmBackend, wasmUnavailableReason } from './wasm/index.js';
 
-export type { ActivationOp, AdamStep, Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, ReduceOp, UnaryOp } from './types.js';
+export type { Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, NamedKernel, ReduceOp, UnaryOp } from './types.js';
 export { jsBackend } from './js.js';
 
 const registry = new Map<string, Backend>([['js', jsBackend]]);
@@ -15,6 +15,7 @@ const PREFERENCE = ['wasm', 'js'];
 
 let current: Backend | undefined;
 let currentKernels: ElementwiseKernels = jsKernels;
+let currentNamed: ReadonlyMap<string, NamedKernel> | undefined;
 const listeners: Array<() => void> = [];
 
 /** Makes a backend selectable by name; a backend of the same name is replaced. */
@@ -67,6 +68,15 @@ export function kernels(): ElementwiseKernels {
   return currentKernels;
 }
 
+/**
+ * The active backend's kernel registered under `id`, or undefined. The caller states the kernel's
+ * type `F` (its id's owner defines it) and runs its own loop when this is undefined or returns false.
+ */
+export function getKernel<F extends NamedKernel>(id: string): F | undefined {
+  if (!current) getBackend();
+  return currentNamed?.get(id) as F | undefined;
+}
+
 /** Runs `fn` whenever the backend changes (storage pools drop buffers of the old one). */
 export function onBackendChange(fn: () => void): void {
   listeners.push(fn);
@@ -75,6 +85,7 @@ export function onBackendChange(fn: () => void): void {
 function use(b: Backend): Backend {
   const changed = current !== undefined && current !== b;
   current = b;
+  currentNamed = b.named;
   currentKernels = b.kernels ? { ...jsKernels, ...b.kernels } : jsKernels;
   if (changed) for (const fn of listeners) fn();
   return b;

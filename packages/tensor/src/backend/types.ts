@@ -24,13 +24,13 @@ export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
-/** Elementwise unary kernels (`copy` moves data between layouts). */
+/**
+ * Elementwise unary kernels (`copy` moves data between layouts). `tanh`, `sigmoid` and `relu` are
+ * kernel primitives only: the activations, with their NaN and kink conventions, live in @actgrad/autograd.
+ */
 export type UnaryOp =
   | 'copy' | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'square' | 'reciprocal'
   | 'tanh' | 'sigmoid' | 'log1p' | 'expm1' | 'relu';
-
-/** Elementwise activations a backend may run natively; autograd's own loops are the reference. */
-export type ActivationOp = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'selu' | 'gelu' | 'silu' | 'softplus';
 
 /** Reductions a backend folds along one strided row. */
 export type ReduceOp = 'sum' | 'max' | 'min';
@@ -73,42 +73,6 @@ export interface ElementwiseKernels {
     out: FloatArray, outOff: number, outStride: number): void;
   /** Index of the first maximum of x[0..n) (a NaN counts as the maximum). */
   argmax(n: number, x: FloatArray, xOff: number, xStride: number): number;
-  /**
-   * Optional: a[i] = f(s[i]) for `n` contiguous elements of activation `op` (`alpha` is leaky ReLU's
-   * or ELU's α). Returns false without touching anything when it cannot run on these arrays
-   * (dtype, storage, length); the caller then runs its reference loop.
-   */
-  activationForward?(op: ActivationOp, n: number, s: FloatArray, sOff: number, a: FloatArray, aOff: number,
-    alpha: number): boolean;
-  /**
-   * Optional: dx[i] = g[i]·f'(·) over `n` contiguous elements, where `saved` is the output a for
-   * sigmoid, tanh and ELU and the input s for the others (SELU, the ReLU family, GELU, SiLU, softplus). Returns false as `activationForward` does.
-   */
-  activationBackward?(op: ActivationOp, n: number, g: FloatArray, gOff: number, saved: FloatArray, savedOff: number,
-    dx: FloatArray, dxOff: number, alpha: number): boolean;
-  /**
-   * Optional: softmax over each of `rows` contiguous rows of `len` elements (s and a from `sOff`,
-   * `aOff`). Returns false as `activationForward` does.
-   */
-  softmaxRows?(rows: number, len: number, s: FloatArray, sOff: number, a: FloatArray, aOff: number): boolean;
-  /** Optional: dx = a ⊙ (g − Σ_j g_j a_j) per contiguous row. Returns false as `activationForward` does. */
-  softmaxRowsBackward?(rows: number, len: number, g: FloatArray, gOff: number, a: FloatArray, aOff: number,
-    dx: FloatArray, dxOff: number): boolean;
-  /** Optional: y = log softmax(s) over each of `rows` contiguous rows of `len`. Returns false as `activationForward` does. */
-  logSoftmaxRows?(rows: number, len: number, s: FloatArray, sOff: number, y: FloatArray, yOff: number): boolean;
-  /** Optional: dx = g − e^y·Σ_j g_j per contiguous row, from the output y. Returns false as `activationForward` does. */
-  logSoftmaxRowsBackward?(rows: number, len: number, g: FloatArray, gOff: number, y: FloatArray, yOff: number,
-    dx: FloatArray, dxOff: number): boolean;
-  /**
-   * Optional: PReLU over `n` contiguous elements viewed as [outer, channels, inner] (element i has slope
-   * `alpha[alphaOff + ⌊i/inner⌋ mod channels]`): out[i] = v[i] where s[i] ≥ 0, α·v[i] elsewhere. With
-   * v = s it is the forward, with v = g the input's gradient. Returns false as `activationForward` does.
-   */
-  prelu?(n: number, channels: number, inner: number, v: FloatArray, vOff: number, s: FloatArray, sOff: number,
-    alpha: FloatArray, alphaOff: number, out: FloatArray, outOff: number): boolean;
-  /** Optional: dAlpha[c] = Σ g·s over the s < 0 of channel c (layout as `prelu`). Returns false as `activationForward` does. */
-  preluAlphaGrad?(n: number, channels: number, inner: number, g: FloatArray, gOff: number, s: FloatArray, sOff: number,
-    dAlpha: FloatArray, dAlphaOff: number): boolean;
   /** out[i] = cond[i] ≠ 0 ? a[i] : b[i]. */
   where(n: number, cond: FloatArray, cOff: number, cStride: number,
     a: FloatArray, aOff: number, aStride: number, b: FloatArray, bOff: number, bStride: number,
@@ -116,13 +80,13 @@ export interface ElementwiseKernels {
 }
 
 /**
- * The constants of one Adam step (bias correction folded in, as PyTorch does):
- * g' = g + l2·w; m ← b1·m + a1·g'; v ← b2·v + a2·g'²; w ← w·shrink − stepSize·m / (√v·invSqrtC2 + eps).
+ * A kernel a backend offers under a string id, for work this package knows nothing about
+ * (an activation's loop, an optimizer's step). The layer above owns the id and the meaning of
+ * the arguments, asks with `getKernel(id)`, and runs its own reference loop when the backend
+ * has no such kernel or the kernel answers false: a kernel returns false, touching nothing,
+ * when it cannot run on the arrays it was given (dtype, storage, length).
  */
-export interface AdamStep {
-  b1: number; b2: number; a1: number; a2: number;
-  stepSize: number; invSqrtC2: number; eps: number; l2: number; shrink: number;
-}
+export type NamedKernel = (...args: never[]) => boolean;
 
 /**
  * The seam between tensor operations and the loops that do the arithmetic.
@@ -139,12 +103,6 @@ export interface Backend {
   gemm(m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, c: MatrixOutput, accumulate: boolean): void;
   /** Elementwise and reduction loops; any kernel left out falls back to the `js` backend's. */
   kernels?: Partial<ElementwiseKernels>;
-  /**
-   * Optional fused Adam step over `n` contiguous elements of w, g, m and v (m and v from
-   * offset `mo`/`vo`), computed in double and rounded on store like a plain loop would.
-   * Returns false without touching anything when it cannot run on these arrays; the
-   * caller then runs its own loop.
-   */
-  adam?(n: number, w: FloatArray, wo: number, g: FloatArray, go: number,
-    m: FloatArray, mo: number, v: FloatArray, vo: number, step: AdamStep): boolean;
+  /** Named kernels (see {@link NamedKernel}); ids are chosen by the packages that call them. */
+  named?: ReadonlyMap<string, NamedKernel>;
 }

@@ -113,8 +113,8 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     heap,
     adaptive: options.adaptive ?? true,
     counters: { splitCalls: 0, slowSplits: 0, workerFailures: 0 },
-    kernels: { ...createElementwiseKernels(exports, heap, scalarSlot, jsKernels), ...createActivationKernels(exports, heap) },
-    adam: createAdam(exports, heap),
+    kernels: createElementwiseKernels(exports, heap, scalarSlot, jsKernels),
+    named: new Map([...createActivationKernels(exports, heap), ['adam.step', createAdam(exports, heap)]]),
 
     alloc(dtype: DType, length: number): FloatArray {
       if (dtype !== 'float32' || length === 0) return fallback.alloc(dtype, length);

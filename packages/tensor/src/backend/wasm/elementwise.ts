@@ -1,5 +1,5 @@
 import type { FloatArray } from '../../dtype.js';
-import type { AdamStep, BinaryOp, ElementwiseKernels, ReduceOp, UnaryOp } from '../types.js';
+import type { BinaryOp, ElementwiseKernels, ReduceOp, UnaryOp } from '../types.js';
 import type { WasmHeap } from './heap.js';
 
 /** The elementwise exports of the kernels' module (see asm/elementwise.ts). */
@@ -158,10 +158,19 @@ export function createElementwiseKernels(
   };
 }
 
-/** The fused Adam step of `Backend.adam`, for float32 runs that all live in the memory. */
+/**
+ * The constants of one Adam step as asm/elementwise.ts's `adamF32` takes them; the optimizer in
+ * @actgrad/nn (src/optim/adam-kernel.ts) owns the meaning and fills them in.
+ */
+interface AdamConstants {
+  b1: number; b2: number; a1: number; a2: number;
+  stepSize: number; invSqrtC2: number; eps: number; l2: number; shrink: number;
+}
+
+/** The fused Adam step, named kernel `adam.step`, for float32 runs that all live in the memory. */
 export function createAdam(wasm: ElementwiseExports, heap: WasmHeap) {
   return (n: number, w: FloatArray, wo: number, g: FloatArray, go: number,
-    m: FloatArray, mo: number, v: FloatArray, vo: number, s: AdamStep): boolean => {
+    m: FloatArray, mo: number, v: FloatArray, vo: number, s: AdamConstants): boolean => {
     if (!(w instanceof Float32Array) || !heap.owns(w) || !heap.owns(g) || !heap.owns(m) || !heap.owns(v)) return false;
     wasm.adamF32(n, w.byteOffset + wo * 4, g.byteOffset + go * 4, m.byteOffset + mo * 4, v.byteOffset + vo * 4,
       s.b1, s.b2, s.a1, s.a2, s.stepSize, s.invSqrtC2, s.eps, s.l2, s.shrink);
