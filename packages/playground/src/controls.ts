@@ -1,7 +1,7 @@
 import { getActivation } from '@actgrad/autograd';
 import { losses, optimizerNames } from '@actgrad/nn';
 import {
-  DATASETS, defaultParams, hiddenActivations, LIMITS, paramSpecs, parseParam, recommendedHead, classCount,
+  DATASETS, defaultParams, describeParam, hiddenActivations, LIMITS, paramSpecs, parseParam, recommendedHead, classCount,
   type DatasetName, type State,
 } from './state.js';
 import { activationNames } from '@actgrad/autograd';
@@ -39,7 +39,7 @@ export function formulaOf(name: string): string {
  * The data and network forms, built from `state`; `onChange` receives the edited state.
  * Rebuilt whenever the state changes, so they always show it.
  */
-export function buildControls(root: HTMLElement, state: State, onChange: (s: State) => void): void {
+export function buildControls(root: HTMLElement, state: State, onChange: (s: State) => void, onInvalid: (message: string) => void): void {
   root.replaceChildren();
   const next = (edit: (s: State) => void) => {
     const s: State = structuredClone(state);
@@ -95,9 +95,15 @@ export function buildControls(root: HTMLElement, state: State, onChange: (s: Sta
       const input = typeof value === 'string'
         ? select(`param-${i}-${key}`, [...(spec.choices ?? [value])], value)
         : number(`param-${i}-${key}`, value, { step: '0.01', class: 'param' });
-      input.title = spec.description;
-      input.onchange = () => next((s) => (s.layers[i].params[key] = parseParam(spec, input.value) ?? value));
-      row.append(el('label', { class: 'param-label' }, `${key}${spec.learnable ? ' (learnable, start)' : ''}`, input));
+      input.title = `${spec.description} (${describeParam(spec)})`;
+      input.onchange = () => {
+        const v = parseParam(spec, input.value);
+        if (v === undefined) {
+          input.value = String(value);
+          onInvalid(`${layer.activation} ${key} must be ${describeParam(spec)}; kept ${value}`);
+        } else next((s) => (s.layers[i].params[key] = v));
+      };
+      row.append(el('label', { class: 'param-label', title: spec.description }, `${spec.symbol ?? key}${spec.learnable ? ' (learnt, from)' : ''}`, input));
     }
     if (state.layers.length > LIMITS.layers[0]) {
       const rm = el('button', { class: 'icon', title: 'remove this layer', id: `remove-${i}` }, '−');

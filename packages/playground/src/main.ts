@@ -5,7 +5,7 @@ import { makeData, parseCsv, type Data, type Point } from './data.js';
 import { LayersView } from './layers-view.js';
 import { drawBoundary, drawCurve, gridInputs, lineInputs, PALETTE } from './plane.js';
 import { Run } from './run.js';
-import { fromHash, recommendedHead, toHash, type State } from './state.js';
+import { defaultParams, fromHash, recommendedHead, toHash, type State } from './state.js';
 
 const GRID = 64; // decision-boundary resolution
 const UNIT_GRID = 24; // per-unit thumbnails
@@ -67,7 +67,7 @@ function setNotice(text: string, level: 'error' | 'warning' | 'info' = 'info'): 
 function restart(s: State, problems: string[] = []): void {
   state = s;
   history.replaceState(null, '', toHash(s));
-  buildControls(controls, s, (n) => restart(n));
+  buildControls(controls, s, (n) => restart(n), (message) => setNotice(message, 'warning'));
   try {
     data = makeData(s, s.dataset === 'csv' ? s.points : []);
   } catch (err) {
@@ -89,9 +89,20 @@ function restart(s: State, problems: string[] = []): void {
   planes.dataset.points = String(data.train.points.length + data.test.points.length);
   document.body.classList.toggle('comparing', s.compare !== '');
   document.body.classList.toggle('curve', data.kind === 'regression');
-  const a = new Run(s, data, s.layers);
-  runs = [a];
-  if (s.compare) runs.push(new Run(s, data, s.layers.map((l) => ({ ...l, activation: s.compare, params: {} })), a));
+  try {
+    const a = new Run(s, data, s.layers);
+    runs = [a];
+    if (s.compare) runs.push(new Run(s, data, s.layers.map((l) => ({ ...l, activation: s.compare, params: defaultParams(s.compare) })), a));
+  } catch (err) {
+    // A setting the library refuses (its message names it): say so and keep the page usable.
+    runs = [];
+    views = [];
+    setNotice((err as Error).message, 'error');
+    planes.replaceChildren();
+    layersRoot.replaceChildren();
+    metrics.replaceChildren();
+    return;
+  }
   planes.replaceChildren(...runs.map((r, i) => el('figure', {},
     el('canvas', { id: `plane-${i}`, width: String(runs.length > 1 ? PLANE * 0.75 : PLANE), height: String(runs.length > 1 ? PLANE * 0.75 : PLANE) }),
     el('figcaption', {}, runs.length > 1 ? `${i === 0 ? 'A' : 'B'}: ${r.hidden.map((l) => l.activation).join(', ')}` : ''))));

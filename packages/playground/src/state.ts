@@ -91,8 +91,12 @@ export function hiddenActivations(): string[] {
 export interface ParamSpec {
   default: number | string;
   description: string;
+  /** How formulas write it (α). */
+  symbol?: string;
   learnable?: boolean;
   choices?: readonly string[];
+  /** Open interval a number must lie in. */
+  range?: { readonly gt?: number; readonly lt?: number };
 }
 
 /** The parameters of an activation that a layer can set, from the registry. */
@@ -113,7 +117,16 @@ export function defaultParams(activation: string): Record<string, number | strin
 export function parseParam(spec: ParamSpec, text: string): number | string | undefined {
   if (typeof spec.default === 'string') return spec.choices === undefined || spec.choices.includes(text) ? text : undefined;
   const v = Number(text);
-  return text.trim() !== '' && Number.isFinite(v) ? v : undefined;
+  if (text.trim() === '' || !Number.isFinite(v)) return undefined;
+  if ((spec.range?.gt !== undefined && !(v > spec.range.gt)) || (spec.range?.lt !== undefined && !(v < spec.range.lt))) return undefined;
+  return v;
+}
+
+/** The valid values of a parameter, in words, for messages: "a number > 0 and < 1". */
+export function describeParam(spec: ParamSpec): string {
+  if (typeof spec.default === 'string') return `one of ${(spec.choices ?? []).join(', ')}`;
+  const parts = [spec.range?.gt !== undefined ? `> ${spec.range.gt}` : '', spec.range?.lt !== undefined ? `< ${spec.range.lt}` : ''].filter(Boolean);
+  return `a number${parts.length ? ` ${parts.join(' and ')}` : ''}`;
 }
 
 /** Output activation and loss the notes' use-scenario table recommends for a task. */
@@ -194,7 +207,7 @@ export function fromHash(hash: string): { state: State; problems: string[] } {
         const [k, v] = kv.split('=');
         const value = Object.prototype.hasOwnProperty.call(specs, k) ? parseParam(specs[k], v ?? '') : undefined;
         if (value !== undefined) p[k] = value;
-        else problems.push(`parameter '${kv}' of ${act} is not valid`);
+        else problems.push(`parameter '${kv}' of ${act} is not valid${specs[k] ? ` (${k} must be ${describeParam(specs[k])})` : ''}`);
       }
       layers.push({ units: clamp(u, LIMITS.units), activation: act, params: p });
     }

@@ -123,6 +123,11 @@ describe('playground in headless Chromium', () => {
     expect(await page.textContent('#layer-0 .formula')).toBe(`a = ${getActivation('tanh').formula}a′ = ${getActivation('tanh').derivative}`);
     expect(await page.evaluate(() => decodeURIComponent(location.hash))).toContain('h=16:tanh,16:relu');
     await page.waitForFunction(() => Number(document.getElementById('steps')!.dataset.value) > 200);
+    // A string parameter from the registry becomes a choice.
+    await page.selectOption('#act-1', 'gelu');
+    expect(await page.$$eval('#param-1-approximate option', (o) => o.map((e) => (e as HTMLOptionElement).value))).toEqual(['none', 'tanh']);
+    await page.selectOption('#param-1-approximate', 'tanh');
+    expect(await page.evaluate(() => decodeURIComponent(location.hash))).toContain('h=16:tanh,16:gelu:approximate=tanh');
     expect(errors).toEqual([]);
     await page.close();
   });

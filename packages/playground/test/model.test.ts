@@ -43,6 +43,18 @@ describe('state in the URL', () => {
     expect(fromHash('#data=csv&pts=00zz').problems).toEqual(['the points in the link are not valid']);
   });
 
+  it('checks parameters against the registry: ranges for numbers, choices for strings', () => {
+    const ok = fromHash('#h=8:gelu:approximate=tanh,8:leakyRelu:alpha=0.3');
+    expect(ok.problems).toEqual([]);
+    expect(ok.state.layers.map((l) => l.params)).toEqual([{ approximate: 'tanh' }, { alpha: 0.3 }]);
+    const bad = fromHash('#h=8:gelu:approximate=fast,8:leakyRelu:alpha=2');
+    expect(bad.problems).toEqual([
+      "parameter 'approximate=fast' of gelu is not valid (approximate must be one of none, tanh)",
+      "parameter 'alpha=2' of leakyRelu is not valid (alpha must be a number > 0 and < 1)",
+    ]);
+    expect(bad.state.layers.map((l) => l.params)).toEqual([{ approximate: 'none' }, { alpha: 0.01 }]);
+  });
+
   it('offers exactly the elementwise activations of the registry', () => {
     const names = hiddenActivations();
     expect(names).toContain('relu');
