@@ -88,6 +88,11 @@ export function buildControls(root: HTMLElement, state: State, onChange: (s: Sta
     act.title = formulaOf(layer.activation);
     act.onchange = () => next((s) => (s.layers[i] = { units: layer.units, activation: act.value, params: defaultParams(act.value) }));
     const row = el('div', { class: 'layer-row' }, el('span', { class: 'layer-name' }, `hidden ${i + 1}`), units, act);
+    if (state.layers.length > LIMITS.layers[0]) {
+      const rm = el('button', { class: 'icon', title: 'remove this layer', id: `remove-${i}` }, '−');
+      rm.onclick = () => next((s) => s.layers.splice(i, 1));
+      row.append(rm);
+    }
     const specs = paramSpecs(layer.activation);
     for (const [key, value] of Object.entries(layer.params)) {
       const spec = specs[key];
@@ -104,11 +109,6 @@ export function buildControls(root: HTMLElement, state: State, onChange: (s: Sta
         } else next((s) => (s.layers[i].params[key] = v));
       };
       row.append(el('label', { class: 'param-label', title: spec.description }, `${spec.symbol ?? key}${spec.learnable ? ' (learnt, from)' : ''}`, input));
-    }
-    if (state.layers.length > LIMITS.layers[0]) {
-      const rm = el('button', { class: 'icon', title: 'remove this layer', id: `remove-${i}` }, '−');
-      rm.onclick = () => next((s) => s.layers.splice(i, 1));
-      row.append(rm);
     }
     net.append(row);
   });
