@@ -12,6 +12,8 @@ export interface BenchArgs {
   help: boolean;
   /** A saved results JSON to render as Markdown again instead of running anything. */
   render?: string;
+  /** Write results into bench/results/ (tracked) rather than bench/results/tmp/. */
+  save: boolean;
   /** Whether workloads were named (`matmul`, `--only w3`) rather than all run by default. */
   explicit: boolean;
 }
@@ -26,9 +28,11 @@ export const usage = `Usage: pnpm bench [workload…] [--full] [--only w1,w3] [-
                 runner, short windows, W3 without n = 1024 unless W3 is named)
   --only LIST   comma-separated workloads to run
   --json        print the results as JSON instead of the Markdown table
+  --save        write latest.{json,md,html} into bench/results/ (tracked; a full run of every
+                workload also writes full.*); without it they go to bench/results/tmp/
   --reps N      fresh processes per peer and workload (default: quick 1, full 5)
   --peers LIST  run only these runners, e.g. actgrad-js,tfjs-cpu,torch-1t
-  --render FILE render a saved results JSON as Markdown again (writes FILE with .md)`;
+  --render FILE render a saved results JSON again (writes FILE with .md and .html)`;
 
 function workloadId(name: string): WorkloadId {
   const id = aliases[name] ?? name;
@@ -46,7 +50,7 @@ function list(value: string | undefined, flag: string): string[] {
 
 /** Parses the command line; throws with the offending flag on bad input. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { mode: 'quick', only: [], json: false, help: false, explicit: false };
+  const args: BenchArgs = { mode: 'quick', only: [], json: false, help: false, explicit: false, save: false };
   const only = new Set<WorkloadId>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -63,6 +67,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case '--json':
         args.json = true;
+        break;
+      case '--save':
+        args.save = true;
         break;
       case '--help':
       case '-h':

@@ -1,4 +1,4 @@
-import { add, configure, save, suite } from 'benny';
+import { add, configure, suite } from 'benny';
 import { w1Data, w2Data, w3Operands, w4Operands } from './data.js';
 import { type MicroSettings, type W1Settings, type W2Settings, type W3Settings, type W4Settings } from './spec.js';
 import type { BenchCase, Job, JsPeer, Measurement } from './peers/types.js';
@@ -77,7 +77,7 @@ interface NamedCase {
  * and at least `warmupSeconds`), then samples until both `minSamples` and `maxTime` are reached.
  * Returns calls per second by case name.
  */
-async function timeCases(title: string, cases: NamedCase[], settings: MicroSettings, chart?: Job['chart']): Promise<Map<string, number>> {
+async function timeCases(title: string, cases: NamedCase[], settings: MicroSettings): Promise<Map<string, number>> {
   for (const c of cases) {
     const start = seconds();
     for (let i = 0; i < settings.warmupCalls || seconds() - start < settings.warmupSeconds; i++) c.run();
@@ -86,7 +86,6 @@ async function timeCases(title: string, cases: NamedCase[], settings: MicroSetti
     title,
     configure({ cases: { minSamples: settings.minSamples, maxTime: settings.maxTime } }),
     ...cases.map((c) => add(c.name, () => c.run)),
-    ...(chart ? [save({ ...chart, format: 'chart.html' })] : []),
   );
   // `ops` in benny's summary is rounded for display (a 4 s call reads as 0 ops/s); the mean sample
   // time is not.
@@ -98,7 +97,7 @@ export async function runW3(peer: JsPeer, settings: W3Settings, job: Job): Promi
     const { a, b } = w3Operands(n);
     return { name: `n=${n}`, run: peer.matmul(a, b, n), units: 2 * n ** 3 };
   });
-  const ops = await timeCases(`W3 matmul, ${job.runner} (calls/s)`, cases, settings, job.chart);
+  const ops = await timeCases(`W3 matmul, ${job.runner} (calls/s)`, cases, settings);
   return cases.map((c) => ({ case: c.name, metric: 'gflops', value: (ops.get(c.name)! * c.units) / 1e9 }));
 }
 
@@ -112,6 +111,6 @@ export async function runW4(peer: JsPeer, settings: W4Settings, job: Job): Promi
     const run = peer.activation(name, { x, grad, shape: settings.shape, options: settings.options });
     if (run) cases.push({ name, run, units: rows * cols });
   }
-  const ops = await timeCases(`W4 activations forward+backward over ${rows * cols} elements, ${job.runner} (calls/s)`, cases, settings, job.chart);
+  const ops = await timeCases(`W4 activations forward+backward over ${rows * cols} elements, ${job.runner} (calls/s)`, cases, settings);
   return cases.map((c) => ({ case: c.name, metric: 'elements_per_s', value: ops.get(c.name)! * c.units }));
 }

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, usage, type BenchArgs } from './args.js';
+import { resultsHtml } from './charts.js';
 import { writeDataFiles } from './data-files.js';
 import { machineInfo, packageVersions } from './machine.js';
 import { resultPrefix, type Job, type WorkerResult } from './peers/types.js';
@@ -97,10 +98,6 @@ async function runWorkload(
   for (const { peer: runner, repetition } of interleave(taking, repetitions)) {
     if (failed.has(runner.id)) continue;
     const job: Job = { workload, runner: runner.id, settings };
-    // benny charts the last repetition of the microbenchmarks (PyTorch is not timed by benny).
-    if ((workload === 'w3' || workload === 'w4') && runner.framework !== 'torch' && repetition === repetitions - 1) {
-      job.chart = { folder: join(resultsDir, 'charts'), file: `${workload}-${runner.id}` };
-    }
     const outcome = await runJob(runner, job);
     const tag = `${workload} ${runner.label} #${repetition + 1}/${repetitions}`;
     if (!outcome.result) {
@@ -171,16 +168,18 @@ async function main(args: BenchArgs): Promise<void> {
   };
   rmSync(dataDir, { recursive: true, force: true });
   const markdown = toMarkdown(results);
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(resultsDir, 'latest.md'), markdown);
-  // A full run of every workload is what the README quotes; a partial or quick run must not replace it.
-  if (args.mode === 'full' && args.only.length === 4 && !args.peers) {
-    copyFileSync(join(resultsDir, 'latest.json'), join(resultsDir, 'full.json'));
-    copyFileSync(join(resultsDir, 'latest.md'), join(resultsDir, 'full.md'));
+  // A quick look must not rewrite tracked files: results go to the git-ignored tmp/ folder unless
+  // --save asks for bench/results/ (and a full run of every workload also becomes full.*).
+  const outDir = args.save ? resultsDir : join(resultsDir, 'tmp');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, 'latest.md'), markdown);
+  writeFileSync(join(outDir, 'latest.html'), resultsHtml(results, markdown));
+  if (args.save && args.mode === 'full' && args.only.length === 4 && !args.peers) {
+    for (const ext of ['json', 'md', 'html']) copyFileSync(join(outDir, `latest.${ext}`), join(resultsDir, `full.${ext}`));
   }
   process.stdout.write(args.json ? `${JSON.stringify(results, null, 2)}\n` : `\n${markdown}`);
-  log(`\nWrote ${join('bench', 'results', 'latest.md')} and latest.json.`);
+  log(`\nWrote ${relative(root, join(outDir, 'latest.md'))}, latest.json and latest.html (charts)${args.save ? '' : '; --save keeps them in bench/results/'}.`);
 }
 
 let args: BenchArgs;
@@ -193,8 +192,10 @@ try {
 if (args.help) {
   process.stdout.write(`${usage}\n`);
 } else if (args.render) {
-  const markdown = toMarkdown(JSON.parse(readFileSync(args.render, 'utf8')) as Results);
+  const saved = JSON.parse(readFileSync(args.render, 'utf8')) as Results;
+  const markdown = toMarkdown(saved);
   writeFileSync(args.render.replace(/\.json$/, '') + '.md', markdown);
+  writeFileSync(args.render.replace(/\.json$/, '') + '.html', resultsHtml(saved, markdown));
   process.stdout.write(markdown);
 } else {
   main(args).catch((error: unknown) => {

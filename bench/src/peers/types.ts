@@ -48,8 +48,6 @@ export interface Job<W extends WorkloadId = WorkloadId> {
   workload: W;
   runner: string;
   settings: WorkloadSettings[W];
-  /** Where benny writes its chart for this runner (the last repetition only). */
-  chart?: { folder: string; file: string };
   /** Directory holding the data files the Python runner reads. */
   dataDir?: string;
 }

@@ -38,4 +38,6 @@ export { checkActivation } from './activations/check.js';
 export type { CheckActivationOptions } from './activations/check.js';
 export { SELU_ALPHA, SELU_LAMBDA } from './activations/relu-family.js';
 export { gradcheck, assertGradcheck } from './gradcheck.js';
+export { toDot } from './dot.js';
+export type { DotOptions } from './dot.js';
 export type { GradcheckOptions, GradcheckResult, GradcheckWorst } from './gradcheck.js';

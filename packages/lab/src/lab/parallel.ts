@@ -1,0 +1,114 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { TASKS } from '../tasks.js';
+import { assembleLab, planLab, runJob, type JobResult, type LabHooks } from './run-lab.js';
+import type { LabOptions, LabResult } from './types.js';
+
+export interface ParallelOptions extends LabHooks {
+  /** Worker threads (default: the machine's cores). 1 runs the jobs in this thread. */
+  threads?: number;
+  /**
+   * Modules every worker imports before training (file URLs or paths), e.g. one that registers
+   * a custom activation: a worker starts with a fresh registry.
+   */
+  imports?: readonly string[];
+}
+
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+// Under tsx or vitest the modules are TypeScript: a worker then registers tsx's loader itself
+// before importing its entry (Node 20 does not apply a parent's --import to a worker's entry).
+const IS_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(IS_SOURCE ? './sweep-worker.ts' : './sweep-worker.js', import.meta.url).href;
+const BOOT = `const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsx) (await import(workerData.tsx)).register();
+  await import(workerData.entry);
+})();`;
+
+function tsxLoader(): string | undefined {
+  if (!IS_SOURCE) return undefined;
+  const api = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
+  return pathToFileURL(api).href;
+}
+
+/**
+ * Runs the lab's jobs across worker threads: each configuration × seed is independent, and a
+ * run depends only on its job and the options, so the result is the serial `runLab`'s, run for
+ * run (the `seconds` timings aside). Jobs go to whichever worker is free; results are put back
+ * in plan order. This thread trains too, beside threads − 1 workers whose WebAssembly backends
+ * are held to one thread each, so `threads` cores are busy.
+ */
+export async function runLabParallel(options: LabOptions, opts: ParallelOptions = {}): Promise<LabResult> {
+  const data = TASKS[options.task].load(options.seed);
+  const plan = planLab(options, data);
+  const total = plan.jobs.length;
+  const threads = Math.max(1, Math.min(opts.threads ?? defaultThreads(), total));
+  const label = (i: number) => {
+    const job = plan.jobs[i]!;
+    return `${job.deep ? 'deep ' : ''}${job.config} seed ${options.seed + job.k}`;
+  };
+  const results = new Array<JobResult>(total);
+  if (threads === 1) {
+    plan.jobs.forEach((job, i) => {
+      results[i] = runJob(options, job, data);
+      opts.onRun?.(i + 1, total, label(i));
+    });
+    return assembleLab(options, plan, results, data);
+  }
+
+  const imports = (opts.imports ?? []).map((p) => (p.startsWith('file:') ? p : pathToFileURL(p).href));
+  const workerData = { tsx: tsxLoader(), entry: WORKER_URL };
+  const execArgv = IS_SOURCE ? ['--conditions=source'] : [];
+  const workers: Worker[] = [];
+  let next = 0;
+  let done = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const finish = (index: number, result: JobResult) => {
+        results[index] = result;
+        opts.onRun?.(++done, total, label(index));
+        if (done === total) resolve();
+      };
+      const feed = (w: Worker) => {
+        if (next < total) w.postMessage({ type: 'job', index: next++ });
+      };
+      // threads − 1 workers, and this thread is the last one: it starts training at once, while
+      // the workers boot (a second or two each), and between two of its jobs it hands out work.
+      for (let t = 1; t < threads; t++) {
+        const w = new Worker(BOOT, { eval: true, workerData, execArgv, env: { ...process.env, ACTGRAD_THREADS: '1' } });
+        workers.push(w);
+        w.on('error', reject);
+        w.on('exit', (code) => {
+          if (done < total) reject(new Error(`lab: a sweep worker stopped (exit code ${code}) before the sweep finished`));
+        });
+        w.on('message', (m: { type: 'ready' } | { type: 'result'; index: number; result: JobResult } | { type: 'error'; message: string }) => {
+          if (m.type === 'ready') return feed(w);
+          if (m.type === 'error') return reject(new Error(m.message));
+          finish(m.index, m.result);
+          feed(w);
+        });
+        w.postMessage({ type: 'init', options, plan, imports });
+      }
+      const mainThreadJob = () => {
+        if (next >= total || done === total) return;
+        const index = next++;
+        try {
+          finish(index, runJob(options, plan.jobs[index]!, data));
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        setImmediate(mainThreadJob);
+      };
+      setImmediate(mainThreadJob);
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return assembleLab(options, plan, results, data);
+}
