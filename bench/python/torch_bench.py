@@ -197,7 +197,13 @@ def blas_library():
         return "unknown"
     kind = "OpenBLAS" if any("openblas" in p for p in resolved) else (
         "MKL" if any("mkl" in p for p in resolved) else "reference BLAS")
-    return f"{kind} ({', '.join(resolved)})"
+    try:
+        from threadpoolctl import threadpool_info
+        arch = [p.get("architecture") for p in threadpool_info() if p.get("user_api") == "blas" and p.get("architecture")]
+    except ImportError:
+        arch = []
+    kernels = f", {arch[0]} kernels" if arch else ""
+    return f"{kind} ({', '.join(resolved)}){kernels}"
 
 
 def main():
@@ -205,6 +211,13 @@ def main():
     threads = int(job["runner"].rsplit("-", 1)[1].rstrip("t"))
     torch.set_num_threads(threads)
     torch.set_num_interop_threads(1)
+    # torch.set_num_threads does not reach OpenBLAS's own pthreads pool, which otherwise
+    # uses every core: a "1 thread" matmul ran on two. threadpoolctl sets it.
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits=threads, user_api="blas")
+    except ImportError:
+        sys.stderr.write("threadpoolctl missing (apt install python3-threadpoolctl): OpenBLAS may use more threads than asked\n")
     data_dir = job["dataDir"]
     with open(os.path.join(data_dir, "manifest.json")) as f:
         manifest = json.load(f)

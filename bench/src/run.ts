@@ -8,7 +8,9 @@ import { writeDataFiles } from './data-files.js';
 import { machineInfo, packageVersions } from './machine.js';
 import { resultPrefix, type Job, type WorkerResult } from './peers/types.js';
 import { toMarkdown, formatValue, primaryMetric, type ResultRow, type Results } from './report.js';
-import { runners, type Runner } from './runners.js';
+import { actgradBackendOf, actgradEnv, runners, type Runner } from './runners.js';
+import { chooseBlas } from './blas.js';
+import { ceilingSection, measurePeak, type PeakRow } from './ceiling.js';
 import { settingsFor, specRepetitions, type WorkloadId, type WorkloadSettings } from './spec.js';
 import { interleave, summarize, type Summary } from './stats.js';
 
@@ -29,13 +31,16 @@ interface Outcome {
   seconds: number;
 }
 
+/** Environment of every PyTorch process: OPENBLAS_CORETYPE when another core type's kernels are faster (blas.ts). */
+let torchEnv: Record<string, string> = {};
+
 /** Runs one job in a fresh process and reads its one result line. */
 function runJob(runner: Runner, job: Job): Promise<Outcome> {
   const [command, args, env] =
     runner.framework === 'torch'
-      ? [python, [join(benchDir, 'python', 'torch_bench.py'), JSON.stringify({ ...job, dataDir })], {}]
+      ? [python, [join(benchDir, 'python', 'torch_bench.py'), JSON.stringify({ ...job, dataDir })], torchEnv]
       : [process.execPath, ['--conditions=source', '--import', 'tsx', join(benchDir, 'src', 'worker.ts'), JSON.stringify(job)],
-        runner.framework === 'actgrad' ? { ACTGRAD_BACKEND: runner.id.slice('actgrad-'.length) } : {}];
+        runner.framework === 'actgrad' ? actgradEnv(runner) : {}];
   const started = performance.now();
   return new Promise((done) => {
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -139,11 +144,25 @@ async function main(args: BenchArgs): Promise<void> {
 
   const selected = runners.filter(
     (r) =>
-      (!args.peers || args.peers.includes(r.id)) &&
+      (args.peers ? args.peers.includes(r.id) : !r.optIn) &&
       (r.framework !== 'torch' || pythonVersion) &&
-      (r.framework !== 'actgrad' || backends.names.includes(r.id.slice('actgrad-'.length))),
+      (r.framework !== 'actgrad' || backends.names.includes(actgradBackendOf(r))),
   );
-  if (pythonVersion && selected.some((r) => r.framework === 'torch')) writeDataFiles(dataDir, settings);
+  if (pythonVersion && selected.some((r) => r.framework === 'torch')) {
+    writeDataFiles(dataDir, settings);
+    log('Probing which kernels PyTorch\'s BLAS runs best (bench/python/blas_probe.py)…');
+    const blas = chooseBlas(python, benchDir, args.mode === 'full' ? 1 : 0.3);
+    torchEnv = blas.env;
+    notes.push(blas.note);
+    log(blas.note);
+  }
+  // The machine's WebAssembly SIMD ceiling, which the W2 and W3 bars are relative to.
+  let peak: PeakRow[] | undefined;
+  if (args.only.includes('w2') || args.only.includes('w3')) {
+    const measured = measurePeak(root, repetitions, Math.min(8, machine.cores), args.mode === 'full' ? 1 : 0.4, log);
+    if (measured.error) notes.push(`WebAssembly SIMD peak not measured: ${measured.error}`);
+    else peak = measured.rows;
+  }
 
   const rows: ResultRow[] = [];
   const versions = packageVersions(root);
@@ -154,7 +173,7 @@ async function main(args: BenchArgs): Promise<void> {
     repsDone[workload] = repetitions;
   }
 
-  const results: Results = {
+  const results: Results & { peak?: PeakRow[] } = {
     date: new Date().toISOString(),
     mode: args.mode,
     command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
@@ -165,9 +184,10 @@ async function main(args: BenchArgs): Promise<void> {
     settings: Object.fromEntries(args.only.map((w) => [w, settings[w]])),
     rows,
     notes,
+    peak,
   };
   rmSync(dataDir, { recursive: true, force: true });
-  const markdown = toMarkdown(results);
+  const markdown = `${toMarkdown(results)}\n${ceilingSection(results)}\n`;
   // A quick look must not rewrite tracked files: results go to the git-ignored tmp/ folder unless
   // --save asks for bench/results/ (and a full run of every workload also becomes full.*).
   const outDir = args.save ? resultsDir : join(resultsDir, 'tmp');
@@ -192,8 +212,8 @@ try {
 if (args.help) {
   process.stdout.write(`${usage}\n`);
 } else if (args.render) {
-  const saved = JSON.parse(readFileSync(args.render, 'utf8')) as Results;
-  const markdown = toMarkdown(saved);
+  const saved = JSON.parse(readFileSync(args.render, 'utf8')) as Results & { peak?: PeakRow[] };
+  const markdown = `${toMarkdown(saved)}\n${ceilingSection(saved)}\n`;
   writeFileSync(args.render.replace(/\.json$/, '') + '.md', markdown);
   writeFileSync(args.render.replace(/\.json$/, '') + '.html', resultsHtml(saved, markdown));
   process.stdout.write(markdown);

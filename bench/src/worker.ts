@@ -16,6 +16,9 @@ async function createPeer(runner: string): Promise<JsPeer> {
     case 'actgrad-js':
       return (await import('./peers/actgrad.js')).createActgradPeer('js');
     case 'actgrad-wasm':
+    case 'actgrad-wasm-1t':
+    case 'actgrad-wasm-simd':
+    case 'actgrad-wasm-simd-1t':
       return (await import('./peers/actgrad.js')).createActgradPeer('wasm');
     default:
       throw new Error(`no JavaScript runner "${runner}"`);

@@ -22,11 +22,12 @@ function loadInit(model: Sequential, init: LayerInit[]): void {
 export async function createActgradPeer(backend: string): Promise<JsPeer> {
   if (!backendNames().includes(backend)) throw new Error(`@actgrad/tensor has no "${backend}" backend (has ${backendNames().join(', ')})`);
   // A backend with worker threads (wasm) starts them before timing, as TF.js's `tf.ready()` is awaited.
-  const active = setBackend(backend) as Backend & { warmUp?: () => Promise<void>; threads?: number };
+  const active = setBackend(backend) as Backend & { warmUp?: () => Promise<void>; threads?: number; gemmVariant?: { fma: boolean } };
   await active.warmUp?.();
+  const gemm = active.gemmVariant ? (active.gemmVariant.fma ? ', FMA gemm' : ', plain SIMD gemm') : '';
 
   return {
-    backend: active.threads ? `${active.name}, ${active.threads} thread${active.threads > 1 ? 's' : ''}` : active.name,
+    backend: active.threads ? `${active.name}, ${active.threads} thread${active.threads > 1 ? 's' : ''}${gemm}` : active.name,
     versions: {},
 
     w1(data, settings) {

@@ -163,4 +163,16 @@ describe('backward engine', () => {
     expect(() => variable([1, NaN, 3])).toThrow(/NaN at flat index 1/);
     expect(() => parameter([1, 2]).mul(NaN)).toThrow(/NaN/);
   });
+
+  it('refuses NaN in a large tensor (checked through its sum), and takes +∞ beside −∞', () => {
+    const data = new Float32Array(5000).map((_, i) => Math.sin(i));
+    expect(variable(tensor(data, { shape: [50, 100] })).data.size).toBe(5000);
+    data[4321] = NaN;
+    expect(() => variable(tensor(data, { shape: [50, 100] }))).toThrow(/NaN at flat index 4321/);
+    // A strided view: flat index in the view's own order.
+    expect(() => variable(tensor(data, { shape: [50, 100] }).transpose())).toThrow(/NaN at flat index 1093/);
+    data[4321] = Infinity;
+    data[17] = -Infinity;
+    expect(variable(tensor(data, { shape: [5000] })).data.size).toBe(5000);
+  });
 });

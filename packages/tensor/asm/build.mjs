@@ -1,96 +1,121 @@
 // Compiles asm/index.ts (AssemblyScript) to WebAssembly and writes it, base64
-// encoded, into src/backend/wasm/module.generated.ts. Embedding the bytes means
+// encoded, into src/backend/wasm/module.generated.ts; asm/index-fma.ts, gemm
+// with relaxed SIMD, into gemm-fma.generated.ts. Embedding the bytes means
 // nothing is compiled or downloaded at install time and bundlers need no
 // loader for .wasm files.
 //
 //   node asm/build.mjs          rebuild the generated module
-//   node asm/build.mjs --check  rebuild in memory; exit 1 if the committed file differs
+//   node asm/build.mjs --check  rebuild in memory; exit 1 if a committed file differs
 import asc from 'assemblyscript/asc';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const target = join(here, '..', 'src', 'backend', 'wasm', 'module.generated.ts');
+const outDir = join(here, '..', 'src', 'backend', 'wasm');
 const check = process.argv.includes('--check');
+
+// Two modules: every kernel with plain SIMD, and gemm alone with relaxed SIMD
+// (fused multiply-add), which the backend picks where the runtime validates it.
+const modules = [
+  { entry: 'index.ts', features: ['simd', 'threads'], file: 'module.generated.ts', name: 'wasmModuleBase64', what: "The kernels' WebAssembly module" },
+  { entry: 'index-fma.ts', features: ['simd', 'threads', 'relaxed-simd'], file: 'gemm-fma.generated.ts', name: 'wasmFmaGemmBase64', what: 'gemm with relaxed-SIMD fused multiply-add' },
+];
 
 // The module imports a shared memory created by the JS side. It declares the
 // smallest initial size and the largest maximum wasm32 allows, so the JS side
 // is free to pick its own limits within them.
-const args = [
-  join(here, 'index.ts'),
-  '--outFile', 'module.wasm',
-  '--enable', 'simd',
-  '--enable', 'threads',
-  '--runtime', 'stub',
-  '-O3',
-  '--noAssert',
-  '--importMemory',
-  '--sharedMemory',
-  '--initialMemory', '1',
-  '--maximumMemory', '65536',
-  '--noExportMemory',
-  // No strings, no aborts: the module has no data segment and no imports but memory.
-  '--use', 'abort=',
-];
+function argsFor({ entry, features }) {
+  return [
+    join(here, entry),
+    '--outFile', 'module.wasm',
+    ...features.flatMap((f) => ['--enable', f]),
+    '--runtime', 'stub',
+    '-O3',
+    '--noAssert',
+    '--importMemory',
+    '--sharedMemory',
+    '--initialMemory', '1',
+    '--maximumMemory', '65536',
+    '--noExportMemory',
+    // No strings, no aborts: the module has no data segment and no imports but memory.
+    '--use', 'abort=',
+  ];
+}
 
-let wasm = null;
-const stderr = [];
-const { error } = await asc.main(args, {
-  stdout: { write: () => true },
-  stderr: { write: (chunk) => (stderr.push(String(chunk)), true) },
-  writeFile: (name, contents) => {
-    if (name.endsWith('module.wasm')) wasm = Buffer.from(contents);
-  },
-});
-if (error || !wasm) {
-  process.stderr.write(stderr.join(''));
-  console.error(`build:wasm: compilation failed${error ? `: ${error.message}` : ''}`);
-  process.exit(1);
+let stale = false;
+for (const spec of modules) {
+  const wasm = await compile(spec);
+  const source = render(spec, wasm);
+  const target = join(outDir, spec.file);
+  if (check) {
+    let committed = '';
+    try {
+      committed = readFileSync(target, 'utf8');
+    } catch {
+      // A missing file is reported as stale below.
+    }
+    if (committed !== source) {
+      console.error(`build:wasm --check: ${target} is stale; run \`pnpm --filter @actgrad/tensor build:wasm\` and commit it`);
+      stale = true;
+    } else {
+      console.log(`build:wasm --check: ${spec.file} is up to date (${wasm.length} bytes)`);
+    }
+  } else {
+    writeFileSync(target, source);
+    console.log(`build:wasm: wrote ${target} (${wasm.length} bytes of wasm)`);
+  }
+}
+if (stale) process.exit(1);
+
+async function compile(spec) {
+  let wasm = null;
+  const stderr = [];
+  const { error } = await asc.main(argsFor(spec), {
+    stdout: { write: () => true },
+    stderr: { write: (chunk) => (stderr.push(String(chunk)), true) },
+    writeFile: (name, contents) => {
+      if (name.endsWith('module.wasm')) wasm = Buffer.from(contents);
+    },
+  });
+  if (error || !wasm) {
+    process.stderr.write(stderr.join(''));
+    console.error(`build:wasm: compiling ${spec.entry} failed${error ? `: ${error.message}` : ''}`);
+    process.exit(1);
+  }
+  assertNoData(wasm);
+  return wasm;
 }
 
 // The JS side's heap starts right after the null-page guard and would overwrite static
 // data: a data segment (a table, a string, some of the standard library's Math) must fail
 // the build here rather than corrupt results at run time.
-const DATA_SECTION = 11;
-for (let at = 8; at < wasm.length;) {
-  const id = wasm[at++];
-  let size = 0;
-  for (let shift = 0; ; shift += 7) {
-    const byte = wasm[at++];
-    size |= (byte & 0x7f) << shift;
-    if (byte < 0x80) break;
+function assertNoData(wasm) {
+  const DATA_SECTION = 11;
+  for (let at = 8; at < wasm.length;) {
+    const id = wasm[at++];
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = wasm[at++];
+      size |= (byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    if (id === DATA_SECTION && size > 1) {
+      console.error('build:wasm: the module has a data segment, which the heap would overwrite; keep constants in code or in the constant table (asm/constants.ts)');
+      process.exit(1);
+    }
+    at += size;
   }
-  if (id === DATA_SECTION && size > 1) {
-    console.error('build:wasm: the module has a data segment, which the heap would overwrite; keep constants in code or in the constant table (asm/constants.ts)');
-    process.exit(1);
-  }
-  at += size;
 }
 
-const base64 = wasm.toString('base64');
-const lines = base64.match(/.{1,100}/g) ?? [];
-const source = `// Generated by asm/build.mjs from asm/*.ts; do not edit.
+function render({ name, what }, wasm) {
+  const base64 = wasm.toString('base64');
+  const lines = base64.match(/.{1,100}/g) ?? [];
+  return `// Generated by asm/build.mjs from asm/*.ts; do not edit.
 // Rebuild with \`pnpm --filter @actgrad/tensor build:wasm\`; CI fails when this file is stale.
 
-/** The kernels' WebAssembly module (${wasm.length} bytes), base64 encoded. */
-export const wasmModuleBase64 =
+/** ${what} (${wasm.length} bytes), base64 encoded. */
+export const ${name} =
 ${lines.map((l) => `  '${l}'`).join(' +\n')};
 `;
-
-if (check) {
-  let committed = '';
-  try {
-    committed = readFileSync(target, 'utf8');
-  } catch {
-    // A missing file is reported as stale below.
-  }
-  if (committed !== source) {
-    console.error(`build:wasm --check: ${target} is stale; run \`pnpm --filter @actgrad/tensor build:wasm\` and commit it`);
-    process.exit(1);
-  }
-  console.log(`build:wasm --check: module.generated.ts is up to date (${wasm.length} bytes)`);
-} else {
-  writeFileSync(target, source);
-  console.log(`build:wasm: wrote ${target} (${wasm.length} bytes of wasm)`);
 }

@@ -1,17 +1,19 @@
-// GFLOP/s of square float32 matmuls on the wasm backend (1 and 2 threads), the
+// GFLOP/s of square float32 matmuls on the wasm backend (1 and 2 threads; its
+// default gemm, FMA where relaxed SIMD runs, and `simd-*`: the plain SIMD one), the
 // js backend and, when bench/ has it installed, TF.js's wasm backend; each
 // configuration runs in its own fresh processes, alternating, and the table
 // gives the median (min–max) over them.
 //
-//   npx tsx --conditions=source packages/tensor/asm/measure.ts [--reps 5] [--sizes 64,256,1024]
+//   npx tsx --conditions=source packages/tensor/asm/measure.ts [--reps 5] [--sizes 64,256,1024] [--configs wasm-1t,simd-1t]
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { jsBackend } from '../src/backend/js.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { flag, median, runChildren } from './measure-runner.js';
 
-type Config = 'wasm-1t' | 'wasm-2t' | 'js' | 'tfjs-wasm';
-const CONFIGS: Config[] = ['wasm-1t', 'wasm-2t', 'tfjs-wasm', 'js'];
+type Config = 'wasm-1t' | 'wasm-2t' | 'simd-1t' | 'simd-2t' | 'js' | 'tfjs-wasm';
+const ALL_CONFIGS: Config[] = ['wasm-1t', 'simd-1t', 'wasm-2t', 'simd-2t', 'tfjs-wasm', 'js'];
+const CONFIGS = flag('--configs', ALL_CONFIGS.join(',')).split(',') as Config[];
 
 
 /**
@@ -65,7 +67,11 @@ async function child(config: Config, sizes: number[]): Promise<Rates> {
     }
     return out;
   }
-  const backend = config === 'js' ? jsBackend : createWasmBackend(jsBackend, { threads: config === 'wasm-2t' ? 2 : 1 });
+  const backend = config === 'js' ? jsBackend : createWasmBackend(jsBackend, {
+    threads: config.endsWith('-2t') ? 2 : 1,
+    relaxedSimd: config.startsWith('simd') ? false : 'auto',
+  });
+  if ('gemmVariant' in backend) process.stderr.write(`${config}: ${backend.gemmVariant.fma ? 'FMA' : 'plain SIMD'} gemm (${backend.gemmVariant.reason})\n`);
   if ('warmUp' in backend) await backend.warmUp();
   for (const n of sizes) {
     if (config === 'js' && n > 256) continue;
@@ -92,7 +98,7 @@ async function main(): Promise<void> {
   const results = runChildren<Config, Rates>(fileURLToPath(import.meta.url), CONFIGS, reps, ['--sizes', sizes.join(',')]);
   const cell = (xs: number[]) => (xs.length ? `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})` : '–');
   const rates = (c: Config, n: number, kind: 'wall' | 'cpu') =>
-    results.get(c)!.map((r) => r[n]?.[kind]).filter((x): x is number => x !== undefined);
+    (results.get(c) ?? []).map((r) => r[n]?.[kind]).filter((x): x is number => x !== undefined);
   console.log(`GFLOP/s of square float32 matmuls, median (min–max) over ${reps} fresh processes per configuration.`);
   console.log(`\nWall clock:\n\n| n | ${CONFIGS.join(' | ')} | wasm-1t ÷ tfjs-wasm | wasm-2t ÷ tfjs-wasm |`);
   console.log(`|---|${CONFIGS.map(() => '---|').join('')}---|---|`);
@@ -103,7 +109,7 @@ async function main(): Promise<void> {
     };
     console.log(`| ${n} | ${CONFIGS.map((c) => cell(rates(c, n, 'wall'))).join(' | ')} | ${ratio('wasm-1t')} | ${ratio('wasm-2t')} |`);
   }
-  const single: Config[] = ['wasm-1t', 'tfjs-wasm', 'js'];
+  const single = CONFIGS.filter((c) => !c.endsWith('-2t'));
   console.log(`\nPer second of CPU time (single-threaded configurations):\n\n| n | ${single.join(' | ')} |\n|---|${single.map(() => '---|').join('')}`);
   for (const n of sizes) console.log(`| ${n} | ${single.map((c) => cell(rates(c, n, 'cpu'))).join(' | ')} |`);
 }

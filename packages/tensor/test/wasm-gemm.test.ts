@@ -1,13 +1,21 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, jsBackend, type MatrixOperand, type Rng } from '@actgrad/tensor';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 
 // Every product is checked against float64 arithmetic with the rounding bound of
 // a float32 dot product, |ĉ − c| ≤ (k + 2)·2⁻²³·Σ|a||b|: tight enough that any
-// element read from the wrong place (off by an element of size ~1) fails.
+// element read from the wrong place (off by an element of size ~1) fails. Both
+// gemms run every case: the plain SIMD one rounds each product and then each sum
+// (two roundings per multiply-add), the FMA one (relaxed SIMD) rounds each fused
+// multiply-add once; with the sums of 256-long blocks into C, each term meets at
+// most 2k + ⌈k/256⌉ + 1 roundings of 2⁻²⁴, within the bound.
 
-const wasm = createWasmBackend(jsBackend, { threads: 1 });
-afterAll(() => wasm.close());
+const backends = {
+  fma: createWasmBackend(jsBackend, { threads: 1 }),
+  plain: createWasmBackend(jsBackend, { threads: 1, relaxedSimd: false }),
+};
+let wasm = backends.fma;
+afterAll(() => Promise.all(Object.values(backends).map((b) => b.close())));
 
 type Where = 'wasm' | 'js';
 type Layout = 'rows' | 'cols' | 'sliced' | 'reversed';
@@ -82,7 +90,15 @@ function check(rng: Rng, t: Case): void {
 const LAYOUTS: Layout[] = ['rows', 'cols', 'sliced', 'reversed'];
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 10, 13, 16, 17, 31, 33];
 
-describe('wasm gemm against float64', () => {
+describe.each(['fma', 'plain'] as const)('wasm gemm (%s) against float64', (variant) => {
+  beforeAll(() => {
+    wasm = backends[variant];
+  });
+
+  it('runs the gemm it was asked for', () => {
+    expect(wasm.gemmVariant.fma).toBe(variant === 'fma');
+  });
+
   it('every layout pair, accumulate flag and operand placement on odd sizes', () => {
     const rng = createRng('wasm-gemm-layouts');
     let count = 0;
@@ -147,5 +163,33 @@ describe('wasm gemm against float64', () => {
     jsBackend.gemm(3, 5, 4, A, B, { data: c2, offset: 0, rowStride: 5 }, false);
     expect([...c1]).toEqual([...c2]);
     expect(wasm.alloc('float64', 4)).toBeInstanceOf(Float64Array);
+  });
+});
+
+describe('the FMA gemm', () => {
+  it('is the default where relaxed SIMD runs (Node 20 with the flag it turns on, Node 22+)', () => {
+    expect(backends.fma.gemmVariant).toEqual({ fma: true, reason: expect.stringMatching(/relaxed SIMD/) });
+  });
+
+  it('rounds each multiply-add once, the plain gemm twice', () => {
+    // c = 1·(−(1 + 2⁻¹¹)) + (1 + 2⁻¹²)²: the exact product is 1 + 2⁻¹¹ + 2⁻²⁴, whose float32
+    // rounding (a tie, to even) drops the 2⁻²⁴, so product-then-sum gives 0 and a fused
+    // multiply-add gives 2⁻²⁴ exactly.
+    const results = (['fma', 'plain'] as const).map((variant) => {
+      const b = backends[variant];
+      const A = b.alloc('float32', 2) as Float32Array;
+      const B = b.alloc('float32', 2) as Float32Array;
+      const C = b.alloc('float32', 1) as Float32Array;
+      A.set([1, 1 + 2 ** -12]);
+      B.set([-(1 + 2 ** -11), 1 + 2 ** -12]);
+      b.gemm(1, 1, 2, { data: A, offset: 0, rowStride: 2, colStride: 1 }, { data: B, offset: 0, rowStride: 1, colStride: 1 },
+        { data: C, offset: 0, rowStride: 1 }, false);
+      return C[0];
+    });
+    expect(results).toEqual([2 ** -24, 0]);
+  });
+
+  it('turns off with relaxedSimd: false, and says so', () => {
+    expect(backends.plain.gemmVariant).toEqual({ fma: false, reason: expect.stringMatching(/turned off/) });
   });
 });

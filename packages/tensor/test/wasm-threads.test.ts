@@ -11,11 +11,13 @@ import { createWasmBackend } from '../src/backend/wasm/index.js';
 // Not adaptive: a busy test machine must not pause the splits these tests count.
 const threaded = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1, adaptive: false });
 const single = createWasmBackend(jsBackend, { threads: 1 });
+// The same for the plain SIMD gemm (the default is the FMA one where relaxed SIMD runs).
+const threadedPlain = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1, adaptive: false, relaxedSimd: false });
+const singlePlain = createWasmBackend(jsBackend, { threads: 1, relaxedSimd: false });
 
-beforeAll(() => threaded.warmUp());
+beforeAll(() => Promise.all([threaded.warmUp(), threadedPlain.warmUp()]));
 afterAll(async () => {
-  await threaded.close();
-  await single.close();
+  await Promise.all([threaded, single, threadedPlain, singlePlain].map((b) => b.close()));
 });
 
 function matrix(backend: typeof single, rows: number, cols: number, transposed: boolean, seed: string): MatrixOperand {
@@ -54,6 +56,12 @@ describe('multi-threaded gemm', () => {
       expect(threaded.counters.splitCalls).toBe(before + 1);
       expect(threaded.counters.workerFailures).toBe(0);
       expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength))).toBe(true);
+      const gotPlain = product(threadedPlain, m, n, k, ta, tb, acc);
+      const wantPlain = product(singlePlain, m, n, k, ta, tb, acc);
+      expect(Buffer.from(gotPlain.buffer, gotPlain.byteOffset, gotPlain.byteLength)
+        .equals(Buffer.from(wantPlain.buffer, wantPlain.byteOffset, wantPlain.byteLength))).toBe(true);
+      // The two gemms differ in rounding, so equal results would mean one of them did not run.
+      expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(gotPlain.buffer, gotPlain.byteOffset, gotPlain.byteLength))).toBe(false);
     });
   }
 

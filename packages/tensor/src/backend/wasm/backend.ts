@@ -7,6 +7,7 @@ import { createAdam, createElementwiseKernels, type ElementwiseExports } from '.
 import { WasmHeap } from './heap.js';
 import { wasmModuleBase64 } from './module.generated.js';
 import { ParallelGemm, type GemmKernel } from './parallel-gemm.js';
+import { loadFmaGemm, relaxedSimdSetting, type GemmVariant, type RelaxedSimdSetting } from './relaxed-simd.js';
 import { wasmApi } from './webassembly.js';
 import type { WasmMemory } from './webassembly.js';
 
@@ -34,6 +35,11 @@ export interface WasmBackendOptions {
   maximumPages?: number;
   /** Bytes of the memory given to tensor storage before `alloc` falls back to ordinary arrays (default 256 MiB). */
   tensorLimit?: number;
+  /**
+   * The fused multiply-add gemm (relaxed SIMD): `'auto'` (default) uses it where the
+   * runtime can, `false` keeps the plain SIMD one. `ACTGRAD_RELAXED_SIMD=1|0` overrides `'auto'`.
+   */
+  relaxedSimd?: RelaxedSimdSetting;
 }
 
 /** The wasm backend's own API beyond `Backend`: threading and memory statistics. */
@@ -46,6 +52,8 @@ export interface WasmBackend extends Backend {
   /** The same while the workers are awake from a previous split (they spin briefly before sleeping). */
   hotParallelThreshold: number;
   readonly heap: WasmHeap;
+  /** Which gemm runs (fused multiply-add or plain SIMD) and why. */
+  readonly gemmVariant: GemmVariant;
   /** Pause splitting after a split that did not pay (see `WasmBackendOptions.adaptive`). */
   adaptive: boolean;
   /**
@@ -70,6 +78,11 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   const module = new wasmApi.Module(decodeBase64(wasmModuleBase64));
   const memory = createMemory(options.initialPages ?? 256, options.maximumPages ?? 65536);
   const exports = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const fma = loadFmaGemm(relaxedSimdSetting(options.relaxedSimd));
+  const gemmModule = fma.module ?? module;
+  const gemmExports = fma.module
+    ? (new wasmApi.Instance(fma.module, { env: { memory } }).exports as unknown as Pick<KernelExports, 'gemm' | 'gemmScratchBytes'>)
+    : exports;
   // The module has no data segment: the heap may start right after the null page guard.
   const heap = new WasmHeap(memory, 1024, options.tensorLimit);
   const scalarSlot = heap.reserve(16);
@@ -111,6 +124,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     parallelThreshold: options.parallelThreshold ?? 2 ** 23,
     hotParallelThreshold: options.hotParallelThreshold ?? 2 ** 20,
     heap,
+    gemmVariant: fma.variant,
     adaptive: options.adaptive ?? true,
     counters: { splitCalls: 0, slowSplits: 0, workerFailures: 0 },
     kernels: createElementwiseKernels(exports, heap, scalarSlot, jsKernels),
@@ -163,7 +177,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     warmUp: () => parallel.warmUp(),
     close: () => parallel.close(),
   };
-  const parallel = new ParallelGemm(exports.gemm, exports.gemmScratchBytes(), module, memory, heap, backend);
+  const parallel = new ParallelGemm(gemmExports.gemm, gemmExports.gemmScratchBytes(), gemmModule, memory, heap, backend);
   return backend;
 }
 

@@ -4,6 +4,7 @@ import type { WasmBackend, WasmBackendOptions } from './backend.js';
 
 export { createWasmBackend } from './backend.js';
 export type { WasmBackend, WasmBackendOptions } from './backend.js';
+export type { GemmVariant, RelaxedSimdSetting } from './relaxed-simd.js';
 export type { HeapStats } from './heap.js';
 
 let unavailable: string | undefined;

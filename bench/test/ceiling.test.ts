@@ -1,0 +1,75 @@
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { ceilingSection, w2FlopsPerStep, type PeakRow } from '../src/ceiling.js';
+import { peakModuleBytes, FLOPS_PER_ITERATION } from '../src/peak-module.js';
+import type { ResultRow, Results } from '../src/report.js';
+import { summarize } from '../src/stats.js';
+
+type Wasm = {
+  validate(b: Uint8Array): boolean;
+  Instance: new (m: object) => { exports: { run(trips: number): number } };
+  Module: new (b: Uint8Array) => object;
+};
+const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+
+describe('the peak loops', () => {
+  it('are valid wasm that compute 12 chains of acc·x + y, fused or not', () => {
+    if (!wasm.validate(peakModuleBytes(true))) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    for (const fused of [false, true]) {
+      const bytes = peakModuleBytes(fused);
+      expect(wasm.validate(bytes)).toBe(true);
+      const run = new wasm.Instance(new wasm.Module(bytes)).exports.run;
+      // One trip = 4 rounds of acc = acc·0.9999 + 0.0001 on chains starting at c/12, lane 0 of their sum.
+      let want = 0;
+      for (let c = 0; c < 12; c++) {
+        let acc = Math.fround(c / 12);
+        for (let r = 0; r < 4; r++) acc = Math.fround(Math.fround(acc * Math.fround(0.9999)) + Math.fround(0.0001));
+        want += acc;
+      }
+      expect(run(1)).toBeCloseTo(want, 5);
+    }
+    expect(FLOPS_PER_ITERATION).toBe(12 * 4 * 4 * 2);
+  });
+});
+
+describe('the ceiling section', () => {
+  it('counts W2 as forward, weight gradients and input gradients past the first layer', () => {
+    // 784·256 + 256·128 + 128·10 = 234,752 multiply-adds per sample forward; 34,048 for the input gradients.
+    expect(w2FlopsPerStep()).toBe(2 * 128 * (2 * 234752 + 34048));
+  });
+
+  it('gives each figure as a share of the faster loop at its thread count, and the ratio to PyTorch at the same count', () => {
+    const row = (workload: 'w2' | 'w3', runner: string, c: string, metric: string, value: number): ResultRow =>
+      ({ workload, runner, case: c, metric, label: runner, backend: '', ...summarize([value]) });
+    const peak: PeakRow[] = [
+      { case: 'mul+add, 1 thread', ...summarize([40]) },
+      { case: 'fma, 1 thread', ...summarize([50]) },
+      { case: 'mul+add, 2 threads', ...summarize([80]) },
+      { case: 'fma, 2 threads', ...summarize([100]) },
+    ];
+    const results = {
+      date: '', mode: 'full', command: '', machine: { cpu: 'x', cores: 2, memoryGiB: 1, os: '', node: '' }, versions: {},
+      reference: 'actgrad-wasm', repetitions: {}, settings: {}, notes: [], peak,
+      rows: [
+        row('w3', 'actgrad-wasm-1t', 'n=256', 'gflops', 42),
+        row('w3', 'torch-1t', 'n=256', 'gflops', 21),
+        row('w3', 'actgrad-wasm', 'n=256', 'gflops', 85),
+        row('w3', 'torch-2t', 'n=256', 'gflops', 170),
+        row('w2', 'actgrad-wasm-1t', '', 'steps_per_s', 200),
+        row('w2', 'actgrad-wasm', '', 'steps_per_s', 150),
+        row('w2', 'torch-2t', '', 'steps_per_s', 160),
+        row('w2', 'torch-1t', '', 'steps_per_s', 170),
+      ],
+    } as Results & { peak: PeakRow[] };
+    const md = ceilingSection(results);
+    expect(md).toContain('| W3 n=256 GFLOP/s, 1 thread | 42.0 | 84% | 21.0 | 2.00× | met (≥ 80% of peak) |');
+    expect(md).toContain('| W3 n=256 GFLOP/s, 2 threads | 85.0 | 85% | 170 | 0.50× | met (≥ 80% of peak) |');
+    // 200 steps/s × 128.9 MFLOP = 25.8 GFLOP/s, 52% of 50.
+    expect(md).toContain('| W2 steps/s, 1 thread | 200 (25.8 GFLOP/s) | 52% | 170 (21.9 GFLOP/s) | 1.18× | met (≥ 1.0× PyTorch) |');
+    expect(md).toContain('| FMA (f32x4.relaxed_madd) | 50.0 (50.0–50.0) | 100 (100–100) |');
+    // 150 ÷ 160 = 0.94×: below the W2 bar.
+    expect(md).toContain('| W2 steps/s, 2 threads | 150 (19.3 GFLOP/s) | 19% | 160 (20.6 GFLOP/s) | 0.94× | missed (≥ 1.0× PyTorch) |');
+    // PyTorch ran faster on 1 thread than on 2: the 2-thread row is also judged against that.
+    expect(md).toContain("| W2 steps/s, 2 threads, against PyTorch's faster setting (1 thread) | 150 |  | 170 | 0.88× | missed (≥ 1.0× PyTorch) |");
+  });
+});
