@@ -1,0 +1,14 @@
+export { toOnnx, saveOnnx, SUPPORTED_OPSETS, DEFAULT_OPSET, int } from './onnx/export.js';
+export type { ToOnnxOptions, OnnxActivationWriter } from './onnx/export.js';
+export { OnnxBuilder } from './onnx/builder.js';
+export type { AttrValue } from './onnx/builder.js';
+export { activationExports } from './activations.js';
+export type { ActivationExport } from './activations.js';
+export { fromOnnx, loadOnnx } from './onnx/import.js';
+export type { FromOnnxOptions } from './onnx/import.js';
+export { decodeModel } from './onnx/decode.js';
+export type { DecodeLimits } from './onnx/decode.js';
+export { readSafetensors, writeSafetensors, MAX_HEADER_BYTES } from './safetensors.js';
+export type { Safetensors, SafetensorsLimits, StateDict } from './safetensors.js';
+export { toTorch, torchStateDict, torchModules, loadStateDict, loadTorchWeights, LOSS_FUSED_OUTPUTS } from './torch.js';
+export { exportCommand } from './export-command.js';
