@@ -1,3 +1,4 @@
+import { toOnnx } from '@actgrad/interop';
 import { getBackend } from '@actgrad/tensor';
 import { drawLines } from './charts.js';
 import { buildControls, el } from './controls.js';
@@ -29,6 +30,7 @@ const header = el('header', {},
   el('span', { class: 'stat' }, el('b', { id: 'fps', 'data-value': '0' }, '0'), ' fps'),
   el('span', { class: 'stat', id: 'backend' }, ''),
   el('button', { id: 'export' }, 'export model (JSON)'),
+  el('button', { id: 'export-onnx' }, 'ONNX'),
 );
 const controls = el('div', { id: 'controls' });
 const planes = el('div', { id: 'planes' });
@@ -173,12 +175,21 @@ document.querySelector<HTMLButtonElement>('#step')!.onclick = () => {
   dirty = true;
 };
 document.querySelector<HTMLButtonElement>('#reset')!.onclick = () => restart(state);
-document.querySelector<HTMLButtonElement>('#export')!.onclick = () => {
-  if (runs.length === 0) return;
-  const blob = new Blob([JSON.stringify(runs[0].model.toJSON())], { type: 'application/json' });
-  const a = el('a', { href: URL.createObjectURL(blob), download: 'actgrad-model.json' });
+function download(blob: Blob, name: string): void {
+  const a = el('a', { href: URL.createObjectURL(blob), download: name });
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+document.querySelector<HTMLButtonElement>('#export')!.onclick = () => {
+  if (runs.length > 0) download(new Blob([JSON.stringify(runs[0].model.toJSON())], { type: 'application/json' }), 'actgrad-model.json');
+};
+document.querySelector<HTMLButtonElement>('#export-onnx')!.onclick = () => {
+  if (runs.length === 0) return;
+  try {
+    download(new Blob([toOnnx(runs[0].model) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), 'actgrad-model.onnx');
+  } catch (err) {
+    setNotice((err as Error).message, 'error');
+  }
 };
 window.addEventListener('hashchange', () => {
   if (location.hash !== toHash(state)) {

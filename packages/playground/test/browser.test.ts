@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getActivation } from '@actgrad/autograd';
-import { loadModel } from '@actgrad/nn';
+import { fromOnnx } from '@actgrad/interop';
+import { loadModel, predict } from '@actgrad/nn';
+import { tensor } from '@actgrad/tensor';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +170,11 @@ describe('playground in headless Chromium', () => {
     const model = loadModel(json);
     expect(model.config?.hidden).toEqual(['elu']);
     expect(model.namedParameters().map(([n, p]) => `${n}:${p.data.shape}`)).toEqual(['layers.0.weight:2,4', 'layers.0.bias:4', 'layers.2.weight:4,1', 'layers.2.bias:1']);
+    // The same model as ONNX (from @actgrad/interop, run in the page) predicts what the JSON one does.
+    const [onnxDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-onnx')]);
+    const onnx = fromOnnx(new Uint8Array(readFileSync(await onnxDownload.path())));
+    const x = tensor([[0.1, -0.4], [0.7, 0.2], [-0.9, 0.9]]);
+    expect(Array.from(predict(onnx, x).data)).toEqual(Array.from(predict(model, x).data));
     expect(errors).toEqual([]);
     await page.close();
   });
