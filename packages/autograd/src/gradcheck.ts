@@ -24,8 +24,14 @@ export interface GradcheckWorst {
   readonly numeric: number;
 }
 
+/**
+ * What `gradcheck` found: whether every analytic gradient element is within tolerance of its
+ * central-difference estimate, the largest errors, and the worst element.
+ */
 export interface GradcheckResult {
+  /** True when every element is within `atol + rtol·|numeric|`. */
   readonly ok: boolean;
+  /** max |analytic − numeric| over all elements of all inputs. */
   readonly maxAbsError: number;
   /** max |analytic − numeric| / max(|analytic|, |numeric|) over elements where either exceeds atol. */
   readonly maxRelError: number;
@@ -39,6 +45,11 @@ export interface GradcheckResult {
  * The scalar compared is Σ f(x)·u with a seeded random u, so a wrong chain rule cannot hide
  * behind an upstream gradient of ones. Inputs must not overlap in memory or be broadcast
  * (stride-0) views: perturbing one element would move several.
+ *
+ * @example
+ * ```ts
+ * const { ok, maxAbsError } = gradcheck((x) => x.tanh().sum(), [randn([3, 4], { seed: 1 })]);
+ * ```
  */
 export function gradcheck(
   f: (...xs: Variable[]) => Variable, inputs: readonly Tensor[], opts: GradcheckOptions = {},

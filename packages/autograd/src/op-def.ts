@@ -32,7 +32,9 @@ export interface BackwardArgs<A> {
 export interface OpDef<A = unknown> {
   readonly name: string;
   readonly saves: Saves;
+  /** Computes the op's output from its input tensors and attributes; records nothing. */
   forward(inputs: readonly Tensor[], attrs: A): Tensor;
+  /** One gradient per input, shaped like that input (`null` for an input that needs none). */
   backward(args: BackwardArgs<A>): readonly (Tensor | null)[];
 }
 

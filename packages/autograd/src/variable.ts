@@ -19,6 +19,13 @@ export interface Variable extends OpMethods, ActivationMethods {}
  * gradient in `grad` (leaves, and nodes that called `retainGrad()`). Ops on Variables record the
  * graph `backward()` walks; every op and activation is also a method: `x.matmul(w).add(b).relu()`.
  * This file is the core, which imports no op; methods.ts installs the op and activation methods.
+ *
+ * @example
+ * ```ts
+ * const x = new Variable(tensor([1, -2, 3]), { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * x.grad?.toArray();  // [2, -4, 6]
+ * ```
  */
 export class Variable implements GraphNode {
   data: Tensor;
@@ -43,9 +50,13 @@ export class Variable implements GraphNode {
     if (name !== undefined) this.name = name;
   }
 
+  /** The value's shape (that of `data`). */
   get shape(): number[] { return this.data.shape; }
+  /** The value's element type (that of `data`). */
   get dtype(): DType { return this.data.dtype; }
+  /** Number of elements. */
   get size(): number { return this.data.size; }
+  /** Number of dimensions. */
   get ndim(): number { return this.data.ndim; }
   /** True for values created directly (inputs, parameters) rather than computed by an op. */
   get isLeaf(): boolean { return this.op === null; }

@@ -1,3 +1,4 @@
+import { canonicalActivationName } from './names.js';
 import { gaussianSampler, type Rng } from './random.js';
 
 /**
@@ -5,6 +6,7 @@ import { gaussianSampler, type Rng } from './random.js';
  */
 export interface InitDef {
   readonly name: string;
+  /** Overwrites every element of `w`, a `[fanIn, fanOut]` matrix in row-major order. */
   fill(w: Float32Array | Float64Array, fanIn: number, fanOut: number, rng: Rng): void;
 }
 
@@ -40,13 +42,19 @@ export const initializers = {
 /** A built-in initializer name. `glorot_uniform`-style snake_case spellings are accepted too. */
 export type InitName = keyof typeof initializers;
 
+/** snake_case spellings of the built-in initializers (`glorot_uniform`, Keras's names). */
+export type InitAlias = 'he_normal' | 'he_uniform' | 'glorot_uniform' | 'glorot_normal' | 'lecun_normal' | 'lecun_uniform';
+
+/** An initializer name: the built-ins and aliases autocomplete; other strings are checked at run time. */
+export type InitSpecName = InitName | InitAlias | (string & {});
+
 /** Initializer names, for error messages and UIs. */
 export function initNames(): InitName[] {
   return Object.keys(initializers) as InitName[];
 }
 
 /** Looks an initializer up by name (camelCase or snake_case) or passes a definition through. */
-export function resolveInit(init: string | InitDef): InitDef {
+export function resolveInit(init: InitSpecName | InitDef): InitDef {
   if (typeof init === 'object' && init !== null && typeof init.fill === 'function') return init;
   if (typeof init !== 'string') throw new Error(`initializer must be a name (${initNames().join(', ')}) or a definition with fill`);
   const camel = init.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
@@ -62,7 +70,8 @@ const HE_FAMILY = new Set(['relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'prelu', 
  * The initializer for a layer followed by `activation`: He normal for the ReLU family, LeCun
  * normal for SELU, Glorot uniform for sigmoid, tanh, linear, softmax and anything unknown.
  */
-export function defaultInitFor(activation: string): InitName {
+export function defaultInitFor(activationIn: string): InitName {
+  const activation = canonicalActivationName(activationIn);
   if (HE_FAMILY.has(activation)) return 'heNormal';
   if (activation === 'selu') return 'lecunNormal';
   return 'glorotUniform';

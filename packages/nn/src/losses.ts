@@ -21,6 +21,7 @@ export interface Loss {
   readonly lossName: string;
   readonly targetKind: TargetKind;
   readonly fusesWith?: 'sigmoid' | 'softmax';
+  /** The fused form, from the paired activation's input (the logits); absent when `fusesWith` is. */
   readonly fromLogits?: (logits: Variable, target: LossTarget) => Variable;
 }
 
@@ -134,8 +135,14 @@ export const losses = { mse, mae, binaryCrossEntropy, crossEntropy, nll } satisf
 /** A loss name from {@link losses}. */
 export type LossName = keyof typeof losses;
 
+/**
+ * A loss by name or value. The built-in names autocomplete; any string is accepted by the type
+ * and checked at run time.
+ */
+export type LossSpec = LossName | Loss | (string & {});
+
 /** Looks a loss up by name or passes one through; unknown names list the valid ones. */
-export function resolveLoss(loss: LossName | Loss | string): Loss {
+export function resolveLoss(loss: LossSpec): Loss {
   if (typeof loss !== 'string') {
     if (typeof loss !== 'function' || typeof loss.lossName !== 'string') {
       throw new Error(`loss must be a name (${Object.keys(losses).join(', ')}) or a Loss`);

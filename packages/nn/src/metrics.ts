@@ -9,6 +9,7 @@ import { lookupName } from './names.js';
 export interface MetricDef {
   readonly name: string;
   readonly greaterIsBetter: boolean;
+  /** The metric over all `n` rows (`pred.length / k`). */
   compute(pred: ArrayLike<number>, k: number, target: ArrayLike<number>, targetCols: number): number;
 }
 

@@ -1,11 +1,12 @@
 import type { DType } from '@actgrad/tensor';
-import { defaultInitFor, resolveInit, type InitDef, type InitName } from './init.js';
+import { defaultInitFor, resolveInit, type InitDef, type InitSpecName } from './init.js';
 import { Activation, Linear, type ActivationChoice, type Module } from './module.js';
+import { canonicalActivationName } from './names.js';
 import { DEFAULT_SEED, makeRng } from './random.js';
 import { Sequential } from './sequential.js';
 
 /** An initializer choice: `auto` picks from the activation after the layer. */
-export type InitSpec = 'auto' | InitName | InitDef | string;
+export type InitSpec = 'auto' | InitSpecName | InitDef;
 
 /** Options of {@link mlp}. */
 export interface MLPOptions {
@@ -27,8 +28,8 @@ export interface MLPOptions {
 }
 
 function specName(spec: ActivationChoice): string {
-  if (typeof spec === 'string') return spec;
-  if ('activation' in spec) return typeof spec.activation === 'string' ? spec.activation : spec.activation.name;
+  if (typeof spec === 'string') return canonicalActivationName(spec);
+  if ('activation' in spec) return typeof spec.activation === 'string' ? canonicalActivationName(spec.activation) : spec.activation.name;
   return spec.name;
 }
 
@@ -71,7 +72,8 @@ export function mlp(opts: MLPOptions): Sequential {
     initNames.push(def.name);
     layers.push(new Linear(sizes[i], sizes[i + 1], { init: def, rng, dtype: opts.dtype }));
     // A linear activation is the identity: leave it out of the graph.
-    if (name !== 'linear') layers.push(Activation.from(act));
+    // The model's dtype, so learnable activation parameters (PReLU's α) match the weights from the start.
+    if (name !== 'linear') layers.push(Activation.from(act, opts.dtype));
   }
   const model = new Sequential(layers);
   model.config = { sizes: [...sizes], hidden: hidden.map(specName), output: specName(output), init: initNames, seed };

@@ -1,7 +1,9 @@
-import { activation, parameter, variable, Variable, type ActivationDef, type ActivationFn, type ActivationOptions } from '@actgrad/autograd';
-import { empty, keep, Tensor, zeros, type DType, type NestedArray } from '@actgrad/tensor';
-import { resolveInit, type InitDef, type InitName } from './init.js';
+import { activation, getActivation, parameter, variable, Variable, type ActivationDef, type ActivationFn, type ActivationOptions } from '@actgrad/autograd';
+import { empty, keep, Tensor, tensor, zeros, type DType, type NestedArray } from '@actgrad/tensor';
+import { resolveInit, type InitDef, type InitSpecName } from './init.js';
+import { canonicalActivationName, type ActivationNameSpec } from './names.js';
 import { makeRng, type Rng } from './random.js';
+import { loadStateDict, stateDict, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from './state-dict.js';
 
 /** What a module's `call` accepts: a Variable, a Tensor or nested arrays of numbers. */
 export type ModuleInput = Variable | Tensor | NestedArray;
@@ -18,7 +20,21 @@ export function asVariable(x: ModuleInput, dtype: DType = 'float32'): Variable {
 
 /**
  * Base of every layer and model. A module owns parameters (Variables that require a gradient)
- * and sub-modules; `namedParameters()` walks both, so containers need only list children.
+ * and sub-modules; `namedParameters()` walks both. As in PyTorch, fields are found on their own:
+ * a field holding a parameter, a Module or an array of Modules is registered under its name.
+ *
+ * ```ts
+ * class Net extends Module {
+ *   fc1 = new Linear(2, 16);
+ *   act = new Activation('tanh');
+ *   fc2 = new Linear(16, 1);
+ *   forward(x: Variable) { return this.fc2.forward(this.act.forward(this.fc1.forward(x))); }
+ * }
+ * ```
+ *
+ * A model may declare its output activation for the loss (see `Sequential`): an
+ * `outputActivation` name, and `forwardLogits(x)` (everything but that activation) so that
+ * training can fuse sigmoid with binary cross-entropy and softmax with cross-entropy.
  */
 export abstract class Module {
   /** Training mode (the default) or evaluation mode; layers may behave differently. */
@@ -32,14 +48,26 @@ export abstract class Module {
     return this.forward(asVariable(x, this.parameters()[0]?.data.dtype));
   }
 
-  /** This module's own parameters, by local name. */
+  /** This module's own parameters, by local name: by default its fields holding a parameter. */
   protected ownParameters(): [string, Variable][] {
-    return [];
+    const out: [string, Variable][] = [];
+    for (const [key, v] of Object.entries(this)) if (v instanceof Variable && v.requiresGrad) out.push([key, v]);
+    return out;
   }
 
-  /** Direct sub-modules, by local name. */
+  /**
+   * Direct sub-modules, by local name: by default its fields holding a Module (`fc1`) or an
+   * array of Modules (`blocks.0`, `blocks.1`, …), in the order they were assigned.
+   */
   children(): [string, Module][] {
-    return [];
+    const out: [string, Module][] = [];
+    for (const [key, v] of Object.entries(this)) {
+      if (v instanceof Module) out.push([key, v]);
+      else if (Array.isArray(v) && v.length > 0 && v.every((m) => m instanceof Module)) {
+        v.forEach((m: Module, i) => out.push([`${key}.${i}`, m]));
+      }
+    }
+    return out;
   }
 
   /**
@@ -48,18 +76,20 @@ export abstract class Module {
    */
   namedParameters(prefix = ''): [string, Variable][] {
     const out: [string, Variable][] = [];
-    const seen = new Set<Variable>();
-    this.collect(prefix, out, seen);
+    this.collect(prefix, out, new Set(), new Set());
     return out;
   }
 
-  private collect(prefix: string, out: [string, Variable][], seen: Set<Variable>): void {
+  // `visited` guards against a module reachable from itself (a field pointing back to a parent).
+  private collect(prefix: string, out: [string, Variable][], seen: Set<Variable>, visited: Set<Module>): void {
+    if (visited.has(this)) return;
+    visited.add(this);
     for (const [name, p] of this.ownParameters()) {
       if (seen.has(p)) continue;
       seen.add(p);
       out.push([prefix + name, p]);
     }
-    for (const [name, child] of this.children()) child.collect(`${prefix}${name}.`, out, seen);
+    for (const [name, child] of this.children()) child.collect(`${prefix}${name}.`, out, seen, visited);
   }
 
   /** Every parameter, in the order of `namedParameters()`. */
@@ -72,6 +102,23 @@ export abstract class Module {
     let n = 0;
     for (const p of this.parameters()) n += p.data.size;
     return n;
+  }
+
+  /**
+   * Every parameter's values by the name `namedParameters()` gives it, e.g. `layers.0.weight`.
+   * The tensors are copies: later training does not change them.
+   */
+  stateDict(): StateDict {
+    return stateDict(this);
+  }
+
+  /**
+   * Copies `dict`'s tensors into the parameters of the same names. Everything is checked before
+   * any value is written: an entry of the wrong shape or dtype is an error; a missing or
+   * unexpected name is one too unless `{ strict: false }`, which reports them instead.
+   */
+  loadStateDict(dict: StateDict, opts: LoadStateDictOptions = {}): LoadStateDictResult {
+    return loadStateDict(this, dict, opts);
   }
 
   /** Zero-fills every parameter's gradient (its storage is reused). */
@@ -95,7 +142,7 @@ export abstract class Module {
 /** Options of {@link Linear}. */
 export interface LinearOptions {
   /** Weight initializer by name or definition (default `glorotUniform`). Biases start at 0. */
-  init?: InitName | InitDef | string;
+  init?: InitSpecName | InitDef;
   /** Add a bias (default true). */
   bias?: boolean;
   /** Seed of the initializer (default 42); ignored when `rng` is given. */
@@ -183,12 +230,16 @@ function adoptValues(inF: number, outF: number, withBias: boolean, dtype: DType,
 }
 
 /**
- * An activation given by built-in name, user definition (`defineActivation`), or either with
- * options: `{ activation: 'leakyRelu', options: { alpha: 0.2 } }`.
+ * An activation given by built-in name (snake_case aliases such as `leaky_relu` accepted), user
+ * definition (`defineActivation`), or either with options: `{ activation: 'leakyRelu', options: { alpha: 0.2 } }`.
  */
-export type ActivationChoice = string | ActivationDef | { activation: string | ActivationDef; options?: ActivationOptions };
+export type ActivationChoice = ActivationNameSpec | ActivationDef | { activation: ActivationNameSpec | ActivationDef; options?: ActivationOptions };
 
-/** An activation as a layer, e.g. `new Activation('relu')` or `new Activation('elu', { alpha: 0.5 })`. */
+/**
+ * An activation as a layer, e.g. `new Activation('relu')` or `new Activation('elu', { alpha: 0.5 })`.
+ * `dtype` sets the dtype of learnable parameters it creates (PReLU's α), so a float64 model's
+ * α is float64 from the start (mlp passes its dtype); without it α follows the first input.
+ */
 export class Activation extends Module {
   /** Registry name of the activation (the user definition's name for custom ones). */
   readonly activationName: string;
@@ -196,11 +247,12 @@ export class Activation extends Module {
   readonly options: ActivationOptions | undefined;
   private readonly fn: ActivationFn;
 
-  constructor(nameOrDef: string | ActivationDef, options?: ActivationOptions) {
+  constructor(nameOrDef: ActivationNameSpec | ActivationDef, options?: ActivationOptions, dtype?: DType) {
     super();
-    this.def = nameOrDef;
+    const def = typeof nameOrDef === 'string' ? canonicalActivationName(nameOrDef) : nameOrDef;
+    this.def = def;
     this.options = options;
-    this.fn = activation(nameOrDef, options);
+    this.fn = activation(def, dtype ? withLearnables(def, options, dtype) : options);
     this.activationName = this.fn.activationName;
   }
 
@@ -210,9 +262,21 @@ export class Activation extends Module {
   }
 
   /** Builds an Activation from any {@link ActivationChoice}. */
-  static from(spec: ActivationChoice): Activation {
-    if (typeof spec === 'object' && 'activation' in spec) return new Activation(spec.activation, spec.options);
-    return new Activation(spec);
+  static from(spec: ActivationChoice, dtype?: DType): Activation {
+    if (typeof spec === 'object' && 'activation' in spec) return new Activation(spec.activation, spec.options, dtype);
+    return new Activation(spec, undefined, dtype);
+  }
+
+  /**
+   * Gives the learnable parameters this layer created (PReLU's α, not one passed in `options`)
+   * `dtype`, unless they have trained already. `Sequential` calls it with the model's dtype, so α
+   * matches the weights (and an optimizer's state for it does) before the first forward pass.
+   */
+  adoptDtype(dtype: DType): void {
+    const given = new Set(Object.values(this.options ?? {}));
+    for (const p of this.fn.parameters) {
+      if (p.data.dtype !== dtype && p.grad === null && !given.has(p)) p.data = keep(p.data.astype(dtype));
+    }
   }
 
   /** True when `def` is a user definition rather than a built-in name. */
@@ -223,4 +287,25 @@ export class Activation extends Module {
   forward(x: Variable): Variable {
     return this.fn(x);
   }
+}
+
+/** `options` with each learnable parameter not given as a Variable created in `dtype`. */
+function withLearnables(nameOrDef: string | ActivationDef, options: ActivationOptions | undefined, dtype: DType): ActivationOptions | undefined {
+  let def: ActivationDef;
+  try {
+    def = typeof nameOrDef === 'string' ? getActivation(nameOrDef) : nameOrDef;
+  } catch {
+    return options; // unknown name: activation() refuses it with the list of valid ones
+  }
+  let out = options;
+  for (const [key, spec] of Object.entries(def.params ?? {})) {
+    const given = options?.[key];
+    if (!spec.learnable || given instanceof Variable) continue;
+    const value: unknown = given ?? spec.default;
+    if (typeof value !== 'number') continue; // activation() names the bad option
+    // Named as activation() names the ones it creates, so ownParameters lists it the same way.
+    const p = parameter(keep(tensor([value], { dtype })), { name: `${def.name}.${key}` });
+    out = { ...out, [key]: p };
+  }
+  return out;
 }

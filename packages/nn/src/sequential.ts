@@ -24,6 +24,9 @@ export class Sequential extends Module {
       if (!(l instanceof Module)) throw new Error(`Sequential: layer ${i} is not a Module`);
     });
     this.layers = [...layers];
+    // The model's dtype is its weights'; learnable activation parameters (PReLU's α) follow it.
+    const dtype = this.layers.flatMap((l) => (l instanceof Activation ? [] : l.parameters()))[0]?.data.dtype;
+    if (dtype) for (const l of this.layers) if (l instanceof Activation) l.adoptDtype(dtype);
   }
 
   override children(): [string, Module][] {

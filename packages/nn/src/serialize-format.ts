@@ -79,9 +79,9 @@ export function decodeFloatsInto(text: string, dst: Float32Array | Float64Array)
 /** The JSON form of a Sequential model (see `Sequential.toJSON`). */
 export function modelToJSON(model: Module & { layers: Module[]; config?: MLPConfig }): ModelJSON {
   const layers = model.layers.map(describe);
+  // The weights are the model's state dict, encoded as any state-dict file encodes it.
   const weights: Record<string, WeightJSON> = {};
-  for (const [name, p] of model.namedParameters()) {
-    const t = p.data.contiguous();
+  for (const [name, t] of Object.entries(model.stateDict())) {
     weights[name] = { shape: [...t.shape], dtype: t.dtype, encoding: 'base64', data: encodeFloats(t.data, t.offset, t.size) };
   }
   const config: ModelJSON['config'] = { layers };

@@ -4,6 +4,7 @@ import { checkModelFile, fail, type LayerPlan, type ModelLimits, type ModelPlan,
 import { Activation, Linear, type Module } from './module.js';
 import { Sequential } from './sequential.js';
 import { decodeFloatsInto, type ModelJSON } from './serialize-format.js';
+import { STATE_DICT_FORMAT, stateDictToJSON } from './state-dict-file.js';
 
 /** Options of {@link loadModel}. */
 export interface LoadOptions extends ModelLimits {
@@ -105,16 +106,28 @@ export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Seq
       return fail(`not valid JSON (${(err as Error).message})`);
     }
   } else obj = json;
+  if ((obj as { format?: unknown } | null)?.format === STATE_DICT_FORMAT) {
+    fail('the file holds a state dict (weights without layers); construct the model and call loadStateDictFile(model, path)');
+  }
   return build(checkModelFile(obj, opts), opts);
 }
 
 // node:fs is imported where it is used, so the package loads in a browser (where only
 // loadModel and model.toJSON() apply) without a Node built-in in its bundle.
 
-/** Writes `model.toJSON()` to `path` as JSON (Node.js). */
-export async function saveModel(model: Sequential, path: string): Promise<void> {
+/**
+ * Writes a model to `path` as JSON: a Sequential with its layers and weights (`loadModelFile`
+ * rebuilds it); any other Module as its state dict (construct the model, then `loadStateDictFile`).
+ *
+ * @example
+ * ```ts
+ * await saveModel(model, 'moons.json');
+ * const again = await loadModelFile('moons.json');  // predicts exactly as `model` does
+ * ```
+ */
+export async function saveModel(model: Module, path: string): Promise<void> {
   const { writeFile } = await import('node:fs/promises');
-  await writeFile(path, JSON.stringify(model.toJSON()));
+  await writeFile(path, JSON.stringify(model instanceof Sequential ? model.toJSON() : stateDictToJSON(model)));
 }
 
 /**

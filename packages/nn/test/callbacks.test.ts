@@ -115,6 +115,6 @@ describe('callbacks and early stopping', () => {
     const model = mlp({ sizes: [2, 4, 1], output: 'sigmoid', seed: 1 });
     expect(() =>
       fit(model, data, { loss: 'binaryCrossEntropy', optimizer: 'sgd', epochs: 1, callbacks: [earlyStopping({ monitor: 'valAcc' })], quiet: true }),
-    ).toThrow("earlyStopping: no value 'valAcc' in the epoch log; available: loss, accuracy");
+    ).toThrow("earlyStopping: no value 'valAcc' in the epoch log; available: loss, lr, seconds, epoch, accuracy");
   });
 });

@@ -27,6 +27,12 @@ function shapeArg(op: string, shape: readonly number[] | number): number[] {
 /**
  * A tensor from nested arrays (`[[1, 2], [3, 4]]`), a number (0-d), or a flat typed array or
  * number array plus `shape`. The values are copied. Ragged nesting and non-numbers are refused.
+ *
+ * @example
+ * ```ts
+ * const a = tensor([[1, 2], [3, 4]]);                                        // float32, [2, 2]
+ * const b = tensor([1, 2, 3, 4, 5, 6], { shape: [2, 3], dtype: 'float64' });
+ * ```
  */
 export function tensor(values: NestedArray | FloatArray | readonly number[], opts: TensorOptions = {}): Tensor {
   const isTyped = values instanceof Float32Array || values instanceof Float64Array;

@@ -1,4 +1,9 @@
+/**
+ * Element type of a tensor's storage. `float32` is the default and what the wasm kernels run on;
+ * `float64` is for gradient checks and comparisons with PyTorch (computed by the reference backend).
+ */
 export type DType = 'float32' | 'float64';
+/** The typed array behind a tensor: `Float32Array` for `float32`, `Float64Array` for `float64`. */
 export type FloatArray = Float32Array | Float64Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64'];

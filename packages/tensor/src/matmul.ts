@@ -10,6 +10,12 @@ import type { Tensor } from './tensor.js';
  * the leading axes broadcast ([b,m,k]·[k,n] → [b,m,n]). A 1-D operand is a vector (its axis is
  * dropped from the result), as in NumPy. Transposed and sliced operands go to the backend's
  * gemm as strides, without a copy.
+ *
+ * @example
+ * ```ts
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([[1], [1]])).toArray();  // [[3], [7]]
+ * matmul(x, w.transpose());                                       // no copy of w
+ * ```
  */
 export function matmul(a: Tensor, b: Tensor, out?: Tensor): Tensor {
   checkTensor('matmul', a, 'first operand');

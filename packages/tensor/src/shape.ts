@@ -15,6 +15,7 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** Whether two shapes are equal, axis by axis. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

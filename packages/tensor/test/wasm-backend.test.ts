@@ -44,9 +44,26 @@ describe('backend selection', () => {
     expect(wasmUnavailableReason()).toMatch(/.+/);
   });
 
-  it('an unknown ACTGRAD_BACKEND fails with the registered names', async () => {
-    const registry = await freshRegistry('gpu');
-    expect(() => registry.getBackend()).toThrow(/unknown backend 'gpu' \(registered: js, wasm\)/);
+  it('an unknown ACTGRAD_BACKEND fails at import with the valid names', async () => {
+    await expect(freshRegistry('gpu')).rejects.toThrow("ACTGRAD_BACKEND: unknown backend 'gpu'; valid backends: js, wasm");
+  });
+
+  it('ACTGRAD_THREADS above the core count is lowered to it, with a warning', async () => {
+    const { availableParallelism } = await import('node:os');
+    const cores = availableParallelism();
+    const { tryCreateWasmBackend } = await import('../src/backend/wasm/index.js');
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      vi.stubEnv('ACTGRAD_THREADS', String(cores + 62));
+      expect(tryCreateWasmBackend(jsBackend)!.threads).toBe(cores);
+      expect(warn).toHaveBeenCalledWith(`ACTGRAD_THREADS=${cores + 62} is more than the ${cores} cores of this machine; using ${cores}`);
+      warn.mockClear();
+      vi.stubEnv('ACTGRAD_THREADS', '1');
+      expect(tryCreateWasmBackend(jsBackend)!.threads).toBe(1);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('float32 storage of the wasm backend lives in its memory; js storage does not', () => {

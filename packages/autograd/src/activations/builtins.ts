@@ -44,4 +44,5 @@ export function functionsOf<L extends Readonly<Record<string, { readonly call: u
 }
 
 export const activationOps = opsOf(activations);
+/** The functional API as one object, name → function: what `relu`, `elu`, … are destructured from. */
 export const activationFunctions: ActivationFunctions = functionsOf(activations);

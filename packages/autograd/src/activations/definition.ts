@@ -54,11 +54,13 @@ export interface ActivationDef {
  * saved input s or output a as the definition declares. `p` is the activation's numeric parameter.
  */
 export type ForwardLoop = (n: number, s: FloatArray, so: number, a: FloatArray, ao: number, p: number) => void;
+/** The backward reference loop: `dx[dxo+i] = g[go+i]·f'(·)`, reading the saved input or output from `saved`. */
 export type BackwardLoop = (
   n: number, g: FloatArray, go: number, saved: FloatArray, so: number, dx: FloatArray, dxo: number, p: number,
 ) => void;
 /** The named-kernel forms of the loops (`getKernel` in @actgrad/tensor): false = not run, use the loop. */
 export type ForwardKernel = (n: number, s: FloatArray, so: number, a: FloatArray, ao: number, p: number) => boolean;
+/** The named-kernel form of a `BackwardLoop`: false = not run, use the loop. */
 export type BackwardKernel = (
   n: number, g: FloatArray, go: number, saved: FloatArray, so: number, dx: FloatArray, dxo: number, p: number,
 ) => boolean;

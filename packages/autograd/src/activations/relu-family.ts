@@ -94,6 +94,7 @@ export const elu: ElementwiseBuiltin<typeof ELU, 'alpha'> = elementwise({
 
 /** SELU constants to full precision (Klambauer et al. 2017); the notes round them to 1.0507 and 1.6733. */
 export const SELU_LAMBDA = 1.0507009873554805;
+/** SELU's α to full precision (Klambauer et al. 2017); see `SELU_LAMBDA`. */
 export const SELU_ALPHA = 1.6732632423543772;
 
 /** SELU with the exact λ and α. Saves its input s, as the notes write a' in terms of s. */

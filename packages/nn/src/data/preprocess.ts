@@ -1,4 +1,4 @@
-import { tensor, type Tensor } from '@actgrad/tensor';
+import { tensor, type FloatArray, type Tensor } from '@actgrad/tensor';
 import { identityPermutation, makeRng, shuffleInPlace } from '../random.js';
 import type { Dataset } from './dataset.js';
 import { assertSameRows, toMatrix, type DataInput, type Matrix } from './validate.js';
@@ -15,8 +15,9 @@ export interface SplitOptions {
   seed?: string | number;
 }
 
+// Rows keep the input's dtype, so a float64 data set splits into float64 parts.
 function takeRows(m: Matrix, idx: Int32Array, vector: boolean): Tensor {
-  const out = new Float32Array(idx.length * m.cols);
+  const out = m.data instanceof Float64Array ? new Float64Array(idx.length * m.cols) : new Float32Array(idx.length * m.cols);
   for (let i = 0; i < idx.length; i++) {
     const src = idx[i] * m.cols;
     for (let k = 0; k < m.cols; k++) out[i * m.cols + k] = m.data[src + k];
@@ -27,6 +28,12 @@ function takeRows(m: Matrix, idx: Int32Array, vector: boolean): Tensor {
 /**
  * Splits a data set into train and test parts, seeded. The test part gets
  * round(n · testFraction) samples (at least 1, and leaving at least 1 for training).
+ *
+ * @example
+ * ```ts
+ * const { train, test } = trainTestSplit(moons({ n: 500, seed: 1 }), { testFraction: 0.2, seed: 1 });
+ * // train.x: [400, 2], test.x: [100, 2]
+ * ```
  */
 export function trainTestSplit(data: { x: DataInput; y: DataInput }, opts: SplitOptions = {}): { train: Dataset; test: Dataset } {
   const frac = opts.testFraction ?? 0.2;
@@ -68,22 +75,24 @@ export function trainTestSplit(data: { x: DataInput; y: DataInput }, opts: Split
   };
 }
 
-/** Per-feature mean and standard deviation, as computed by {@link standardize}. */
+/** Per-feature mean and standard deviation, as computed by {@link standardize} (in the data's dtype). */
 export interface StandardizeStats {
-  mean: Float32Array;
-  std: Float32Array;
+  mean: FloatArray;
+  std: FloatArray;
 }
 
 /**
  * Rescales each feature (column) to mean 0 and standard deviation 1. Pass the training set's
  * `stats` to apply the same transform to test data. A constant feature keeps std 1 so it maps
- * to 0 instead of dividing by zero. Returns the new `[n, features]` tensor and the stats.
+ * to 0 instead of dividing by zero. Returns the new `[n, features]` tensor and the stats, in
+ * x's dtype (float64 stays float64; arrays give float32).
  */
 export function standardize(x: DataInput, stats?: StandardizeStats): { x: Tensor } & StandardizeStats {
   const m = toMatrix('standardize', 'x', x);
   const d = m.cols;
-  let mean: Float32Array;
-  let std: Float32Array;
+  const Arr = m.data instanceof Float64Array ? Float64Array : Float32Array;
+  let mean: FloatArray;
+  let std: FloatArray;
   if (stats) {
     if (stats.mean.length !== d || stats.std.length !== d) {
       throw new Error(`standardize: stats are for ${stats.mean.length} features but x has ${d}`);
@@ -93,7 +102,7 @@ export function standardize(x: DataInput, stats?: StandardizeStats): { x: Tensor
     const sum = new Float64Array(d);
     const sq = new Float64Array(d);
     for (let i = 0; i < m.rows; i++) for (let j = 0; j < d; j++) sum[j] += m.data[i * d + j];
-    mean = new Float32Array(d);
+    mean = new Arr(d);
     for (let j = 0; j < d; j++) mean[j] = sum[j] / m.rows;
     for (let i = 0; i < m.rows; i++) {
       for (let j = 0; j < d; j++) {
@@ -101,13 +110,13 @@ export function standardize(x: DataInput, stats?: StandardizeStats): { x: Tensor
         sq[j] += c * c;
       }
     }
-    std = new Float32Array(d);
+    std = new Arr(d);
     for (let j = 0; j < d; j++) {
       const s = Math.sqrt(sq[j] / m.rows);
       std[j] = s > 0 ? s : 1;
     }
   }
-  const out = new Float32Array(m.rows * d);
+  const out = new Arr(m.rows * d);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < d; j++) out[i * d + j] = (m.data[i * d + j] - mean[j]) / std[j];
   return { x: tensor(out, { shape: [m.rows, d] }), mean, std };
 }

@@ -1,43 +1,47 @@
-import { Tensor, type NestedArray } from '@actgrad/tensor';
+import { Tensor, type DType, type FloatArray, type NestedArray } from '@actgrad/tensor';
 
 /** What the data functions accept: a tensor, nested number arrays, or a flat list of numbers. */
 export type DataInput = Tensor | NestedArray | ArrayLike<number>;
 
-/** A dense row-major float32 matrix owned by the caller. */
+/** A dense row-major matrix (float32, or float64 for a float64 model) owned by the caller. */
 export interface Matrix {
-  data: Float32Array;
+  data: FloatArray;
   rows: number;
   cols: number;
   /** True when the input was one-dimensional (one value per sample). */
   vector: boolean;
 }
 
+const arrayOf = (dtype: DType) => (dtype === 'float64' ? Float64Array : Float32Array);
+
 /**
- * Copies `value` into a float32 matrix, refusing what training cannot use: an empty set,
- * ragged rows, more than two dimensions, NaN or ±Infinity. Messages start with `where`
- * and name `what` (e.g. `fit: NaN in x at row 3, column 1`).
+ * Copies `value` into a matrix of `dtype` (default: a tensor's own dtype, float32 for arrays),
+ * refusing what training cannot use: an empty set, ragged rows, more than two dimensions, NaN
+ * or ±Infinity. Messages start with `where` and name `what` (e.g. `fit: NaN in x at row 3,
+ * column 1`). Training passes the model's dtype, so a float64 model sees float64 data.
  */
-export function toMatrix(where: string, what: string, value: DataInput): Matrix {
+export function toMatrix(where: string, what: string, value: DataInput, dtype?: DType): Matrix {
   let m: Matrix;
-  if (value instanceof Tensor) m = fromTensor(where, what, value);
+  const dt = dtype ?? (value instanceof Tensor ? value.dtype : 'float32');
+  if (value instanceof Tensor) m = fromTensor(where, what, value, dt);
   else if (typeof value === 'number') throw new Error(`${where}: ${what} must hold one row per sample; got a single number`);
-  else if (Array.isArray(value)) m = fromNested(where, what, value as NestedArray[]);
+  else if (Array.isArray(value)) m = fromNested(where, what, value as NestedArray[], dt);
   else if (value && typeof (value as ArrayLike<number>).length === 'number') {
     const src = value as ArrayLike<number>;
-    m = { data: Float32Array.from(src), rows: src.length, cols: 1, vector: true };
+    m = { data: arrayOf(dt).from(src), rows: src.length, cols: 1, vector: true };
   } else throw new Error(`${where}: ${what} must be a Tensor or an array of rows; got ${typeof value}`);
   if (m.rows === 0 || m.cols === 0) throw new Error(`${where}: ${what} is empty (${m.rows} rows × ${m.cols} columns)`);
   assertFinite(where, what, m);
   return m;
 }
 
-function fromTensor(where: string, what: string, t: Tensor): Matrix {
+function fromTensor(where: string, what: string, t: Tensor, dtype: DType): Matrix {
   if (t.ndim === 0 || t.ndim > 2) {
     throw new Error(`${where}: ${what} must be 1-D [n] or 2-D [n, features]; got shape [${t.shape.join(',')}]`);
   }
   const rows = t.shape[0];
   const cols = t.ndim === 2 ? t.shape[1] : 1;
-  const data = new Float32Array(rows * cols);
+  const data = new (arrayOf(dtype))(rows * cols);
   const c = t.contiguous();
   const src = c.data;
   const off = c.offset;
@@ -45,11 +49,12 @@ function fromTensor(where: string, what: string, t: Tensor): Matrix {
   return { data, rows, cols, vector: t.ndim === 1 };
 }
 
-function fromNested(where: string, what: string, rowsIn: NestedArray[]): Matrix {
+function fromNested(where: string, what: string, rowsIn: NestedArray[], dtype: DType): Matrix {
+  const Arr = arrayOf(dtype);
   const rows = rowsIn.length;
-  if (rows === 0) return { data: new Float32Array(0), rows: 0, cols: 0, vector: false };
+  if (rows === 0) return { data: new Arr(0), rows: 0, cols: 0, vector: false };
   if (!Array.isArray(rowsIn[0])) {
-    const data = new Float32Array(rows);
+    const data = new Arr(rows);
     for (let i = 0; i < rows; i++) {
       const v = rowsIn[i];
       if (typeof v !== 'number') throw new Error(`${where}: ${what} mixes numbers and rows (entry ${i} is not a number)`);
@@ -58,7 +63,7 @@ function fromNested(where: string, what: string, rowsIn: NestedArray[]): Matrix 
     return { data, rows, cols: 1, vector: true };
   }
   const cols = (rowsIn[0] as NestedArray[]).length;
-  const data = new Float32Array(rows * cols);
+  const data = new Arr(rows * cols);
   for (let i = 0; i < rows; i++) {
     const row = rowsIn[i];
     if (!Array.isArray(row)) throw new Error(`${where}: ${what} row ${i} is not an array`);

@@ -39,6 +39,14 @@ export class SGD extends Optimizer {
     this.velocity = this.momentum > 0 ? this.allocState() : null;
   }
 
+  protected hyperParams(): Record<string, number | boolean> {
+    return { momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay };
+  }
+
+  protected stateBuffers(): Record<string, FloatArray[]> {
+    return this.velocity ? { velocity: this.velocity } : {};
+  }
+
   protected update(i: number, w: FloatArray, wo: number, g: FloatArray, go: number, n: number): void {
     const { lr, momentum: mu, weightDecay: wd, nesterov } = this;
     const v = this.velocity?.[i];
@@ -90,6 +98,18 @@ export abstract class AdamBase extends Optimizer {
     this.decoupled = decoupled;
     this.m = this.allocState();
     this.v = this.allocState();
+  }
+
+  protected hyperParams(): Record<string, number | boolean> {
+    return { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
+  }
+
+  protected stateBuffers(): Record<string, FloatArray[]> {
+    return { m: this.m, v: this.v };
+  }
+
+  protected override nonNegativeBuffers(): readonly string[] {
+    return ['v'];
   }
 
   protected update(i: number, w: FloatArray, wo: number, g: FloatArray, go: number, n: number): void {
@@ -182,6 +202,18 @@ export class RMSProp extends Optimizer {
     this.buf = this.momentum > 0 ? this.allocState() : null;
   }
 
+  protected hyperParams(): Record<string, number | boolean> {
+    return { alpha: this.alpha, eps: this.eps, momentum: this.momentum, weightDecay: this.weightDecay };
+  }
+
+  protected stateBuffers(): Record<string, FloatArray[]> {
+    return this.buf ? { square: this.sq, momentum: this.buf } : { square: this.sq };
+  }
+
+  protected override nonNegativeBuffers(): readonly string[] {
+    return ['square'];
+  }
+
   protected update(i: number, w: FloatArray, wo: number, g: FloatArray, go: number, n: number): void {
     const { lr, alpha, eps, momentum: mu, weightDecay: wd } = this;
     const s = this.sq[i];
@@ -202,10 +234,11 @@ export class RMSProp extends Optimizer {
 
 /** Optimizer names `fit` accepts in place of an instance (default hyper-parameters). */
 export const optimizerNames = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
+/** One of {@link optimizerNames}: `'sgd' | 'adam' | 'adamw' | 'rmsprop'`. */
 export type OptimizerName = (typeof optimizerNames)[number];
 
 /** Builds an optimizer by name over `params`; unknown names list the valid ones. */
-export function createOptimizer(name: string, params: ParamSource, lr?: LearningRate): Optimizer {
+export function createOptimizer(name: OptimizerName | (string & {}), params: ParamSource, lr?: LearningRate): Optimizer {
   if (typeof name !== 'string') throw new Error(`optimizer must be a name (${optimizerNames.join(', ')}) or an Optimizer`);
   const opts = lr === undefined ? {} : { lr };
   switch (name.toLowerCase()) {

@@ -1,54 +1,55 @@
 import type { FloatArray } from '@actgrad/tensor';
+import type { Module } from '../module.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import type { Sequential } from '../sequential.js';
+import type { Checkpoint } from './checkpoint.js';
+import type { EpochLog } from './epoch-log.js';
 import type { LayerHealth } from './health.js';
 
-/** One epoch of training, as `fit` records it. */
-export interface EpochLog {
-  /** 0-based epoch index. */
-  epoch: number;
-  /** Wall-clock seconds the epoch took (training and validation). */
-  seconds: number;
-  /** Learning rate used during the epoch. */
-  lr: number;
-  /** Mean training loss over the epoch's batches. */
-  loss: number;
-  /** Validation loss, when validation data is given. */
-  valLoss?: number;
-  /** Metrics on the epoch's training batches and on validation data (`accuracy`, `valAccuracy`, …). */
-  metrics: Record<string, number>;
-  /** Per-layer health, when `fit` was asked for it (`health: true`). */
-  health?: LayerHealth[];
-}
+export type { EpochLog } from './epoch-log.js';
 
 /** What a callback sees besides the epoch's log. */
 export interface CallbackContext {
-  readonly model: Sequential;
+  readonly model: Module;
   readonly optimizer: Optimizer;
   /** Logs of the epochs so far, including the current one. */
   readonly history: readonly EpochLog[];
-  /** Per-layer health after this epoch, measured on a probe batch on first call (then cached). */
+  /** Per-layer health after this epoch, measured on a probe batch on first call (then cached; Sequential models). */
   health(): LayerHealth[];
+  /** The run's state after this epoch, to resume from later (`fit(…, { resume })`). */
+  checkpoint(): Checkpoint;
   /** Ends training after this epoch. */
   stop(reason?: string): void;
 }
 
 /** Hooks `fit` calls. Any may be omitted. */
 export interface Callback {
+  /** Before the first epoch (reset per-run state here: a callback may serve several `fit` calls). */
   onTrainBegin?(ctx: CallbackContext): void;
+  /** After each epoch, with its log (validation included); `ctx.stop()` ends training here. */
   onEpochEnd?(log: EpochLog, ctx: CallbackContext): void;
+  /** After the last epoch, however training ended. */
   onTrainEnd?(ctx: CallbackContext): void;
 }
 
-/** A value from an epoch log by name: `loss`, `valLoss`, or a metric such as `valAccuracy`. */
+/**
+ * A value from an epoch log by name: `loss`, `valLoss`, `lr`, `seconds`, `epoch`, or a metric
+ * such as `valAccuracy`.
+ */
 export function logValue(log: EpochLog, name: string): number | undefined {
-  if (name === 'loss') return log.loss;
+  if (name === 'loss' || name === 'lr' || name === 'seconds' || name === 'epoch') return log[name];
   if (name === 'valLoss') return log.valLoss;
   return Object.hasOwn(log.metrics, name) ? log.metrics[name] : undefined;
 }
 
+/** The names {@link logValue} finds in a log, for messages. */
+export function logNames(log: EpochLog | undefined): string[] {
+  const names = ['loss', 'lr', 'seconds', 'epoch'];
+  if (log?.valLoss !== undefined) names.splice(1, 0, 'valLoss');
+  return log ? [...names, ...Object.keys(log.metrics)] : names;
+}
+
 /** Copies every parameter's values (for restoring the best weights later). */
-export function snapshotWeights(model: Sequential): FloatArray[] {
+export function snapshotWeights(model: Module): FloatArray[] {
   return model.parameters().map((p) => {
     const t = p.data.contiguous();
     return t.data.slice(t.offset, t.offset + t.size);
@@ -56,7 +57,7 @@ export function snapshotWeights(model: Sequential): FloatArray[] {
 }
 
 /** Writes a {@link snapshotWeights} result back into the parameters. */
-export function restoreWeights(model: Sequential, snap: FloatArray[]): void {
+export function restoreWeights(model: Module, snap: FloatArray[]): void {
   model.parameters().forEach((p, i) => p.data.data.set(snap[i], p.data.offset));
 }
 
@@ -107,7 +108,7 @@ export function earlyStopping(opts: EarlyStoppingOptions = {}): EarlyStopping {
       monitor ??= log.valLoss !== undefined ? 'valLoss' : 'loss';
       const v = logValue(log, monitor);
       if (v === undefined) {
-        throw new Error(`earlyStopping: no value '${monitor}' in the epoch log; available: loss${log.valLoss !== undefined ? ', valLoss' : ''}${Object.keys(log.metrics).map((k) => ', ' + k).join('')}`);
+        throw new Error(`earlyStopping: no value '${monitor}' in the epoch log; available: ${logNames(log).join(', ')}`);
       }
       const mode = opts.mode ?? 'auto';
       sign = mode === 'max' || (mode === 'auto' && /accuracy|r2/i.test(monitor)) ? -1 : 1;

@@ -1,12 +1,12 @@
 import { noGrad, variable } from '@actgrad/autograd';
 import { Tensor, tidy, type DType, type FloatArray } from '@actgrad/tensor';
 import { toMatrix, type DataInput } from '../data/validate.js';
-import type { Loss, LossName } from '../losses.js';
+import type { Loss, LossSpec } from '../losses.js';
 import { resolveMetric, type MetricDef, type MetricName } from '../metrics.js';
-import { asVariable } from '../module.js';
-import type { Sequential } from '../sequential.js';
+import { asVariable, type Module } from '../module.js';
 import { BatchGatherer, prepare, type Prepared } from './batches.js';
 import { makeHead, type Head } from './head.js';
+import { modelInfo, probeOutputWidth } from './model-info.js';
 
 /** Metrics chosen when none are given: accuracy for classification losses, R² for regression. */
 export function defaultMetrics(loss: Loss): MetricName[] {
@@ -14,7 +14,7 @@ export function defaultMetrics(loss: Loss): MetricName[] {
 }
 
 /** The model's parameter dtype (float32 unless built with float64). */
-export function modelDtype(model: Sequential): DType {
+export function modelDtype(model: Module): DType {
   return model.parameters()[0]?.data.dtype ?? 'float32';
 }
 
@@ -54,7 +54,7 @@ export class Evaluator {
   private readonly pred: Float32Array;
 
   constructor(
-    private readonly model: Sequential,
+    private readonly model: Module,
     private readonly head: Head | null,
     private readonly data: Prepared,
     private readonly metrics: MetricDef[],
@@ -64,7 +64,7 @@ export class Evaluator {
     this.gatherer = new BatchGatherer(data, modelDtype(model));
     this.order = new Int32Array(data.x.rows);
     for (let i = 0; i < this.order.length; i++) this.order[i] = i;
-    this.pred = new Float32Array(data.x.rows * model.outFeatures);
+    this.pred = new Float32Array(data.x.rows * data.outFeatures);
   }
 
   /** `{ loss, <metric>… }` (names prefixed, e.g. `valLoss`, `valAccuracy`). */
@@ -93,7 +93,7 @@ export class Evaluator {
     const res: Record<string, number> = {};
     const key = (name: string) => (this.prefix ? this.prefix + name[0].toUpperCase() + name.slice(1) : name);
     if (head) res[key('loss')] = lossSum / n;
-    for (const m of this.metrics) res[key(m.name)] = m.compute(this.pred, this.model.outFeatures, this.data.y.data, this.data.y.cols);
+    for (const m of this.metrics) res[key(m.name)] = m.compute(this.pred, this.data.outFeatures, this.data.y.data, this.data.y.cols);
     return res;
   }
 }
@@ -101,7 +101,7 @@ export class Evaluator {
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
   /** Loss to report (fused with the output activation where possible). Omit for metrics only. */
-  loss?: LossName | Loss | string;
+  loss?: LossSpec;
   /**
    * Metrics to report (default: accuracy for classification losses, R² otherwise; without a loss,
    * accuracy after a sigmoid/softmax output, R² after any other).
@@ -109,23 +109,41 @@ export interface EvaluateOptions {
   metrics?: (MetricName | MetricDef)[];
   /** Rows per forward pass (default 1024). */
   batchSize?: number;
+  /**
+   * Where pairing warnings go (default `console.warn`): e.g. held-out targets slightly outside
+   * a sigmoid or tanh output's range, which training would refuse but evaluation measures.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**
- * Loss and metrics of `model` on `data`, without recording a graph. Data is validated as in
- * `fit`. Returns e.g. `{ loss: 0.12, accuracy: 0.97 }`.
+ * Loss and metrics of `model` (any Module) on `data`, without recording a graph. Data is
+ * validated as in `fit`, except that targets outside a bounded output's range (held-out data
+ * after train-set scaling) are reported as a warning. Returns e.g. `{ loss: 0.12, accuracy: 0.97 }`.
+ *
+ * @example
+ * ```ts
+ * const { loss, accuracy } = evaluate(model, test, { loss: 'binaryCrossEntropy' });
+ * ```
  */
-export function evaluate(model: Sequential, data: { x: DataInput; y: DataInput }, opts: EvaluateOptions = {}): Record<string, number> {
-  const head = opts.loss === undefined ? null : makeHead(model, opts.loss);
+export function evaluate(model: Module, data: { x: DataInput; y: DataInput }, opts: EvaluateOptions = {}): Record<string, number> {
+  const info = modelInfo('evaluate', model);
+  const head = opts.loss === undefined ? null : makeHead(info, opts.loss);
   let prepared: Prepared;
-  if (head) prepared = prepare('evaluate', model, head.loss, data).prepared;
-  else {
-    const x = toMatrix('evaluate', 'x', data.x);
-    const y = toMatrix('evaluate', 'y', data.y);
+  if (head) {
+    const r = prepare('evaluate', info, head.loss, data, undefined, { heldOut: true });
+    prepared = r.prepared;
+    const warn = opts.onWarning ?? ((m: string) => console.warn(m));
+    for (const w of r.warnings) warn(`evaluate: ${w.message}`);
+  } else {
+    if (!data || typeof data !== 'object') throw new Error('evaluate: data must be { x, y }');
+    const x = toMatrix('evaluate', 'x', data.x, info.dtype);
+    const y = toMatrix('evaluate', 'y', data.y, info.dtype);
     if (x.rows !== y.rows) throw new Error(`evaluate: x has ${x.rows} rows but y has ${y.rows}`);
-    prepared = { x, y, labels: y.cols === 1 && model.outFeatures > 1 };
+    const outFeatures = probeOutputWidth('evaluate', info, x);
+    prepared = { x, y, labels: y.cols === 1 && outFeatures > 1, outFeatures };
   }
-  const classifier = ['sigmoid', 'softmax', 'logSoftmax'].includes(model.outputActivation);
+  const classifier = ['sigmoid', 'softmax', 'logSoftmax'].includes(info.outputActivation ?? '');
   const names = opts.metrics ?? (head ? defaultMetrics(head.loss) : [classifier ? 'accuracy' : 'r2']);
   return new Evaluator(model, head, prepared, names.map(resolveMetric), positiveInt('evaluate', opts.batchSize ?? 1024)).run();
 }
@@ -138,18 +156,22 @@ export function positiveInt(where: string, v: number, key = 'batchSize'): number
 /**
  * The model's outputs for `x` (`[n, in]`), with the output activation applied (probabilities
  * for sigmoid and softmax heads), as a new `[n, out]` tensor. Records no graph.
+ *
+ * @example
+ * ```ts
+ * const probabilities = predict(model, test.x);  // [n, 1] for a sigmoid output
+ * ```
  */
-export function predict(model: Sequential, x: DataInput, opts: { batchSize?: number } = {}): Tensor {
-  const m = toMatrix('predict', 'x', x);
-  if (m.cols !== model.inFeatures) throw new Error(`predict: x has ${m.cols} features per row but the model expects ${model.inFeatures}`);
+export function predict(model: Module, x: DataInput, opts: { batchSize?: number } = {}): Tensor {
+  const info = modelInfo('predict', model);
+  // In the model's dtype from the start: a float64 model's predict equals its forward bit for bit.
+  const m = toMatrix('predict', 'x', x, info.dtype);
+  const k = probeOutputWidth('predict', info, m);
   const bs = positiveInt('predict', opts.batchSize ?? 1024);
-  const k = model.outFeatures;
-  const dtype = modelDtype(model);
-  const out = dtype === 'float64' ? new Float64Array(m.rows * k) : new Float32Array(m.rows * k);
+  const out = info.dtype === 'float64' ? new Float64Array(m.rows * k) : new Float32Array(m.rows * k);
   for (let start = 0; start < m.rows; start += bs) {
     const rows = Math.min(bs, m.rows - start);
-    const src = m.data.subarray(start * m.cols, (start + rows) * m.cols);
-    const xb = new Tensor(dtype === 'float64' ? Float64Array.from(src) : src, [rows, m.cols]);
+    const xb = new Tensor(m.data.subarray(start * m.cols, (start + rows) * m.cols), [rows, m.cols]);
     tidy(() => noGrad(() => copyOutputs(model.forward(asVariable(xb)).data, null, out, start)));
   }
   return new Tensor(out, [m.rows, k]);

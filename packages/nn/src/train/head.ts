@@ -1,6 +1,7 @@
 import type { Variable } from '@actgrad/autograd';
-import { resolveLoss, type Loss, type LossName, type LossTarget } from '../losses.js';
-import type { Sequential } from '../sequential.js';
+import { resolveLoss, type Loss, type LossSpec } from '../losses.js';
+import { Module } from '../module.js';
+import { modelInfo, type ModelInfo } from './model-info.js';
 
 /**
  * How a model and a loss meet: either `loss(model(x), y)`, or — when the model's output
@@ -11,35 +12,36 @@ export interface Head {
   readonly loss: Loss;
   readonly fused: boolean;
   /** The scalar loss for a batch, recording a graph unless inside `noGrad`. */
-  compute(x: Variable, y: LossTarget): { loss: Variable; out: Variable };
+  compute(x: Variable, y: Parameters<Loss>[1]): { loss: Variable; out: Variable };
 }
 
-/** Whether `loss` fuses with `model`'s output activation (built-in, default options). */
-export function isFused(model: Sequential, loss: Loss): boolean {
-  const act = model.outputActivationLayer;
-  return !!(loss.fusesWith && loss.fromLogits && act && !act.isCustom && !act.options && act.activationName === loss.fusesWith);
+/** Whether `loss` fuses with the model's declared output activation. */
+export function isFused(info: ModelInfo, loss: Loss): boolean {
+  return !!(loss.fusesWith && loss.fromLogits && info.fusable && info.forwardLogits && info.outputActivation === loss.fusesWith);
 }
 
-/** Builds the {@link Head} for a model and loss. */
-export function makeHead(model: Sequential, lossIn: LossName | Loss | string): Head {
+/** Builds the {@link Head} for a model (or its {@link ModelInfo}) and a loss. */
+export function makeHead(model: Module | ModelInfo, lossIn: LossSpec): Head {
+  const info = model instanceof Module ? modelInfo('makeHead', model) : model;
   const loss = resolveLoss(lossIn);
-  const fused = isFused(model, loss);
-  if (fused) {
+  if (isFused(info, loss)) {
     const fromLogits = loss.fromLogits!;
+    const logits = info.forwardLogits!;
     return {
       loss,
-      fused,
+      fused: true,
       compute(x, y) {
-        const out = model.forwardLogits(x);
+        const out = logits(x);
         return { loss: fromLogits(out, y), out };
       },
     };
   }
+  const m = info.model;
   return {
     loss,
-    fused,
+    fused: false,
     compute(x, y) {
-      const out = model.forward(x);
+      const out = m.forward(x);
       return { loss: loss(out, y), out };
     },
   };

@@ -1,9 +1,12 @@
 import { variable, type Variable } from '@actgrad/autograd';
-import { tidy, type Tensor } from '@actgrad/tensor';
-import type { LossTarget } from '../losses.js';
+import { Tensor, tidy } from '@actgrad/tensor';
+import type { DataInput } from '../data/validate.js';
+import type { LossSpec, LossTarget } from '../losses.js';
 import { Activation, Linear } from '../module.js';
-import type { Sequential } from '../sequential.js';
-import type { Head } from './head.js';
+import { Sequential } from '../sequential.js';
+import { prepare } from './batches.js';
+import { makeHead, type Head } from './head.js';
+import { modelInfo } from './model-info.js';
 
 /**
  * Health of one Linear layer and the activation after it, measured on a probe batch: what the
@@ -74,12 +77,44 @@ function stats(pre: Tensor, post: Tensor, activation: string): Omit<LayerHealth,
   };
 }
 
+/** Options of {@link layerHealth} with data. */
+export interface LayerHealthOptions {
+  /** The loss whose gradients are measured (fused with the output activation as in `fit`). */
+  loss: LossSpec;
+}
+
 /**
  * Runs one forward and backward pass on a probe batch and reports each Linear layer's
- * {@link LayerHealth}. Leaves the probe's gradients in the parameters (the next training step
- * zeroes them); weights are not changed.
+ * {@link LayerHealth}. Takes the data forms `fit` takes, validated the same way:
+ * `layerHealth(model, { x, y }, { loss: 'mse' })`; or, as `fit` calls it, a {@link Head} and
+ * tensors: `layerHealth(model, head, x, y)`. Leaves the probe's gradients in the parameters
+ * (the next training step zeroes them); weights are not changed.
  */
-export function layerHealth(model: Sequential, head: Head, x: Tensor, y: LossTarget): LayerHealth[] {
+export function layerHealth(model: Sequential, data: { x: DataInput; y: DataInput }, opts: LayerHealthOptions): LayerHealth[];
+export function layerHealth(model: Sequential, head: Head, x: Tensor, y: LossTarget): LayerHealth[];
+export function layerHealth(
+  model: Sequential,
+  second: Head | { x: DataInput; y: DataInput },
+  third: Tensor | LayerHealthOptions,
+  y?: LossTarget,
+): LayerHealth[] {
+  if (!(model instanceof Sequential)) throw new Error('layerHealth: statistics follow a Sequential\'s Linear layers; got another kind of model');
+  if (third instanceof Tensor && second && typeof (second as Head).compute === 'function') {
+    return measureLayerHealth(model, second as Head, third, y as LossTarget);
+  }
+  const opts = third as LayerHealthOptions;
+  if (!opts || opts.loss === undefined) throw new Error("layerHealth: options need a loss, e.g. layerHealth(model, { x, y }, { loss: 'mse' })");
+  const info = modelInfo('layerHealth', model, true);
+  const head = makeHead(info, opts.loss);
+  const { prepared } = prepare('layerHealth', info, head.loss, second as { x: DataInput; y: DataInput });
+  const { x, y: ym, labels } = prepared;
+  const xt = new Tensor(x.data, [x.rows, x.cols]);
+  const yt = new Tensor(ym.data, labels ? [ym.rows] : [ym.rows, ym.cols]);
+  return measureLayerHealth(model, head, xt, yt);
+}
+
+/** {@link layerHealth} on tensors already checked. */
+export function measureLayerHealth(model: Sequential, head: Head, x: Tensor, y: LossTarget): LayerHealth[] {
   return tidy(() => {
     model.zeroGrad();
     const pre: Variable[] = [];

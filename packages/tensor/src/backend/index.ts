@@ -12,6 +12,9 @@ const wasm = tryCreateWasmBackend(jsBackend);
 if (wasm) registry.set('wasm', wasm);
 // When no backend is asked for, the first registered one in this list wins.
 const PREFERENCE = ['wasm', 'js'];
+// A misspelt ACTGRAD_BACKEND fails here, at import, rather than at the first tensor op.
+const requestedAtImport = typeof process !== 'undefined' ? process.env?.ACTGRAD_BACKEND : undefined;
+if (requestedAtImport && !registry.has(requestedAtImport)) throw unknownBackend(requestedAtImport);
 
 let current: Backend | undefined;
 let currentKernels: ElementwiseKernels = jsKernels;
@@ -38,10 +41,7 @@ export function getBackend(): Backend {
   const requested = typeof process !== 'undefined' ? process.env?.ACTGRAD_BACKEND : undefined;
   if (requested) {
     const b = registry.get(requested);
-    if (!b) {
-      const why = requested === 'wasm' && wasmUnavailableReason() ? `: it failed to start (${wasmUnavailableReason()})` : '';
-      throw new Error(`ACTGRAD_BACKEND: unknown backend '${requested}'${why} (registered: ${backendNames().join(', ')})`);
-    }
+    if (!b) throw unknownBackend(requested);
     return use(b);
   }
   for (const name of PREFERENCE) {
@@ -49,6 +49,11 @@ export function getBackend(): Backend {
     if (b) return use(b);
   }
   return use(jsBackend);
+}
+
+function unknownBackend(requested: string): Error {
+  const why = requested === 'wasm' && wasmUnavailableReason() ? `: it failed to start (${wasmUnavailableReason()})` : '';
+  return new Error(`ACTGRAD_BACKEND: unknown backend '${requested}'${why}; valid backends: ${backendNames().join(', ')}`);
 }
 
 /** Switches backend by name (it must be registered) or by object (registered on the way). */

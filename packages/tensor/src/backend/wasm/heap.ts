@@ -27,6 +27,7 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/** A snapshot of the wasm heap's memory use, from `WasmBackend.heap.stats()`. */
 export interface HeapStats {
   /** Bytes of the memory (grows, never shrinks). */
   memoryBytes: number;
@@ -34,6 +35,7 @@ export interface HeapStats {
   reservedBytes: number;
   /** Bytes in regions waiting on the free lists. */
   freeBytes: number;
+  /** Times the memory has grown. */
   grows: number;
 }
 

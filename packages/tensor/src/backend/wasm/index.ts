@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Backend } from '../types.js';
 import { createWasmBackend } from './backend.js';
 import type { WasmBackend, WasmBackendOptions } from './backend.js';
@@ -12,7 +13,9 @@ let unavailable: string | undefined;
 /**
  * The wasm backend, or `undefined` when this runtime cannot instantiate it (no
  * WebAssembly SIMD, no shared memory); `wasmUnavailableReason()` then says why.
- * `ACTGRAD_THREADS` caps the threads a large matmul uses (default: all cores, at most 8).
+ * `ACTGRAD_THREADS` caps the threads a large matmul uses (default: all cores, at most 8);
+ * a value above the core count is lowered to it with a warning, since more workers than
+ * cores only take turns (64 on 2 cores made matmul 10–20× slower).
  */
 export function tryCreateWasmBackend(fallback: Backend, options: WasmBackendOptions = {}): WasmBackend | undefined {
   const env = typeof process !== 'undefined' ? process.env?.ACTGRAD_THREADS : undefined;
@@ -20,6 +23,11 @@ export function tryCreateWasmBackend(fallback: Backend, options: WasmBackendOpti
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     process.emitWarning(`ACTGRAD_THREADS must be a positive integer, got '${env}'; using all cores`);
     threads = undefined;
+  }
+  const cores = availableParallelism();
+  if (threads !== undefined && threads > cores) {
+    process.emitWarning(`ACTGRAD_THREADS=${threads} is more than the ${cores} cores of this machine; using ${cores}`);
+    threads = cores;
   }
   try {
     const backend = createWasmBackend(fallback, { threads, ...options });
