@@ -1,6 +1,7 @@
 import type { DType, FloatArray } from '@actgrad/tensor';
 import { Activation, Linear, type Module } from './module.js';
 import type { MLPConfig } from './mlp-config.js';
+import { fromBase64, toBase64 } from './base64.js';
 
 /** Identifies files written by `toJSON`/`saveModel`. */
 export const MODEL_FORMAT = 'actgrad-model';
@@ -57,7 +58,7 @@ export function encodeFloats(values: FloatArray, offset: number, length: number)
     if (bytesPer === 8) view.setFloat64(i * 8, values[offset + i], true);
     else view.setFloat32(i * 4, values[offset + i], true);
   }
-  return Buffer.from(view.buffer).toString('base64');
+  return toBase64(new Uint8Array(view.buffer));
 }
 
 /**
@@ -65,7 +66,7 @@ export function encodeFloats(values: FloatArray, offset: number, length: number)
  * byte count): the index of the first value that is not finite, or −1.
  */
 export function decodeFloatsInto(text: string, dst: Float32Array | Float64Array): number {
-  const bytes = Buffer.from(text, 'base64');
+  const bytes = fromBase64(text);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const wide = dst instanceof Float64Array;
   for (let i = 0; i < dst.length; i++) {

@@ -1,4 +1,3 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
 import type { ActivationDef } from '@actgrad/autograd';
 import { empty, keep, type Tensor } from '@actgrad/tensor';
 import { checkModelFile, fail, type LayerPlan, type ModelLimits, type ModelPlan, type WeightPlan } from './model-file.js';
@@ -127,6 +126,9 @@ export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Seq
   return build(checkModelFile(obj, opts), opts);
 }
 
+// node:fs is imported where it is used, so the package loads in a browser (where only
+// loadModel and model.toJSON() apply) without a Node built-in in its bundle.
+
 /**
  * Writes a model to `path` as JSON: a Sequential with its layers and weights (`loadModelFile`
  * rebuilds it); any other Module as its state dict (construct the model, then `loadStateDictFile`).
@@ -138,6 +140,7 @@ export function loadModel(json: ModelJSON | string, opts: LoadOptions = {}): Seq
  * ```
  */
 export async function saveModel(model: Module, path: string): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
   await writeFile(path, JSON.stringify(model instanceof Sequential ? model.toJSON() : stateDictToJSON(model)));
 }
 
@@ -147,6 +150,7 @@ export async function saveModel(model: Module, path: string): Promise<void> {
  */
 export async function loadModelFile(path: string, opts: LoadFileOptions = {}): Promise<Sequential> {
   const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const { readFile, stat } = await import('node:fs/promises');
   try {
     const { size } = await stat(path);
     if (size > limit) fail(`the file is ${size} bytes, more than maxFileBytes (${limit}); raise it with loadModelFile(path, { maxFileBytes: … }) if you trust the file`);

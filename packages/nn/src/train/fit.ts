@@ -133,7 +133,7 @@ export function fit(model: Module, data: { x: DataInput; y: DataInput }, opts: F
   };
 
   const batches = Math.ceil(n / batchSize);
-  const progress = new ProgressBar(opts.quiet ? null : (opts.progressStream ?? process.stderr), epochs, batches);
+  const progress = new ProgressBar(opts.quiet ? null : (opts.progressStream ?? defaultProgressStream()), epochs, batches);
   const history: EpochLog[] = restored?.history ?? [];
   let completed = restored?.epoch ?? 0;
   let stopReason: FitResult['stopReason'] = 'completed';
@@ -225,4 +225,9 @@ export function fit(model: Module, data: { x: DataInput; y: DataInput }, opts: F
     },
     checkpoint,
   };
+}
+
+// A browser has no process: the bar then stays off unless a stream is given.
+function defaultProgressStream(): ProgressStream | null {
+  return typeof process !== 'undefined' ? process.stderr : null;
 }

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { decodeBase64, hardwareThreads } from '#platform';
 import type { DType, FloatArray } from '../../dtype.js';
 import { jsKernels } from '../js-elementwise.js';
 import type { Backend, MatrixOperand, MatrixOutput } from '../types.js';
@@ -75,7 +75,7 @@ export interface WasmBackend extends Backend {
  */
 export function createWasmBackend(fallback: Backend, options: WasmBackendOptions = {}): WasmBackend {
   if (!wasmApi) throw new Error('this runtime has no WebAssembly');
-  const module = new wasmApi.Module(Buffer.from(wasmModuleBase64, 'base64'));
+  const module = new wasmApi.Module(decodeBase64(wasmModuleBase64));
   const memory = createMemory(options.initialPages ?? 256, options.maximumPages ?? 65536);
   const exports = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const fma = loadFmaGemm(relaxedSimdSetting(options.relaxedSimd));
@@ -120,7 +120,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   const backend: WasmBackend = {
     name: 'wasm',
     // Beyond a few threads the matmuls of small networks are too short to share out.
-    threads: options.threads ?? Math.max(1, Math.min(8, availableParallelism())),
+    threads: options.threads ?? Math.max(1, Math.min(8, hardwareThreads())),
     parallelThreshold: options.parallelThreshold ?? 2 ** 23,
     hotParallelThreshold: options.hotParallelThreshold ?? 2 ** 20,
     heap,

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { hardwareThreads } from '#platform';
 import type { Backend } from '../types.js';
 import { createWasmBackend } from './backend.js';
 import type { WasmBackend, WasmBackendOptions } from './backend.js';
@@ -24,7 +24,7 @@ export function tryCreateWasmBackend(fallback: Backend, options: WasmBackendOpti
     process.emitWarning(`ACTGRAD_THREADS must be a positive integer, got '${env}'; using all cores`);
     threads = undefined;
   }
-  const cores = availableParallelism();
+  const cores = hardwareThreads();
   if (threads !== undefined && threads > cores) {
     process.emitWarning(`ACTGRAD_THREADS=${threads} is more than the ${cores} cores of this machine; using ${cores}`);
     threads = cores;

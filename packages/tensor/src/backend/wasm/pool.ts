@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker } from '#platform';
 import type { WasmMemory, WasmModule } from './webassembly.js';
 
 /*

@@ -1,3 +1,4 @@
+import { decodeBase64 } from '#platform';
 import { wasmFmaGemmBase64 } from './gemm-fma.generated.js';
 import { wasmApi } from './webassembly.js';
 import type { WasmModule } from './webassembly.js';
@@ -50,7 +51,7 @@ export function loadFmaGemm(setting: RelaxedSimdSetting): { module: WasmModule |
   if (setting === false) return { module: undefined, variant: { fma: false, reason: 'relaxed SIMD turned off (ACTGRAD_RELAXED_SIMD=0 or relaxedSimd: false)' } };
   const api = wasmApi as unknown as { validate?(bytes: Uint8Array): boolean } | undefined;
   if (!wasmApi || !api?.validate) return { module: undefined, variant: { fma: false, reason: 'no WebAssembly.validate' } };
-  const bytes = Buffer.from(wasmFmaGemmBase64, 'base64');
+  const bytes = decodeBase64(wasmFmaGemmBase64);
   let setFlags: ((flags: string) => void) | undefined;
   let how = 'the runtime ships relaxed SIMD';
   if (!api.validate(bytes)) {
