@@ -32,21 +32,6 @@ function inlineIntoHtml(): Plugin {
   };
 }
 
-/**
- * The packages' index modules install methods on Tensor.prototype and Variable.prototype when they
- * run. Their package.json says `"sideEffects": false`, which lets a bundler skip an index whose own
- * exports are all re-exports: keep those modules' side effects.
- */
-function keepIndexSideEffects(): Plugin {
-  return {
-    name: 'actgrad-keep-index-side-effects',
-    transform(code, id) {
-      if (/[\\/]packages[\\/](tensor|autograd|nn)[\\/]src[\\/]index\.ts$/.test(id)) return { code, map: null, moduleSideEffects: true };
-      return null;
-    },
-  };
-}
-
 export default defineConfig({
   root: import.meta.dirname,
   // Relative asset paths: the built page works from any folder and from file://.
@@ -64,5 +49,5 @@ export default defineConfig({
     assetsInlineLimit: Number.MAX_SAFE_INTEGER,
     rolldownOptions: { output: { codeSplitting: false } },
   },
-  plugins: [keepIndexSideEffects(), inlineIntoHtml()],
+  plugins: [inlineIntoHtml()],
 });
