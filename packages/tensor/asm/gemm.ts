@@ -29,6 +29,31 @@ export function gemmScratchBytes(): i32 {
   return KC * NC * 4 + MC * KC * 4 + MR * NR * 4;
 }
 
+/** Bytes `gemmPackB` writes for a k×n B: k rows of n floats, n rounded up to whole panels. */
+export function gemmPackedBytes(k: i32, n: i32): i32 {
+  return k * ((n + NR - 1) & ~(NR - 1)) * 4;
+}
+
+/**
+ * Packs columns [j0, j1) of B[k×n] (j0 a multiple of 8) into `dst`, laid out
+ * as `gemm` packs its blocks: for each NC-wide block of columns, for each KC
+ * block of rows, the block's 8-column panels. Threads that split a product by
+ * rows pack B once, each a range of its panels, and all read it with
+ * `gemmPackedB`: every row block would otherwise pack the whole of B again.
+ */
+export function gemmPackB(k: i32, n: i32, b: usize, bRs: i32, bCs: i32, dst: usize, j0: i32, j1: i32): void {
+  j1 = min(j1, n);
+  for (let jc = j0 - j0 % NC; jc < j1; jc += NC) {
+    const nc = min(NC, n - jc);
+    const lo = max(j0, jc), hi = min(j1, jc + nc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const at = dst + <usize>(jc * k + pc * roundPanels(nc) + (lo - jc) * kc) * 4;
+      packPanelsB(kc, hi - lo, b + <usize>(pc * bRs + lo * bCs) * 4, bRs, bCs, at);
+    }
+  }
+}
+
 /**
  * C[m×n] (row stride `cRs`, contiguous rows) = A[m×k]·B[k×n], or += when
  * `accumulate` is non-zero. `scratch` must hold `gemmScratchBytes()` bytes
@@ -41,6 +66,34 @@ export function gemm(
   c: usize, cRs: i32,
   accumulate: i32, scratch: usize,
 ): void {
+  blocked(m, n, k, a, aRs, aCs, b, bRs, bCs, 0, c, cRs, accumulate, scratch);
+}
+
+/** `gemm` with B already packed by `gemmPackB` at `packed` (all of its columns). */
+export function gemmPackedB(
+  m: i32, n: i32, k: i32,
+  a: usize, aRs: i32, aCs: i32,
+  packed: usize, c: usize, cRs: i32,
+  accumulate: i32, scratch: usize,
+): void {
+  blocked(m, n, k, a, aRs, aCs, 0, 0, 0, packed, c, cRs, accumulate, scratch);
+}
+
+// @ts-ignore: decorator
+@inline
+function roundPanels(n: i32): i32 {
+  return (n + NR - 1) & ~(NR - 1);
+}
+
+// @ts-ignore: decorator
+@inline
+function blocked(
+  m: i32, n: i32, k: i32,
+  a: usize, aRs: i32, aCs: i32,
+  b: usize, bRs: i32, bCs: i32, packed: usize,
+  c: usize, cRs: i32,
+  accumulate: i32, scratch: usize,
+): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate) {
@@ -48,7 +101,6 @@ export function gemm(
     }
     return;
   }
-  const packB = scratch;
   const packA = scratch + <usize>(KC * NC * 4);
   const tile = packA + <usize>(MC * KC * 4);
   // The FMA kernel reads packed A through constant offsets; once C is 32 wide the packing pays
@@ -60,7 +112,9 @@ export function gemm(
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packPanelsB(kc, nc, b + <usize>(pc * bRs + jc * bCs) * 4, bRs, bCs, packB);
+      let packB = scratch;
+      if (packed) packB = packed + <usize>(jc * k + pc * roundPanels(nc)) * 4;
+      else packPanelsB(kc, nc, b + <usize>(pc * bRs + jc * bCs) * 4, bRs, bCs, packB);
       const overwrite = pc == 0 && !accumulate;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
@@ -174,6 +228,31 @@ function packPanelsA(mc: i32, kc: i32, a: usize, aRs: i32, aCs: i32, dst: usize)
       for (let p = 0; p < kc; p++) {
         v128.store(dst, v128.load(src));
         src += csB;
+        dst += 16;
+      }
+    } else if (h == MR && aCs == 1) {
+      // Row-major A: four rows, four columns at a time, transposed in registers
+      // (the scalar copy below cost a tenth of n = 1024's time).
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const r0 = v128.load(src);
+        const r1 = v128.load(src + rsB);
+        const r2 = v128.load(src + 2 * rsB);
+        const r3 = v128.load(src + 3 * rsB);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+        v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+        v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+        src += 16;
+        dst += 64;
+      }
+      for (; p < kc; p++) {
+        for (let r = 0; r < MR; r++) store<f32>(dst + <usize>(r * 4), load<f32>(src + <usize>(r) * rsB));
+        src += 4;
         dst += 16;
       }
     } else {
