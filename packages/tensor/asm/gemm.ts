@@ -34,11 +34,6 @@ export function gemmScratchBytes(): i32 {
   return KC * NC * 4 + MC * KC * 4 + MR * NR * 4;
 }
 
-/** Bytes `gemmPackB` writes for a k×n B: k rows of n floats, n rounded up to whole panels. */
-export function gemmPackedBytes(k: i32, n: i32): i32 {
-  return k * ((n + NR - 1) & ~(NR - 1)) * 4;
-}
-
 /**
  * Packs columns [j0, j1) of B[k×n] (j0 a multiple of 8) into `dst`, laid out
  * as `gemm` packs its blocks: for each NC-wide block of columns, for each KC

@@ -1,4 +1,4 @@
-export { gemm, gemmPackB, gemmPackedB, gemmPackedBytes, gemmScratchBytes } from './gemm';
+export { gemm, gemmPackB, gemmPackedB, gemmScratchBytes } from './gemm';
 export { adamF32, axpyF32, binaryF32, clampF32, sumF32, unaryF32 } from './elementwise';
 export { expAddF32, expSumF32, mathF32, powF32 } from './elementwise-math';
 export { activationBackwardF32, activationForwardF32 } from './activations';

@@ -26,7 +26,6 @@ const MAX_PACKED_B_BYTES = 2 ** 26;
 
 /** The module's exports beside gemm that pack B once for all threads and read it packed. */
 interface PackedBExports {
-  gemmPackedBytes(k: number, n: number): number;
   gemmPackB(k: number, n: number, b: number, bRs: number, bCs: number, dst: number, j0: number, j1: number): void;
   gemmPackedB(m: number, n: number, k: number, a: number, aRs: number, aCs: number,
     packed: number, c: number, cRs: number, accumulate: number, scratch: number): void;
@@ -137,7 +136,7 @@ export class ParallelGemm {
     s.counters.splitCalls++;
     const t0 = performance.now();
     let mode: number = byRows ? JobMode.Rows : JobMode.Columns;
-    if (byRows && k > 0 && this.reservePacked(this.packing.gemmPackedBytes(k, n))) {
+    if (byRows && k > 0 && this.reservePacked(k * Math.ceil(n / 8) * 32)) {
       mode = JobMode.RowsPackedB;
       args[15] = this.packed;
       const packChunks = Math.min(2 * parts, Math.ceil((k * n) / MIN_PACK_CHUNK));
