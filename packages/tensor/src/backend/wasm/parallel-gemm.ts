@@ -57,6 +57,8 @@ export class ParallelGemm {
   /** The shared packed B (bytes at the address), reserved on first use and grown as needed. */
   private packed = -1;
   private packedBytes = 0;
+  /** Milliseconds this thread spent on its own chunks of the last job. */
+  private mainMs = 0;
   // When the cores are busy with other processes a worker can wait milliseconds
   // for CPU time, and a split then costs more than it saves. After such a split
   // the next `skip` large products stay on one thread; the pause doubles with
@@ -136,23 +138,24 @@ export class ParallelGemm {
     s.counters.splitCalls++;
     const t0 = performance.now();
     let mode: number = byRows ? JobMode.Rows : JobMode.Columns;
+    // The single-threaded time of the split's work, as this thread's share scaled up.
+    let alone = 0;
     if (byRows && k > 0 && this.reservePacked(k * Math.ceil(n / 8) * 32)) {
       mode = JobMode.RowsPackedB;
       args[15] = this.packed;
-      const packChunks = Math.min(2 * parts, Math.ceil((k * n) / MIN_PACK_CHUNK));
-      const packChunk = Math.ceil(n / packChunks / 8) * 8;
-      this.job(JobMode.PackB, packChunk, n, Math.ceil(n / packChunk));
+      const packChunk = Math.ceil(n / Math.min(2 * parts, Math.ceil((k * n) / MIN_PACK_CHUNK)) / 8) * 8;
+      const packChunks = Math.ceil(n / packChunk);
+      const packMine = this.job(JobMode.PackB, packChunk, n, packChunks);
+      alone = packMine > 0 ? this.mainMs * (packChunks / packMine) : Infinity;
     }
     const mine = this.job(mode, chunk, total, chunks);
-    const t1 = performance.now();
+    alone += mine > 0 ? this.mainMs * (chunks / mine) : Infinity;
     if (s.adaptive) {
       // A split must beat the single-threaded rate by 5%: as threads claim chunks, a
       // slow or late worker costs at most its last chunk, so a split rarely loses much.
-      // Until that rate was measured, the main thread's chunks, scaled up, estimate it.
+      // Until that rate was measured, the main thread's share, scaled up, estimates it.
       const elapsed = performance.now() - t0;
-      const slow = this.singleRate > 0
-        ? size / elapsed < 1.05 * this.singleRate
-        : mine > 0 && elapsed > 0.95 * (t1 - t0) * (chunks / mine);
+      const slow = this.singleRate > 0 ? size / elapsed < 1.05 * this.singleRate : elapsed > 0.95 * alone;
       if (slow) {
         s.counters.slowSplits++;
         this.backoff = Math.min(Math.max(2 * this.backoff, 4), 256);
@@ -167,15 +170,18 @@ export class ParallelGemm {
 
   /**
    * Runs job `mode` of `chunks` chunks of `chunk` (the last one up to `total`) over the
-   * product in `args` with the workers; returns how many chunks this thread took.
+   * product in `args` with the workers; returns how many chunks this thread took, and
+   * leaves in `mainMs` how long it took them.
    */
   private job(mode: number, chunk: number, total: number, chunks: number): number {
     const pool = this.pool!;
     const args = this.args;
     args[12] = mode; args[13] = chunk; args[14] = total;
     let mine = 0;
+    const t0 = performance.now();
     if (chunks === 1) {
       this.chunk(0);
+      this.mainMs = performance.now() - t0;
       return 1;
     }
     const tag = pool.begin(args, chunks);
@@ -184,6 +190,7 @@ export class ParallelGemm {
       pool.completed();
       mine++;
     }
+    this.mainMs = performance.now() - t0;
     this.settings.counters.workerFailures += pool.finish(tag, chunks, this.redo);
     return mine;
   }
