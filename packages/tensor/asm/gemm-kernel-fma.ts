@@ -21,6 +21,9 @@
 //   accumulators, 15 registers, no spill): 46–48 against 48, no gain. The four
 //   shuffles per step share an FP pipe with the FMAs on Zen 4; on Intel, where
 //   shuffles run on port 5 apart from the FMA ports, it might pay: untested.
+// - Unrolling the k loop by 2 by hand: TurboFan then loads both steps'
+//   operands first (4 B vectors, 8 splats) and spills: 24–27 against 43–52.
+//   Its own ×4 unrolling keeps one step's loads together.
 // - Pre-splatting A at packing time (full-vector loads in the kernel) saves
 //   nothing: a broadcast from memory already costs only the load.
 // Packed A is read through constant load offsets, which x64 folds into the
