@@ -104,10 +104,12 @@ export class ParallelGemm {
     // the rows: all threads share one packed copy of B (packed first, its panels
     // shared out too) and each row block packs only its own rows of A. Cutting the
     // columns there would pack the whole of A again for every panel: n = 1024 in
-    // 64-column panels went from 62–70 to 75–80 GFLOP/s on 2 threads by rows (best
-    // of 22 windows, loaded machine). Row blocks of at least 32 rows reuse each
-    // packed B panel enough to run at the single-threaded rate; columns are cut
-    // on 16 floats (64-byte lines of C).
+    // 64-column panels went from 62–70 to 75–89 GFLOP/s on 2 threads by rows (best
+    // windows, old and new alternating in one process, loaded machine). A 32-row
+    // block over packed B runs near the whole product's single-threaded rate (47
+    // against 51 GFLOP/s at n = 256); columns are cut on 16 floats (64-byte lines
+    // of C). By rows, n = 256 and W2's 128×784 · 784×256 tied with their in-place
+    // column panels or lost (66–76 against 71–74), so those keep the panels.
     const columns = Math.max(Math.ceil(n / (CHUNKS_PER_THREAD * parts) / 16), Math.ceil(MIN_CHUNK_SIZE / (m * k) / 16)) * 16;
     const inPlace = aCs === 1 && columns < 32 && n >= 64 * parts;
     const byRows = m >= 32 * parts ? !inPlace : m >= n;
