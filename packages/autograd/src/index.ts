@@ -26,7 +26,7 @@ export {
 } from './activations/registry.js';
 export type { ActivationFn } from './activations/registry.js';
 export type {
-  ActivationDef, ActivationOptions, ActivationParam, ElementwiseActivation, ForwardLoop, BackwardLoop,
+  ActivationDef, ActivationOptions, InitFamily, ActivationParam, ElementwiseActivation, ForwardLoop, BackwardLoop,
   ForwardKernel, BackwardKernel, KernelIds, ParamValue,
 } from './activations/definition.js';
 export { activationFunctions } from './activations/builtins.js';
