@@ -4,7 +4,8 @@
 // computes in double and rounds once on store: for +, −, ×, ÷ and √ of two
 // floats, rounding the double result to float equals the float operation, so
 // those run in f32x4. Where the reference keeps a double across several
-// operations (axpy, sums, Adam) the kernel does too, in f64x2.
+// operations (axpy, sums) the kernel does too, in f64x2. Adam computes in float32, as PyTorch
+// does; its reference rounds after every operation to match.
 //
 // Pointers are byte addresses; a stride of 0 repeats one element (broadcast).
 
@@ -96,6 +97,60 @@ function binaryLoop(op: i32, n: i32, a: usize, aStride: i32, b: usize, bStride: 
       const o = <usize>i << 2;
       store<f32>(out + o, apply1(op, s, load<f32>(b + o)));
     }
+  }
+}
+
+/**
+ * A row vector broadcast over a contiguous [rows, n] matrix in one call (a bias add): row r of
+ * out is row r of a op row r of b, where an operand whose row step is 0 is the same row every
+ * time. Steps are in bytes. Each row runs the same loop as `binaryF32`, so the bits are its.
+ */
+export function binaryRowsF32(op: i32, rows: i32, n: i32, a: usize, aStep: usize, b: usize, bStep: usize, out: usize): void {
+  const outStep = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    binaryF32(op, n, a, 1, b, 1, out);
+    a += aStep;
+    b += bStep;
+    out += outStep;
+  }
+}
+
+/**
+ * out[j] += Σ_r x[r·n + j]: column sums of a contiguous [rows, n] matrix (a bias gradient) in one
+ * call. Each column adds its rows in order in float, as a row-by-row fold does, so the bits are
+ * those of `rows` calls of binaryF32's add; 16 columns at a time stay in registers over all rows.
+ */
+export function sumRowsF32(rows: i32, n: i32, x: usize, out: usize): void {
+  const step = <usize>n << 2;
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const o = out + (<usize>j << 2);
+    let a0 = v128.load(o), a1 = v128.load(o, 16), a2 = v128.load(o, 32), a3 = v128.load(o, 48);
+    let p = x + (<usize>j << 2);
+    for (let r = 0; r < rows; r++, p += step) {
+      a0 = f32x4.add(a0, v128.load(p));
+      a1 = f32x4.add(a1, v128.load(p, 16));
+      a2 = f32x4.add(a2, v128.load(p, 32));
+      a3 = f32x4.add(a3, v128.load(p, 48));
+    }
+    v128.store(o, a0);
+    v128.store(o, a1, 16);
+    v128.store(o, a2, 32);
+    v128.store(o, a3, 48);
+  }
+  for (; j + 4 <= n; j += 4) {
+    const o = out + (<usize>j << 2);
+    let a0 = v128.load(o);
+    let p = x + (<usize>j << 2);
+    for (let r = 0; r < rows; r++, p += step) a0 = f32x4.add(a0, v128.load(p));
+    v128.store(o, a0);
+  }
+  for (; j < n; j++) {
+    const o = out + (<usize>j << 2);
+    let a0 = load<f32>(o);
+    let p = x + (<usize>j << 2);
+    for (let r = 0; r < rows; r++, p += step) a0 += load<f32>(p);
+    store<f32>(o, a0);
   }
 }
 
@@ -200,41 +255,55 @@ export function sumF32(n: i32, x: usize): f64 {
 }
 
 /**
- * One Adam step over contiguous runs, in double like the reference:
- * g' = g + l2·w; m ← b1·m + a1·g'; v ← b2·v + a2·g'²;
- * w ← w·shrink − stepSize·m / (√v·invSqrtC2 + eps), with m and v rounded to
- * float only when stored (the update uses their double values).
+ * One Adam step over contiguous float32 runs, in float32 as PyTorch computes it:
+ * g' = g + l2·w; m ← b1·m + a1·g'; v ← b2·v + (a2·g')·g';
+ * w ← w·shrink − (stepSize·m) / (√v·invSqrtC2 + eps), each operation rounded to float (no fused
+ * multiply-add), so the reference loop reproduces it exactly with Math.fround after every
+ * operation (for +, −, ×, ÷ and √ of floats, the double result rounded to float is the float
+ * result). The constants are floats; the caller rounds them.
  */
 export function adamF32(
   n: i32, w: usize, g: usize, m: usize, v: usize,
-  b1: f64, b2: f64, a1: f64, a2: f64, stepSize: f64, invSqrtC2: f64, eps: f64, l2: f64, shrink: f64,
+  b1: f32, b2: f32, a1: f32, a2: f32, stepSize: f32, invSqrtC2: f32, eps: f32, l2: f32, shrink: f32,
 ): void {
-  const b1v = f64x2.splat(b1), b2v = f64x2.splat(b2), a1v = f64x2.splat(a1), a2v = f64x2.splat(a2);
-  const stepv = f64x2.splat(stepSize), cv = f64x2.splat(invSqrtC2), epsv = f64x2.splat(eps);
-  const l2v = f64x2.splat(l2), shrinkv = f64x2.splat(shrink);
+  const b1v = f32x4.splat(b1), b2v = f32x4.splat(b2), a1v = f32x4.splat(a1), a2v = f32x4.splat(a2);
+  const stepv = f32x4.splat(stepSize), cv = f32x4.splat(invSqrtC2), epsv = f32x4.splat(eps);
+  const l2v = f32x4.splat(l2), shrinkv = f32x4.splat(shrink);
   let i = 0;
-  for (; i + 2 <= n; i += 2) {
+  for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    const wv = f64x2.promote_low_f32x4(v128.load64_zero(w + o));
-    const gv = f64x2.promote_low_f32x4(v128.load64_zero(g + o));
-    const mv = f64x2.promote_low_f32x4(v128.load64_zero(m + o));
-    const vv = f64x2.promote_low_f32x4(v128.load64_zero(v + o));
-    const grad = f64x2.add(gv, f64x2.mul(l2v, wv));
-    const mj = f64x2.add(f64x2.mul(b1v, mv), f64x2.mul(a1v, grad));
-    const vj = f64x2.add(f64x2.mul(b2v, vv), f64x2.mul(f64x2.mul(a2v, grad), grad));
-    v128.store64_lane(m + o, f32x4.demote_f64x2_zero(mj), 0);
-    v128.store64_lane(v + o, f32x4.demote_f64x2_zero(vj), 0);
-    const step = f64x2.div(f64x2.mul(stepv, mj), f64x2.add(f64x2.mul(f64x2.sqrt(vj), cv), epsv));
-    v128.store64_lane(w + o, f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(wv, shrinkv), step)), 0);
+    const wv = v128.load(w + o);
+    const grad = f32x4.add(v128.load(g + o), f32x4.mul(l2v, wv));
+    const mj = f32x4.add(f32x4.mul(b1v, v128.load(m + o)), f32x4.mul(a1v, grad));
+    const vj = f32x4.add(f32x4.mul(b2v, v128.load(v + o)), f32x4.mul(f32x4.mul(a2v, grad), grad));
+    v128.store(m + o, mj);
+    v128.store(v + o, vj);
+    const step = f32x4.div(f32x4.mul(stepv, mj), f32x4.add(f32x4.mul(f32x4.sqrt(vj), cv), epsv));
+    v128.store(w + o, f32x4.sub(f32x4.mul(wv, shrinkv), step));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const wj = <f64>load<f32>(w + o);
-    const grad = <f64>load<f32>(g + o) + l2 * wj;
-    const mj = b1 * <f64>load<f32>(m + o) + a1 * grad;
-    const vj = b2 * <f64>load<f32>(v + o) + a2 * grad * grad;
-    store<f32>(m + o, <f32>mj);
-    store<f32>(v + o, <f32>vj);
-    store<f32>(w + o, <f32>(wj * shrink - (stepSize * mj) / (Math.sqrt(vj) * invSqrtC2 + eps)));
+    const wj = load<f32>(w + o);
+    const grad = load<f32>(g + o) + l2 * wj;
+    const mj = b1 * load<f32>(m + o) + a1 * grad;
+    const vj = b2 * load<f32>(v + o) + a2 * grad * grad;
+    store<f32>(m + o, mj);
+    store<f32>(v + o, vj);
+    store<f32>(w + o, wj * shrink - (stepSize * mj) / (sqrt<f32>(vj) * invSqrtC2 + eps));
+  }
+}
+
+/**
+ * `adamF32` over every run of a model in one call: `table` holds `count` entries of five i32
+ * (byte addresses of w, g, m and v, then the run's length).
+ */
+export function adamAllF32(
+  count: i32, table: usize,
+  b1: f32, b2: f32, a1: f32, a2: f32, stepSize: f32, invSqrtC2: f32, eps: f32, l2: f32, shrink: f32,
+): void {
+  for (let e = 0; e < count; e++) {
+    const t = table + <usize>e * 20;
+    adamF32(load<i32>(t, 16), <usize>load<u32>(t), <usize>load<u32>(t, 4), <usize>load<u32>(t, 8), <usize>load<u32>(t, 12),
+      b1, b2, a1, a2, stepSize, invSqrtC2, eps, l2, shrink);
   }
 }
