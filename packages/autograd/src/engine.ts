@@ -8,6 +8,10 @@ import type { BackwardArgs, OpDef, Saved } from './op-def.js';
 export interface GraphNode {
   data: Tensor;
   grad: Tensor | null;
+  /** The gradient's storage, read without filling the zeros a pending `zeroGrad` owes. */
+  gradStore: Tensor | null;
+  /** A `zeroGrad` is pending: the storage holds stale values that the next gradient overwrites. */
+  gradZeroed: boolean;
   readonly requiresGrad: boolean;
   op: OpDef<unknown> | null;
   inputs: readonly GraphNode[] | null;
@@ -137,10 +141,15 @@ function send(input: GraphNode, g: Tensor, from: GraphNode): void {
 }
 
 function accumulateLeaf(leaf: GraphNode, g: Tensor): void {
-  if (leaf.grad === null) {
+  const store = leaf.gradStore;
+  if (store === null) {
     leaf.grad = copyInto(keep(empty(leaf.data.shape, leaf.data.dtype)), g);
+  } else if (leaf.gradZeroed) {
+    // Zeroed since the last pass: overwrite rather than fill with zeros and add.
+    copyInto(store, g);
+    leaf.gradZeroed = false;
   } else {
-    addScaled(leaf.grad, g, 1);
+    addScaled(store, g, 1);
   }
 }
 

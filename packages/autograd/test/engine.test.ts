@@ -3,6 +3,42 @@ import { describe, expect, it } from 'vitest';
 import { exp, isGradEnabled, noGrad, parameter, relu, softmaxCrossEntropy, sum, tanh, variable, Variable } from '../src/index.js';
 import { flat } from './helpers.js';
 
+describe('zeroGrad (lazy: the next backward overwrites the kept storage)', () => {
+  it('reads as zeros, then holds exactly the next gradient, then accumulates again', () => {
+    const w = parameter([1, -2, 0.5], { dtype: 'float64' });
+    const loss = () => w.mul(w).sum(); // ∂/∂w = 2w
+    loss().backward();
+    loss().backward();
+    const storage = w.grad!.data;
+    expect(flat(w.grad!)).toEqual([4, -8, 2]);
+    w.zeroGrad();
+    expect(flat(w.grad!)).toEqual([0, 0, 0]);
+    loss().backward();
+    expect(flat(w.grad!)).toEqual([2, -4, 1]);
+    // Not read in between: the stale values must not leak into the sum.
+    w.zeroGrad();
+    w.mul(3).sum().backward();
+    expect(flat(w.grad!)).toEqual([3, 3, 3]);
+    w.zeroGrad();
+    w.mul(3).sum().backward();
+    w.mul(w).sum().backward();
+    expect(flat(w.grad!)).toEqual([5, -1, 4]);
+    expect(w.grad!.data).toBe(storage);
+  });
+
+  it('a gradient set by hand replaces a pending zeroGrad; one never computed stays null', () => {
+    const w = parameter([1, 2], { dtype: 'float64' });
+    w.zeroGrad();
+    expect(w.grad).toBeNull();
+    w.mul(w).sum().backward();
+    w.zeroGrad();
+    w.grad = tensor([7, 8], { dtype: 'float64' });
+    expect(flat(w.grad!)).toEqual([7, 8]);
+    w.mul(w).sum().backward();
+    expect(flat(w.grad!)).toEqual([9, 12]);
+  });
+});
+
 describe('backward engine', () => {
   it('accumulates the gradient of a value used twice', () => {
     const x = parameter([1.5, -2, 3], { dtype: 'float64' });

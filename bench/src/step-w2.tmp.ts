@@ -1,0 +1,15 @@
+import { w2Data } from './data.js';
+import { createActgradPeer } from './peers/actgrad.js';
+import { settingsFor } from './spec.js';
+const settings = settingsFor('full').w2;
+const peer = await createActgradPeer(process.env.PEER ?? 'wasm');
+const data = w2Data();
+const trainer = peer.w2(data, settings);
+const pool = Math.floor(data.n / settings.batchSize);
+const steps = Number(process.env.STEPS ?? 1000);
+for (let s = 0; s < 50; s++) trainer.step((s % pool) * settings.batchSize);
+const c0 = process.cpuUsage(); const t0 = performance.now();
+for (let s = 0; s < steps; s++) trainer.step((s % pool) * settings.batchSize);
+const c1 = process.cpuUsage(c0); const t1 = performance.now();
+console.log(`steps/s wall ${(steps * 1000 / (t1 - t0)).toFixed(1)}  per CPU-second ${(steps * 1e6 / (c1.user + c1.system)).toFixed(1)}`);
+process.exit(0);
