@@ -40,12 +40,13 @@ export const affine: OpDef<typeof NO_ATTRS> = {
   name: 'affine',
   saves: 'input',
   forward: (inputs) => tAffine(inputs[0], inputs[1], inputs[2]),
-  backward: ({ grad, saved, needsGrad }) => {
+  backward: ({ grad, saved, needsGrad, gradInto }) => {
     const x = saved.inputs[0];
     const w = saved.inputs[1];
     const gx = needsGrad(0) ? tMatmul(grad, w.transpose()) : null;
-    const gw = needsGrad(1) ? tMatmul(x.transpose(), grad) : null;
+    // Straight into the parameters' gradient storage where the engine offers it: no copy after.
+    const gw = needsGrad(1) ? tMatmul(x.transpose(), grad, gradInto(1) ?? undefined) : null;
     if (saved.inputs.length < 3) return [gx, gw];
-    return [gx, gw, needsGrad(2) ? sumTo(grad, saved.inputs[2].shape) : null];
+    return [gx, gw, needsGrad(2) ? sumTo(grad, saved.inputs[2].shape, gradInto(2) ?? undefined) : null];
   },
 };
