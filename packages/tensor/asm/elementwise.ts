@@ -270,6 +270,25 @@ export function adamF32(
   const stepv = f32x4.splat(stepSize), cv = f32x4.splat(invSqrtC2), epsv = f32x4.splat(eps);
   const l2v = f32x4.splat(l2), shrinkv = f32x4.splat(shrink);
   let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    const wv = v128.load(w + o);
+    const wv2 = v128.load(w + o, 16);
+    const grad = f32x4.add(v128.load(g + o), f32x4.mul(l2v, wv));
+    const grad2 = f32x4.add(v128.load(g + o, 16), f32x4.mul(l2v, wv2));
+    const mj = f32x4.add(f32x4.mul(b1v, v128.load(m + o)), f32x4.mul(a1v, grad));
+    const mj2 = f32x4.add(f32x4.mul(b1v, v128.load(m + o, 16)), f32x4.mul(a1v, grad2));
+    const vj = f32x4.add(f32x4.mul(b2v, v128.load(v + o)), f32x4.mul(f32x4.mul(a2v, grad), grad));
+    const vj2 = f32x4.add(f32x4.mul(b2v, v128.load(v + o, 16)), f32x4.mul(f32x4.mul(a2v, grad2), grad2));
+    v128.store(m + o, mj);
+    v128.store(m + o, mj2, 16);
+    v128.store(v + o, vj);
+    v128.store(v + o, vj2, 16);
+    const step = f32x4.div(f32x4.mul(stepv, mj), f32x4.add(f32x4.mul(f32x4.sqrt(vj), cv), epsv));
+    const step2 = f32x4.div(f32x4.mul(stepv, mj2), f32x4.add(f32x4.mul(f32x4.sqrt(vj2), cv), epsv));
+    v128.store(w + o, f32x4.sub(f32x4.mul(wv, shrinkv), step));
+    v128.store(w + o, f32x4.sub(f32x4.mul(wv2, shrinkv), step2), 16);
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const wv = v128.load(w + o);
