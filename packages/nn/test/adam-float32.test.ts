@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backendNames, createRng, getBackend, setBackend, type NamedKernel } from '@actgrad/tensor';
 import { ADAM_ALL_KERNEL, type AdamAllKernel, type AdamRun, type AdamStep } from '../src/optim/adam-kernel.js';
-import { adamLoopF32 } from '../src/optim/optimizers.js';
+import { adamLoopF32 } from '../src/optim/adam.js';
 
 // The wasm backend's Adam (float32 SIMD) against the plain float32 loop the js backend runs:
 // bit for bit over thousands of elements, gradients from 1e-42 to 1e30, zeros and signs.

@@ -214,7 +214,7 @@ describe('row kernels (a bias add and its gradient in one call) match a call per
   });
 });
 
-/** The constants asm/elementwise.ts's adamF32 takes (nn's src/optim/adam-kernel.ts fills them in). */
+/** The constants asm/adam.ts's adamF32 takes (nn's src/optim/adam-kernel.ts fills them in). */
 interface AdamStep {
   b1: number; b2: number; a1: number; a2: number;
   stepSize: number; invSqrtC2: number; eps: number; l2: number; shrink: number;

@@ -2,8 +2,8 @@ import type { FloatArray } from '@actgrad/tensor';
 
 /**
  * The id under which a backend may offer a fused Adam step over one run (the wasm backend's is
- * `adamF32` in packages/tensor/asm/elementwise.ts, tested in tensor/test/wasm-elementwise.test.ts).
- * The plain loops in optimizers.ts (`adamLoopF32`, `adamLoopF64`) are its reference.
+ * `adamF32` / `adamAllF32` in packages/tensor/asm/adam.ts, tested in tensor/test/wasm-elementwise.test.ts).
+ * The plain loops in adam.ts (`adamLoopF32`, `adamLoopF64`) are its reference.
  */
 export const ADAM_KERNEL = 'adam.step';
 

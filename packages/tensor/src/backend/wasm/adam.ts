@@ -3,7 +3,7 @@ import type { ElementwiseExports } from './elementwise.js';
 import type { WasmHeap } from './heap.js';
 
 /**
- * The constants of one Adam step as asm/elementwise.ts's `adamF32` takes them (the kernel rounds
+ * The constants of one Adam step as asm/adam.ts's `adamF32` takes them (the kernel rounds
  * each to float on the way in); the optimizer in @actgrad/nn (src/optim/adam-kernel.ts) owns
  * the meaning and fills them in.
  */
