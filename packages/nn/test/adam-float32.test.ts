@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendNames, createRng, getBackend, setBackend, type NamedKernel } from '@actgrad/tensor';
+import { backendNames, createRng, getBackend, setBackend, type FloatArray, type NamedKernel } from '@actgrad/tensor';
 import { ADAM_ALL_KERNEL, type AdamAllKernel, type AdamRun, type AdamStep } from '../src/optim/adam-kernel.js';
 import { adamLoopF32 } from '../src/optim/adam.js';
 
@@ -16,7 +16,7 @@ function values(seed: string, n: number, alloc: (n: number) => Float32Array, spr
   return x;
 }
 
-const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+const bits = (a: FloatArray) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 describe('float32 Adam: wasm kernel and plain loop agree bit for bit', () => {
   it.runIf(backendNames().includes('wasm'))('over 5 steps of 3 runs (9,000 elements), with L2, decoupled decay, tiny and huge gradients', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { add, affine, div, matmul, sub, sum, sumTo, tensor, type DType, type Tensor } from '@actgrad/tensor';
 import { kernels } from '../src/backend/index.js';
 import { forEachBackend, randomTensor, seeded, stridedCopy } from './helpers.js';
