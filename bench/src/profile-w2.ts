@@ -86,11 +86,11 @@ async function child(steps: number): Promise<ChildResult> {
   return { threads: base.threads ?? 1, steps, stepMs: median(times), buckets: out, variant: base.gemmVariant?.fma ? 'FMA gemm' : 'plain SIMD gemm' };
 }
 
-function render(results: ChildResult[], load: number): string {
+function render(results: ChildResult[], load: number, loadAfter: number): string {
   const lines = [
     `## W2 step profile (wasm backend), ${new Date().toISOString()}`,
     '',
-    `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; load average ${load.toFixed(1)} when the run started (a shared machine slows every part, the shares less than the times).`,
+    `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; load average ${load.toFixed(1)} when the run started and ${loadAfter.toFixed(1)} when it ended (a shared machine slows every part, the shares less than the times).`,
     '',
     `MLP 784-256-128-10 ReLU/softmax, cross-entropy, Adam, batch 128, as \`pnpm bench\` runs it. ms per step (median step, calls scaled to it); \`${['node --conditions=source --import tsx bench/src/profile-w2.ts', ...process.argv.slice(2)].join(' ')}\`.`,
     '',
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     if (!line) throw new Error(`profile with ${threads} threads failed: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
     results.push(JSON.parse(line.slice('PROFILE '.length)) as ChildResult);
   }
-  const markdown = render(results, load);
+  const markdown = render(results, load, loadavg()[0]!);
   const out = flag('--out', '');
   if (out) writeFileSync(out, markdown);
   process.stdout.write(markdown);

@@ -8,6 +8,10 @@ import type { BackwardArgs, OpDef, Saved } from './op-def.js';
 export interface GraphNode {
   data: Tensor;
   grad: Tensor | null;
+  /** The gradient's storage, read without filling the zeros a pending `zeroGrad` owes. */
+  gradStore: Tensor | null;
+  /** A `zeroGrad` is pending: the storage holds stale values that the next gradient overwrites. */
+  gradZeroed: boolean;
   readonly requiresGrad: boolean;
   op: OpDef<unknown> | null;
   inputs: readonly GraphNode[] | null;
@@ -80,11 +84,18 @@ export function runBackward(root: GraphNode, seed: Tensor, retainGraph: boolean)
   root.pending = seed;
   root.pendingOwned = false;
   let current: GraphNode = root;
+  // Storage handed out by gradInto for the current node's inputs (by index), reset after each node.
+  const claims: (Tensor | null)[] = [];
   const args: BackwardArgs<unknown> & { grad: Tensor; saved: Saved; attrs: unknown } = {
     grad: seed,
     saved: root.saved!,
     attrs: root.attrs,
     needsGrad: (i: number) => current.inputs![i]!.requiresGrad,
+    gradInto: (i: number) => {
+      const target = overwritableGrad(current.inputs![i]!);
+      claims[i] = target;
+      return target;
+    },
   };
   try {
     for (let k = order.length - 1; k >= 0; k--) {
@@ -102,6 +113,15 @@ export function runBackward(root: GraphNode, seed: Tensor, retainGraph: boolean)
       for (let i = 0; i < inputs.length; i++) {
         const input = inputs[i]!;
         const g = grads[i];
+        if (i < claims.length && claims[i] !== null) {
+          const claimed = claims[i];
+          claims[i] = null;
+          // Written in place by the op: the storage now holds this gradient.
+          if (g === claimed) {
+            input.gradZeroed = false;
+            continue;
+          }
+        }
         if (input.requiresGrad && g !== null && g !== undefined) send(input, g, node);
       }
       if (!retainGraph) release(node);
@@ -136,11 +156,32 @@ function send(input: GraphNode, g: Tensor, from: GraphNode): void {
   }
 }
 
+/**
+ * The storage a leaf's next gradient may be written straight into, overwriting it: only when a
+ * `zeroGrad` is pending (or there is no storage yet), so the result is what copying the gradient
+ * there would give; adding to a live gradient keeps its own path.
+ */
+function overwritableGrad(input: GraphNode): Tensor | null {
+  if (input.op !== null || !input.requiresGrad) return null;
+  const store = input.gradStore;
+  if (store === null) {
+    input.grad = keep(empty(input.data.shape, input.data.dtype));
+    input.gradZeroed = true;
+    return input.gradStore;
+  }
+  return input.gradZeroed && store.isContiguous() ? store : null;
+}
+
 function accumulateLeaf(leaf: GraphNode, g: Tensor): void {
-  if (leaf.grad === null) {
+  const store = leaf.gradStore;
+  if (store === null) {
     leaf.grad = copyInto(keep(empty(leaf.data.shape, leaf.data.dtype)), g);
+  } else if (leaf.gradZeroed) {
+    // Zeroed since the last pass: overwrite rather than fill with zeros and add.
+    copyInto(store, g);
+    leaf.gradZeroed = false;
   } else {
-    addScaled(leaf.grad, g, 1);
+    addScaled(store, g, 1);
   }
 }
 

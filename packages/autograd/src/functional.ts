@@ -81,6 +81,28 @@ export function matmul(a: Variable | Tensor, b: Variable | Tensor): Variable {
   return apply(ops.matmul, [va, vb], NO_ATTRS);
 }
 
+/**
+ * x·W + b as one node (a Linear layer): x [batch, in], W [in, out], b [out] or omitted. Same
+ * values and gradients as `add(matmul(x, w), b)`, with the bias added and its gradient summed
+ * in one kernel call each.
+ */
+export function affine(x: Variable | Tensor, w: Variable | Tensor, b?: Variable | Tensor | null): Variable {
+  const vx = asVariable('affine', x);
+  const vw = asVariable('affine', w);
+  if (vx.ndim !== 2 || vw.ndim !== 2) {
+    throw new Error(`affine: input and weight must be 2-D, got shapes ${fmtShape(vx.shape)} and ${fmtShape(vw.shape)}`);
+  }
+  if (vx.shape[1] !== vw.shape[0]) {
+    throw new Error(`affine: shapes ${fmtShape(vx.shape)} and ${fmtShape(vw.shape)} do not match (${vx.shape[1]} ≠ ${vw.shape[0]})`);
+  }
+  if (b === undefined || b === null) return apply(ops.affine, [vx, vw], NO_ATTRS);
+  const vb = asVariable('affine', b);
+  if (vb.ndim !== 1 || vb.shape[0] !== vw.shape[1]) {
+    throw new Error(`affine: bias ${fmtShape(vb.shape)} does not match weight ${fmtShape(vw.shape)} (expected [${vw.shape[1]}])`);
+  }
+  return apply(ops.affine, [vx, vw, vb], NO_ATTRS);
+}
+
 /** Sum over `axis` (one, several, or all when undefined). */
 export function sum(x: Variable | Tensor, axis?: Axes, keepDims = false): Variable {
   return apply(ops.sum, [asVariable('sum', x)], { axis, keepDims });

@@ -7,7 +7,7 @@ export { Variable, variable, parameter } from './variable.js';
 export type { BackwardOptions, VariableOptions } from './variable.js';
 export { noGrad, isGradEnabled } from './grad-mode.js';
 export {
-  add, sub, mul, div, neg, pow, exp, log, sqrt, abs, clamp, matmul, sum, mean, max,
+  add, sub, mul, div, neg, pow, exp, log, sqrt, abs, clamp, matmul, affine, sum, mean, max,
   reshape, transpose, permute, slice, expand, concat, gather, pick, where,
 } from './functional.js';
 export type { Operand } from './functional.js';
@@ -26,7 +26,7 @@ export {
 } from './activations/registry.js';
 export type { ActivationFn } from './activations/registry.js';
 export type {
-  ActivationDef, ActivationOptions, ActivationParam, ElementwiseActivation, ForwardLoop, BackwardLoop,
+  ActivationDef, ActivationOptions, InitFamily, ActivationParam, ElementwiseActivation, ForwardLoop, BackwardLoop,
   ForwardKernel, BackwardKernel, KernelIds, ParamValue,
 } from './activations/definition.js';
 export { activationFunctions } from './activations/builtins.js';

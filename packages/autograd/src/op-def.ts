@@ -22,6 +22,13 @@ export interface BackwardArgs<A> {
   readonly attrs: A;
   /** Whether input `i` wants a gradient; skip the work when it does not. */
   needsGrad(i: number): boolean;
+  /**
+   * Contiguous storage, in input `i`'s shape and dtype, that its gradient may be written into
+   * (overwriting it): a leaf's gradient storage after `zeroGrad`. An op that writes there returns
+   * that same tensor as input `i`'s gradient, which saves the engine a copy; `null` when there
+   * is no such storage (then return a gradient as usual).
+   */
+  gradInto(i: number): Tensor | null;
 }
 
 /**

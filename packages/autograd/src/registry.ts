@@ -29,6 +29,7 @@ export const ops = {
   abs: unary.abs,
   clamp: unary.clamp,
   matmul: linalg.matmul,
+  affine: linalg.affine,
   sum: reduce.sum,
   mean: reduce.mean,
   max: reduce.max,

@@ -29,8 +29,10 @@ export interface Variable extends OpMethods, ActivationMethods {}
  */
 export class Variable implements GraphNode {
   data: Tensor;
-  /** ∂L/∂this after backward(), accumulated (+=) across calls until {@link zeroGrad}. */
-  grad: Tensor | null = null;
+  /** @internal The gradient's storage; while `gradZeroed`, its contents are stale and read as zero. */
+  gradStore: Tensor | null = null;
+  /** @internal Set by {@link zeroGrad}: the next backward overwrites the storage instead of adding to it. */
+  gradZeroed = false;
   readonly requiresGrad: boolean;
   name?: string;
   /** @internal */ op: OpDef<unknown> | null = null;
@@ -104,9 +106,28 @@ export class Variable implements GraphNode {
     return new Variable(this.data, false, this.name);
   }
 
-  /** Zero-fills the gradient storage (kept for reuse) if there is one. */
+  /** ∂L/∂this after backward(), accumulated (+=) across calls until {@link zeroGrad}. */
+  get grad(): Tensor | null {
+    const g = this.gradStore;
+    if (this.gradZeroed && g !== null) {
+      g.data.fill(0, g.offset, g.offset + g.size);
+      this.gradZeroed = false;
+    }
+    return g;
+  }
+
+  set grad(g: Tensor | null) {
+    this.gradStore = g;
+    this.gradZeroed = false;
+  }
+
+  /**
+   * Sets the gradient to zero, keeping its storage for reuse. Lazily: the next backward writes
+   * the gradient over the storage instead of adding it to zeros (a training step saves a pass
+   * over every parameter's gradient), and reading `grad` before then fills the zeros.
+   */
   zeroGrad(): void {
-    if (this.grad !== null) this.grad.data.fill(0, this.grad.offset, this.grad.offset + this.grad.size);
+    if (this.gradStore !== null) this.gradZeroed = true;
   }
 
   /** The single element's value. */

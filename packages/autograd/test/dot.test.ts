@@ -1,6 +1,6 @@
 import { tensor } from '@actgrad/tensor';
 import { describe, expect, it } from 'vitest';
-import { parameter, toDot, variable } from '../src/index.js';
+import { affine, parameter, toDot, variable } from '../src/index.js';
 
 function graph() {
   const x = variable(tensor([[1, 2, 3]]));
@@ -31,6 +31,18 @@ describe('toDot', () => {
     const addOp = /(v\d+)_op \[shape=ellipse[^\n]*label="add"/.exec(dot)![1]!;
     const expOp = /(v\d+)_op \[shape=ellipse[^\n]*label="exp"/.exec(dot)![1]!;
     expect(uses.map((l) => l.trim()).sort()).toEqual([`${hBox} -> ${addOp}_op;`, `${hBox} -> ${expOp}_op;`].sort());
+  });
+
+  it('draws a fused layer as one affine op fed by the input, weight and bias', () => {
+    const x = variable(tensor([[1, 2, 3]]));
+    const w = parameter(tensor([[0.5], [-1], [2]]), { name: 'weight' });
+    const b = parameter(tensor([0.1]), { name: 'bias' });
+    const dot = toDot(affine(x, w, b).relu().sum());
+    expect([...dot.matchAll(/shape=ellipse, style=filled, fillcolor="#dbe8f6", label="(\w+)"/g)].map((m) => m[1]).sort()).toEqual(['affine', 'relu', 'sum']);
+    const op = /(v\d+)_op \[shape=ellipse[^\n]*label="affine"/.exec(dot)![1]!;
+    const feeding = dot.split('\n').filter((l) => l.trim().endsWith(`-> ${op}_op;`)).map((l) => l.trim().split(' ')[0]!);
+    const label = (id: string) => new RegExp(`${id} \\[shape=box[^\\n]*label="(\\w+)`).exec(dot)![1];
+    expect(feeding.map(label)).toEqual(['input', 'weight', 'bias']);
   });
 
   it('marks which values need a gradient', () => {

@@ -1,7 +1,86 @@
 import { add as tAdd, getBackend, ones, randn, tensor, tidy, type Backend } from '@actgrad/tensor';
 import { describe, expect, it } from 'vitest';
-import { exp, isGradEnabled, noGrad, parameter, relu, softmaxCrossEntropy, sum, tanh, variable, Variable } from '../src/index.js';
+import { affine, exp, isGradEnabled, noGrad, parameter, relu, softmaxCrossEntropy, sum, tanh, variable, Variable } from '../src/index.js';
 import { flat } from './helpers.js';
+
+describe('zeroGrad (lazy: the next backward overwrites the kept storage)', () => {
+  it('reads as zeros, then holds exactly the next gradient, then accumulates again', () => {
+    const w = parameter([1, -2, 0.5], { dtype: 'float64' });
+    const loss = () => w.mul(w).sum(); // ∂/∂w = 2w
+    loss().backward();
+    loss().backward();
+    const storage = w.grad!.data;
+    expect(flat(w.grad!)).toEqual([4, -8, 2]);
+    w.zeroGrad();
+    expect(flat(w.grad!)).toEqual([0, 0, 0]);
+    loss().backward();
+    expect(flat(w.grad!)).toEqual([2, -4, 1]);
+    // Not read in between: the stale values must not leak into the sum.
+    w.zeroGrad();
+    w.mul(3).sum().backward();
+    expect(flat(w.grad!)).toEqual([3, 3, 3]);
+    w.zeroGrad();
+    w.mul(3).sum().backward();
+    w.mul(w).sum().backward();
+    expect(flat(w.grad!)).toEqual([5, -1, 4]);
+    expect(w.grad!.data).toBe(storage);
+  });
+
+  it('a gradient set by hand replaces a pending zeroGrad; one never computed stays null', () => {
+    const w = parameter([1, 2], { dtype: 'float64' });
+    w.zeroGrad();
+    expect(w.grad).toBeNull();
+    w.mul(w).sum().backward();
+    w.zeroGrad();
+    w.grad = tensor([7, 8], { dtype: 'float64' });
+    expect(flat(w.grad!)).toEqual([7, 8]);
+    w.mul(w).sum().backward();
+    expect(flat(w.grad!)).toEqual([9, 12]);
+  });
+});
+
+describe('gradients written straight into leaf storage (gradInto)', () => {
+  const x = variable(tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float64' }));
+  const upstream = tensor([[1, -1], [0.5, 2]], { dtype: 'float64' });
+  const reference = (w: Variable, b: Variable) => {
+    const w2 = parameter(w.data.clone()), b2 = parameter(b.data.clone());
+    x.matmul(w2).add(b2).backward(upstream);
+    return [flat(w2.grad!), flat(b2.grad!)];
+  };
+
+  it('affine fills the zeroed storage in place, with the values of matmul + add', () => {
+    const w = parameter(tensor([[1, 0], [0, 1], [1, 1]], { dtype: 'float64' }));
+    const b = parameter(tensor([0.5, -0.5], { dtype: 'float64' }));
+    const [gw, gb] = reference(w, b);
+    affine(x, w, b).backward(upstream); // first pass: storage allocated, then written
+    expect([flat(w.grad!), flat(b.grad!)]).toEqual([gw, gb]);
+    const storage = [w.grad!.data, b.grad!.data];
+    for (let step = 0; step < 2; step++) {
+      w.zeroGrad();
+      b.zeroGrad();
+      affine(x, w, b).backward(upstream);
+      expect([flat(w.grad!), flat(b.grad!)]).toEqual([gw, gb]);
+      expect([w.grad!.data, b.grad!.data]).toEqual(storage);
+      expect(w.grad!.data).toBe(storage[0]);
+    }
+    // Without zeroGrad the next pass adds.
+    affine(x, w, b).backward(upstream);
+    expect(flat(w.grad!)).toEqual(gw.map((v) => 2 * v));
+    expect(flat(b.grad!)).toEqual(gb.map((v) => 2 * v));
+  });
+
+  it('a weight used by two affine nodes gets the sum of both gradients', () => {
+    const w = parameter(tensor([[1, 2], [3, 4]], { dtype: 'float64' }));
+    const h0 = variable(tensor([[1, -1]], { dtype: 'float64' }));
+    const twice = () => affine(affine(h0, w).tanh(), w).sum();
+    const ref = parameter(w.data.clone());
+    h0.matmul(ref).tanh().matmul(ref).sum().backward();
+    twice().backward();
+    w.zeroGrad();
+    twice().backward();
+    flat(w.grad!).forEach((v, i) => expect(v).toBeCloseTo(flat(ref.grad!)[i]!, 12));
+  });
+});
 
 describe('backward engine', () => {
   it('accumulates the gradient of a value used twice', () => {

@@ -44,6 +44,11 @@ const written: Record<Exclude<OpName, ActivationName>, readonly Case[]> & Partia
     { label: 'both bounds', inputs: [transposed([4, 3], 22, { kinks: [-0.5, 0.5] })], f: (x) => ag.clamp(x, -0.5, 0.5) },
     { label: 'lower bound only', inputs: [rnd([5], 23, { kinks: [0.2] })], f: (x) => ag.clamp(x, 0.2, null) },
   ],
+  affine: [
+    { label: 'x·W + b, transposed x', inputs: [transposed([3, 4], 90), rnd([4, 5], 91), rnd([5], 92)], f: (x, w, b) => ag.affine(x, w, b) },
+    { label: 'no bias, strided W', inputs: [rnd([5, 3], 93), everyOtherRow([3, 2], 94)], f: (x, w) => ag.affine(x, w) },
+    { label: 'strided bias', inputs: [rnd([2, 3], 95), rnd([3, 4], 96), rnd([8], 97).slice([0, 8, 2])], f: (x, w, b) => ag.affine(x, w, b) },
+  ],
   matmul: [
     { label: 'transposed operands', inputs: [transposed([3, 4], 24), transposed([4, 2], 25)], f: (a, b) => ag.matmul(a, b) },
     { label: 'batched with a broadcast 2-D operand', inputs: [rnd([2, 3, 4], 26), rnd([4, 2], 27)], f: (a, b) => ag.matmul(a, b) },

@@ -124,7 +124,7 @@ describe('wasm activation kernels', () => {
     expect(ids.filter((id) => !registered.includes(id))).toEqual([]);
     // The rest: softmax's and PReLU's own kernels (softmax.ts, prelu.ts) and nn's Adam step.
     const others = ['softmax.forward', 'softmax.backward', 'logSoftmax.forward', 'logSoftmax.backward',
-      'prelu.select', 'prelu.alphaGrad', 'adam.step'];
+      'prelu.select', 'prelu.alphaGrad', 'adam.step', 'adam.stepAll'];
     expect(registered.filter((id) => !ids.includes(id)).sort()).toEqual(others.sort());
   });
 

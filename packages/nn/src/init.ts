@@ -1,3 +1,4 @@
+import { activationNames, getActivation, type InitFamily } from '@actgrad/autograd';
 import { canonicalActivationName } from './names.js';
 import { gaussianSampler, type Rng } from './random.js';
 
@@ -64,15 +65,16 @@ export function resolveInit(init: InitSpecName | InitDef): InitDef {
   return (initializers as Record<string, InitDef>)[camel];
 }
 
-const HE_FAMILY = new Set(['relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'prelu', 'softplus']);
+const BY_FAMILY: Readonly<Record<InitFamily, InitName>> = { he: 'heNormal', lecun: 'lecunNormal', glorot: 'glorotUniform' };
 
 /**
- * The initializer for a layer followed by `activation`: He normal for the ReLU family, LeCun
- * normal for SELU, Glorot uniform for sigmoid, tanh, linear, softmax and anything unknown.
+ * The initializer for a layer followed by `activation`, from the family its definition declares
+ * (`init` in @actgrad/autograd's activation definitions, custom ones included): He normal for the
+ * ReLU family, LeCun normal for SELU, Glorot uniform for sigmoid, tanh, linear, softmax, a
+ * definition that declares none, and a name no definition has.
  */
 export function defaultInitFor(activationIn: string): InitName {
   const activation = canonicalActivationName(activationIn);
-  if (HE_FAMILY.has(activation)) return 'heNormal';
-  if (activation === 'selu') return 'lecunNormal';
-  return 'glorotUniform';
+  if (!activationNames().includes(activation)) return 'glorotUniform';
+  return BY_FAMILY[getActivation(activation).init ?? 'glorot'];
 }

@@ -1,4 +1,4 @@
-import { activation, getActivation, parameter, variable, Variable, type ActivationDef, type ActivationFn, type ActivationOptions } from '@actgrad/autograd';
+import { activation, affine, getActivation, parameter, variable, Variable, type ActivationDef, type ActivationFn, type ActivationOptions } from '@actgrad/autograd';
 import { empty, keep, Tensor, tensor, zeros, type DType, type NestedArray } from '@actgrad/tensor';
 import { resolveInit, type InitDef, type InitSpecName } from './init.js';
 import { canonicalActivationName, type ActivationNameSpec } from './names.js';
@@ -207,8 +207,8 @@ export class Linear extends Module {
         `Linear(${this.inFeatures} → ${this.outFeatures}): expected input [batch, ${this.inFeatures}]; got [${s.join(',')}]`,
       );
     }
-    const y = x.matmul(this.weight);
-    return this.bias ? y.add(this.bias) : y;
+    // One node: the bias is added, and its gradient summed, in one kernel call each.
+    return affine(x, this.weight, this.bias);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { defineActivation, parameter, variable, type Variable } from '@actgrad/autograd';
+import { activationNames, defineActivation, parameter, registerActivation, unregisterActivation, variable, type Variable } from '@actgrad/autograd';
 import { tensor } from '@actgrad/tensor';
 import { Activation, Linear, mlp, Module, Sequential, defaultInitFor, fit, moons, resolveInit } from '../src/index.js';
 
@@ -62,6 +62,30 @@ describe('initialisation', () => {
     const over = mlp({ sizes: [2, 4, 1], hidden: 'relu', init: ['lecunNormal', 'zeros'] });
     expect(over.config!.init).toEqual(['lecunNormal', 'zeros']);
     expect(Array.from(over.linearLayers()[1].weight.data.data)).toEqual([0, 0, 0, 0]);
+  });
+
+  it("takes the family from the activation's definition, custom ones included", () => {
+    // Every built-in's declared family, as the notes' use table implies it.
+    const families = Object.fromEntries(activationNames().map((n) => [n, defaultInitFor(n)]));
+    expect(families).toMatchObject({
+      relu: 'heNormal', leakyRelu: 'heNormal', elu: 'heNormal', prelu: 'heNormal', gelu: 'heNormal', silu: 'heNormal',
+      softplus: 'heNormal', selu: 'lecunNormal', sigmoid: 'glorotUniform', tanh: 'glorotUniform', linear: 'glorotUniform',
+      softmax: 'glorotUniform', logSoftmax: 'glorotUniform',
+    });
+    expect(defaultInitFor('leaky_relu')).toBe('heNormal');
+    expect(defaultInitFor('noSuchActivation')).toBe('glorotUniform');
+    const square = { forward: (s: number) => Math.max(s, 0) ** 2, derivative: ({ s }: { s: number }) => 2 * Math.max(s, 0) };
+    const he = registerActivation(defineActivation({ name: 'squaredReluTestHe', ...square, init: 'he' }));
+    const plain = registerActivation(defineActivation({ name: 'squaredReluTestPlain', ...square }));
+    try {
+      expect(mlp({ sizes: [2, 4, 4, 1], hidden: [he.name, plain.name], output: 'sigmoid' }).config!.init)
+        .toEqual(['heNormal', 'glorotUniform', 'glorotUniform']);
+    } finally {
+      unregisterActivation(he.name);
+      unregisterActivation(plain.name);
+    }
+    expect(() => defineActivation({ name: 'badInit', ...square, init: 'kaiming' as 'he' }))
+      .toThrow("defineActivation 'badInit': init must be 'he', 'lecun' or 'glorot', not \"kaiming\"");
   });
 
   it('is seeded and accepts snake_case names', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parameter, type Variable } from '@actgrad/autograd';
 import { backendNames, empty, getBackend, keep, setBackend, tensor, type NamedKernel } from '@actgrad/tensor';
-import { ADAM_KERNEL, type AdamKernel } from '../src/optim/adam-kernel.js';
+import { ADAM_ALL_KERNEL, ADAM_KERNEL } from '../src/optim/adam-kernel.js';
 import {
   Adam, AdamW, cosineDecay, createOptimizer, exponentialDecay, fit, mlp, moons, RMSProp, SGD, stepDecay,
   type Optimizer,
@@ -101,45 +101,91 @@ describe('three steps against PyTorch (test/reference/optimizers.json)', () => {
 });
 
 describe('optimizer plumbing', () => {
-  it('Adam gives bit-identical float32 weights with the active backend\'s fused step and the plain loop', () => {
-    const run = (backend: string) => {
-      const before = getBackend().name;
-      setBackend(backend);
-      // Counts the fused step's runs by wrapping the backend's named kernel.
-      const named = getBackend().named as Map<string, NamedKernel> | undefined;
-      const fused = named?.get(ADAM_KERNEL) as AdamKernel | undefined;
-      if (fused) {
-        named!.set(ADAM_KERNEL, ((...args: Parameters<AdamKernel>) => {
-          const ran = fused(...args);
-          if (ran) fusedRuns++;
-          return ran;
-        }) as AdamKernel);
-      }
-      try {
-        const model = mlp({ sizes: [7, 33, 5], seed: 3 });
-        const opt = new AdamW(model, { lr: 0.01, weightDecay: 0.1 });
-        for (let t = 0; t < 3; t++) {
-          for (const p of model.parameters()) {
-            // Backend storage, as autograd allocates gradients, so a fused kernel can take them.
-            const g = keep(empty(p.data.shape));
-            for (let i = 0; i < g.size; i++) g.data[i] = Math.sin(i * 0.37 + t);
-            p.grad = g;
-          }
-          opt.step();
+  // Each wasm kernel (one run, all runs in one call) wrapped to count its runs, or to decline.
+  function withKernels<T>(mode: { all: 'count' | 'decline'; one: 'count' | 'decline' }, body: () => T): { result: T; all: number; one: number } {
+    const named = getBackend().named as Map<string, NamedKernel> | undefined;
+    const counts = { all: 0, one: 0 };
+    const saved = [ADAM_ALL_KERNEL, ADAM_KERNEL].map((id) => [id, named?.get(id)] as const);
+    for (const [id, kernel] of saved) {
+      if (!kernel) continue;
+      const key = id === ADAM_KERNEL ? 'one' : 'all';
+      named!.set(id, ((...args: never[]) => {
+        if (mode[key] === 'decline') return false;
+        const ran = (kernel as (...a: never[]) => boolean)(...args);
+        if (ran) counts[key]++;
+        return ran;
+      }) as NamedKernel);
+    }
+    try {
+      return { result: body(), ...counts };
+    } finally {
+      for (const [id, kernel] of saved) if (kernel) named!.set(id, kernel);
+    }
+  }
+
+  it('Adam gives bit-identical float32 weights with the active backend\'s fused steps and the plain loop', () => {
+    const train = () => {
+      const model = mlp({ sizes: [7, 33, 5], seed: 3 });
+      const opt = new AdamW(model, { lr: 0.01, weightDecay: 0.1 });
+      for (let t = 0; t < 3; t++) {
+        for (const p of model.parameters()) {
+          // Backend storage, as autograd allocates gradients, so a fused kernel can take them.
+          const g = keep(empty(p.data.shape));
+          for (let i = 0; i < g.size; i++) g.data[i] = Math.sin(i * 0.37 + t) * 10 ** ((i % 9) - 6);
+          p.grad = g;
         }
-        return model.parameters().map((p) => Array.from(p.data.data));
-      } finally {
-        if (fused) named!.set(ADAM_KERNEL, fused);
-        setBackend(before);
+        opt.step();
       }
+      return model.parameters().map((p) => Array.from(p.data.data));
     };
-    let fusedRuns = 0;
-    const ref = run('js');
-    for (const name of backendNames()) expect(run(name)).toEqual(ref);
-    // Where a backend has the fused kernel (wasm), it really ran.
-    if (backendNames().some((n) => n !== 'js')) expect(fusedRuns).toBeGreaterThan(0);
+    const before = getBackend().name;
+    setBackend('js');
+    const ref = train();
+    try {
+      for (const name of backendNames()) {
+        setBackend(name);
+        const all = withKernels({ all: 'count', one: 'count' }, train);
+        expect(all.result).toEqual(ref);
+        // One run at a time when the all-parameters kernel declines; the plain loop when both do.
+        const one = withKernels({ all: 'decline', one: 'count' }, train);
+        expect(one.result).toEqual(ref);
+        expect(withKernels({ all: 'decline', one: 'decline' }, train).result).toEqual(ref);
+        if (name === 'wasm') {
+          // Three steps, each one call over all four parameters; then twelve single runs.
+          expect([all.all, all.one, one.one]).toEqual([3, 0, 12]);
+        }
+      }
+    } finally {
+      setBackend(before);
+    }
   });
 
+  it('float32 Adam is float32 arithmetic (each operation rounded), float64 Adam is double', () => {
+    const f32 = parameter(tensor([0.1, -3, 1e-30], { dtype: 'float32' }));
+    const f64 = parameter(tensor([0.1, -3, 1e-30], { dtype: 'float64' }));
+    const o32 = new Adam([f32], { lr: 0.001 }), o64 = new Adam([f64], { lr: 0.001 });
+    const g = [3e-5, 2e7, -1e-38];
+    f32.grad = tensor(g, { dtype: 'float32' });
+    f64.grad = tensor(g, { dtype: 'float64' });
+    o32.step();
+    o64.step();
+    // By hand, step 1: m = 0.1·g, v = 0.001·g², w − 0.001·m/(√v/√0.001 + 1e-8), rounded per operation in float.
+    const fr = Math.fround;
+    const want32 = [0.1, -3, 1e-30].map((w0, i) => {
+      const w = fr(w0), gr = fr(fr(g[i]) + fr(0 * w));
+      const m = fr(fr(fr(0.9) * 0) + fr(fr(1 - 0.9) * gr));
+      const v = fr(fr(fr(0.999) * 0) + fr(fr(fr(1 - 0.999) * gr) * gr));
+      return fr(fr(w * 1) - fr(fr(fr(0.001 / (1 - 0.9)) * m) / fr(fr(fr(Math.sqrt(v)) * fr(1 / Math.sqrt(1 - 0.999))) + fr(1e-8))));
+    });
+    expect(Array.from(f32.data.data)).toEqual(want32);
+    const want64 = [0.1, -3, 1e-30].map((w, i) => {
+      const m = 0.9 * 0 + (1 - 0.9) * g[i], v = 0.999 * 0 + (1 - 0.999) * g[i] * g[i];
+      return w * 1 - ((0.001 / (1 - 0.9)) * m) / (Math.sqrt(v) * (1 / Math.sqrt(1 - 0.999)) + 1e-8);
+    });
+    expect(Array.from(f64.data.data)).toEqual(want64);
+    // They differ where float32 loses what double keeps: g² = 1e-76 underflows to 0 in float.
+    expect(want32[2]).not.toBe(fr(want64[2]!));
+  });
 
   it('accepts a module, skips parameters without a gradient, and updates float32 storage in place', () => {
     const model = mlp({ sizes: [2, 3, 1], seed: 1 });

@@ -4,7 +4,7 @@
 // computes in double and rounds once on store: for +, −, ×, ÷ and √ of two
 // floats, rounding the double result to float equals the float operation, so
 // those run in f32x4. Where the reference keeps a double across several
-// operations (axpy, sums, Adam) the kernel does too, in f64x2.
+// operations (axpy, sums) the kernel does too, in f64x2. (Adam, in adam.ts, computes in float32.)
 //
 // Pointers are byte addresses; a stride of 0 repeats one element (broadcast).
 
@@ -99,6 +99,60 @@ function binaryLoop(op: i32, n: i32, a: usize, aStride: i32, b: usize, bStride: 
   }
 }
 
+/**
+ * A row vector broadcast over a contiguous [rows, n] matrix in one call (a bias add): row r of
+ * out is row r of a op row r of b, where an operand whose row step is 0 is the same row every
+ * time. Steps are in bytes. Each row runs the same loop as `binaryF32`, so the bits are its.
+ */
+export function binaryRowsF32(op: i32, rows: i32, n: i32, a: usize, aStep: usize, b: usize, bStep: usize, out: usize): void {
+  const outStep = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    binaryF32(op, n, a, 1, b, 1, out);
+    a += aStep;
+    b += bStep;
+    out += outStep;
+  }
+}
+
+/**
+ * out[j] += Σ_r x[r·n + j]: column sums of a contiguous [rows, n] matrix (a bias gradient) in one
+ * call. Each column adds its rows in order in float, as a row-by-row fold does, so the bits are
+ * those of `rows` calls of binaryF32's add; 16 columns at a time stay in registers over all rows.
+ */
+export function sumRowsF32(rows: i32, n: i32, x: usize, out: usize): void {
+  const step = <usize>n << 2;
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const o = out + (<usize>j << 2);
+    let a0 = v128.load(o), a1 = v128.load(o, 16), a2 = v128.load(o, 32), a3 = v128.load(o, 48);
+    let p = x + (<usize>j << 2);
+    for (let r = 0; r < rows; r++, p += step) {
+      a0 = f32x4.add(a0, v128.load(p));
+      a1 = f32x4.add(a1, v128.load(p, 16));
+      a2 = f32x4.add(a2, v128.load(p, 32));
+      a3 = f32x4.add(a3, v128.load(p, 48));
+    }
+    v128.store(o, a0);
+    v128.store(o, a1, 16);
+    v128.store(o, a2, 32);
+    v128.store(o, a3, 48);
+  }
+  for (; j + 4 <= n; j += 4) {
+    const o = out + (<usize>j << 2);
+    let a0 = v128.load(o);
+    let p = x + (<usize>j << 2);
+    for (let r = 0; r < rows; r++, p += step) a0 = f32x4.add(a0, v128.load(p));
+    v128.store(o, a0);
+  }
+  for (; j < n; j++) {
+    const o = out + (<usize>j << 2);
+    let a0 = load<f32>(o);
+    let p = x + (<usize>j << 2);
+    for (let r = 0; r < rows; r++, p += step) a0 += load<f32>(p);
+    store<f32>(o, a0);
+  }
+}
+
 /** out[i] = op(x[i]) over contiguous runs. */
 export function unaryF32(op: i32, n: i32, x: usize, out: usize): void {
   let i = 0;
@@ -187,54 +241,27 @@ export function axpyF32(n: i32, alpha: f64, x: usize, y: usize): void {
 export function sumF32(n: i32, x: usize): f64 {
   let acc0 = f64x2.splat(0);
   let acc1 = f64x2.splat(0);
+  let acc2 = f64x2.splat(0);
+  let acc3 = f64x2.splat(0);
   let i = 0;
+  // Four chains of double adds: with two, the loop waits on the add's latency (a 128×784 batch,
+  // as Trainer checks it for NaN: 29 → 24 µs a call).
+  for (; i + 8 <= n; i += 8) {
+    const p = x + (<usize>i << 2);
+    const v = v128.load(p);
+    const w = v128.load(p, 16);
+    acc0 = f64x2.add(acc0, low(v));
+    acc1 = f64x2.add(acc1, high(v));
+    acc2 = f64x2.add(acc2, low(w));
+    acc3 = f64x2.add(acc3, high(w));
+  }
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
     acc0 = f64x2.add(acc0, low(v));
     acc1 = f64x2.add(acc1, high(v));
   }
-  const acc = f64x2.add(acc0, acc1);
+  const acc = f64x2.add(f64x2.add(acc0, acc2), f64x2.add(acc1, acc3));
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   for (; i < n; i++) s += <f64>load<f32>(x + (<usize>i << 2));
   return s;
-}
-
-/**
- * One Adam step over contiguous runs, in double like the reference:
- * g' = g + l2·w; m ← b1·m + a1·g'; v ← b2·v + a2·g'²;
- * w ← w·shrink − stepSize·m / (√v·invSqrtC2 + eps), with m and v rounded to
- * float only when stored (the update uses their double values).
- */
-export function adamF32(
-  n: i32, w: usize, g: usize, m: usize, v: usize,
-  b1: f64, b2: f64, a1: f64, a2: f64, stepSize: f64, invSqrtC2: f64, eps: f64, l2: f64, shrink: f64,
-): void {
-  const b1v = f64x2.splat(b1), b2v = f64x2.splat(b2), a1v = f64x2.splat(a1), a2v = f64x2.splat(a2);
-  const stepv = f64x2.splat(stepSize), cv = f64x2.splat(invSqrtC2), epsv = f64x2.splat(eps);
-  const l2v = f64x2.splat(l2), shrinkv = f64x2.splat(shrink);
-  let i = 0;
-  for (; i + 2 <= n; i += 2) {
-    const o = <usize>i << 2;
-    const wv = f64x2.promote_low_f32x4(v128.load64_zero(w + o));
-    const gv = f64x2.promote_low_f32x4(v128.load64_zero(g + o));
-    const mv = f64x2.promote_low_f32x4(v128.load64_zero(m + o));
-    const vv = f64x2.promote_low_f32x4(v128.load64_zero(v + o));
-    const grad = f64x2.add(gv, f64x2.mul(l2v, wv));
-    const mj = f64x2.add(f64x2.mul(b1v, mv), f64x2.mul(a1v, grad));
-    const vj = f64x2.add(f64x2.mul(b2v, vv), f64x2.mul(f64x2.mul(a2v, grad), grad));
-    v128.store64_lane(m + o, f32x4.demote_f64x2_zero(mj), 0);
-    v128.store64_lane(v + o, f32x4.demote_f64x2_zero(vj), 0);
-    const step = f64x2.div(f64x2.mul(stepv, mj), f64x2.add(f64x2.mul(f64x2.sqrt(vj), cv), epsv));
-    v128.store64_lane(w + o, f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(wv, shrinkv), step)), 0);
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const wj = <f64>load<f32>(w + o);
-    const grad = <f64>load<f32>(g + o) + l2 * wj;
-    const mj = b1 * <f64>load<f32>(m + o) + a1 * grad;
-    const vj = b2 * <f64>load<f32>(v + o) + a2 * grad * grad;
-    store<f32>(m + o, <f32>mj);
-    store<f32>(v + o, <f32>vj);
-    store<f32>(w + o, <f32>(wj * shrink - (stepSize * mj) / (Math.sqrt(vj) * invSqrtC2 + eps)));
-  }
 }

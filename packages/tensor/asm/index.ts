@@ -1,5 +1,6 @@
 export { gemm, gemmPackB, gemmPackedB, gemmScratchBytes } from './gemm';
-export { adamF32, axpyF32, binaryF32, clampF32, sumF32, unaryF32 } from './elementwise';
+export { adamAllF32, adamF32 } from './adam';
+export { axpyF32, binaryF32, binaryRowsF32, clampF32, sumF32, sumRowsF32, unaryF32 } from './elementwise';
 export { expAddF32, expSumF32, mathF32, powF32 } from './elementwise-math';
 export { activationBackwardF32, activationForwardF32 } from './activations';
 export { logSoftmaxRowsBackwardF32, logSoftmaxRowsF32, softmaxRowsBackwardF32, softmaxRowsF32 } from './softmax';

@@ -47,18 +47,20 @@ function binaryOp(op: BinaryOp, a: Operand, b: Operand, out?: Tensor): Tensor {
       k.binary(op, o.size, a.data, a.offset, 1, b.data, b.offset, 1, o.data, o.offset, 1);
       return o;
     }
-    // A bias add ([rows, n] + [n]) is the common broadcast of small models: walk its rows
-    // directly rather than set up a general strided walk for every call.
+    // A bias add ([rows, n] + [n]) is the common broadcast of small models: one kernel call
+    // over all rows, rather than a general strided walk or a call per row.
     if (a.isContiguous() && b.isContiguous()) {
       const n = o.size;
       if (isTrailing(b.shape, shape) && b.size > 0 && isTrailing(a.shape, shape)) {
         const aRow = a.size === n, bRow = b.size === n;
         if (aRow && !bRow) {
-          for (let r = 0, nb = b.size; r < n; r += nb) k.binary(op, nb, a.data, a.offset + r, 1, b.data, b.offset, 1, o.data, o.offset + r, 1);
+          const nb = b.size;
+          k.binaryRows(op, n / nb, nb, a.data, a.offset, nb, b.data, b.offset, 0, o.data, o.offset);
           return o;
         }
         if (bRow && !aRow && a.size > 0) {
-          for (let r = 0, na = a.size; r < n; r += na) k.binary(op, na, a.data, a.offset, 1, b.data, b.offset + r, 1, o.data, o.offset + r, 1);
+          const na = a.size;
+          k.binaryRows(op, n / na, na, a.data, a.offset, 0, b.data, b.offset, na, o.data, o.offset);
           return o;
         }
       }

@@ -19,7 +19,7 @@ export {
 export type { Operand } from './elementwise.js';
 export { addScaled, scaleInPlace, fill, copyInto } from './inplace.js';
 export { sum, mean, max, min, logSumExp, argmax } from './reduce.js';
-export { matmul } from './matmul.js';
+export { affine, matmul } from './matmul.js';
 export { broadcastShapes, sumTo } from './broadcast.js';
 // Shape helpers the layers above share, so each is defined once.
 export { fmtShape, normalizeAxis } from './errors.js';

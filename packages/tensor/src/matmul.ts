@@ -1,4 +1,4 @@
-import { getBackend } from './backend/index.js';
+import { getBackend, kernels } from './backend/index.js';
 import type { MatrixOperand } from './backend/types.js';
 import { checkTensor, prepareOut } from './elementwise.js';
 import { fail, failType, fmtShape } from './errors.js';
@@ -85,5 +85,34 @@ function matmul2d(a: Tensor, b: Tensor, out: Tensor | undefined): Tensor {
     { data: a.data, offset: a.offset, rowStride: a.strides[0]!, colStride: a.strides[1]! },
     { data: b.data, offset: b.offset, rowStride: b.strides[0]!, colStride: b.strides[1]! },
     { data: o.data, offset: o.offset, rowStride: n }, false);
+  return o;
+}
+
+/**
+ * x·W + b, a fully connected layer: x is [m, k], W is [k, n] (inputs by outputs, as `matmul`
+ * takes it) and b is [n] or omitted. The bias is added to every row of the product in one kernel
+ * call, in place; the result has the bits of `add(matmul(x, w), b)`.
+ *
+ * @example
+ * ```ts
+ * affine(x, w, b);   // [batch, in] · [in, out] + [out] → [batch, out]
+ * ```
+ */
+export function affine(x: Tensor, w: Tensor, b?: Tensor | null, out?: Tensor): Tensor {
+  checkTensor('affine', x, 'input');
+  checkTensor('affine', w, 'weight');
+  if (x.ndim !== 2 || w.ndim !== 2) fail('affine', `input ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)} must both be 2-D`);
+  if (x.dtype !== w.dtype) failType('affine', `dtypes ${x.dtype} and ${w.dtype} differ (cast one with astype)`);
+  const n = w.shape[1]!;
+  if (x.shape[1] !== w.shape[0]) fail('affine', `input ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)} do not match (${x.shape[1]} ≠ ${w.shape[0]})`);
+  if (b !== undefined && b !== null) {
+    checkTensor('affine', b, 'bias');
+    if (b.ndim !== 1 || b.shape[0] !== n) fail('affine', `bias ${fmtShape(b.shape)} does not match weight ${fmtShape(w.shape)} (expected [${n}])`);
+    if (b.dtype !== x.dtype) failType('affine', `bias dtype ${b.dtype} differs from ${x.dtype}`);
+  }
+  const o = matmul2d(x, w, out);
+  if (b === undefined || b === null || o.size === 0) return o;
+  const bc = b.isContiguous() ? b : b.contiguous();
+  kernels().binaryRows('add', x.shape[0]!, n, o.data, o.offset, n, bc.data, bc.offset, 0, o.data, o.offset);
   return o;
 }

@@ -87,6 +87,8 @@ export function foldLeading(op: ReduceOp, k: ElementwiseKernels, x: Tensor, out:
   const n = out.size, size = x.size;
   // Everything into one element: one run, so the kernel accumulates in a double.
   if (n === 1) k.reduce(op, size, x.data, x.offset, 1, out.data, out.offset, 0);
+  // A sum in one call (the rows add in the same order, so the bits are the row-by-row fold's).
+  else if (op === 'sum') k.sumRows(size / n, n, x.data, x.offset, out.data, out.offset);
   else for (let r = 0; r < size; r += n) k.reduce(op, n, x.data, x.offset + r, 1, out.data, out.offset, 1);
 }
 

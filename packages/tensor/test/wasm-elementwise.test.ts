@@ -172,7 +172,49 @@ describe('wasm elementwise kernels match the reference bit for bit', () => {
   });
 });
 
-/** The constants asm/elementwise.ts's adamF32 takes (nn's src/optim/adam-kernel.ts fills them in). */
+describe('row kernels (a bias add and its gradient in one call) match a call per row', () => {
+  const shapes = [[1, 1], [3, 5], [7, 16], [5, 33], [128, 10], [4, 257]] as const;
+  for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const) {
+    it(`binaryRows ${op}: the row vector first or second, with offsets`, () => {
+      for (const [rows, n] of shapes) {
+        for (const vectorFirst of [false, true]) {
+          const mat = data(`rows-m${op}${rows}${n}`, rows * n + 3), vec = data(`rows-v${op}${n}`, n + 1);
+          const got = wasm.alloc('float32', rows * n + 2) as Float32Array, want = new Float32Array(rows * n + 2);
+          got[0] = want[0] = 7;
+          if (vectorFirst) k.binaryRows(op, rows, n, vec, 1, 0, mat, 3, n, got, 1);
+          else k.binaryRows(op, rows, n, mat, 3, n, vec, 1, 0, got, 1);
+          for (let r = 0; r < rows; r++) {
+            if (vectorFirst) jsKernels.binary(op, n, vec, 1, 1, mat, 3 + r * n, 1, want, 1 + r * n, 1);
+            else jsKernels.binary(op, n, mat, 3 + r * n, 1, vec, 1, 1, want, 1 + r * n, 1);
+          }
+          expectSameBits(got, want, `${op} [${rows},${n}]${vectorFirst ? ' vector first' : ''}`);
+        }
+      }
+    });
+  }
+
+  it('sumRows adds each column\'s rows in order, into what the output holds', () => {
+    for (const [rows, n] of shapes) {
+      const x = data(`sum-x${rows}${n}`, rows * n + 1);
+      const got = data(`sum-o${n}`, n + 2), want = got.slice();
+      k.sumRows(rows, n, x, 1, got, 2);
+      for (let r = 0; r < rows; r++) jsKernels.reduce('sum', n, x, 1 + r * n, 1, want, 2, 1);
+      expectSameBits(got, want, `sumRows [${rows},${n}]`);
+    }
+  });
+
+  it('leaves float64 and arrays outside the memory to the reference', () => {
+    const binaryRows = vi.spyOn(jsKernels, 'binaryRows'), sumRows = vi.spyOn(jsKernels, 'sumRows');
+    const inside = data('in', 200);
+    k.binaryRows('add', 20, 10, new Float32Array(200), 0, 10, inside, 0, 0, wasm.alloc('float32', 200) as Float32Array, 0);
+    k.binaryRows('add', 20, 10, new Float64Array(200), 0, 10, new Float64Array(10), 0, 0, new Float64Array(200), 0);
+    k.sumRows(20, 10, inside, 0, new Float32Array(10), 0);
+    expect(binaryRows).toHaveBeenCalledTimes(2);
+    expect(sumRows).toHaveBeenCalledTimes(1);
+  });
+});
+
+/** The constants asm/adam.ts's adamF32 takes (nn's src/optim/adam-kernel.ts fills them in). */
 interface AdamStep {
   b1: number; b2: number; a1: number; a2: number;
   stepSize: number; invSqrtC2: number; eps: number; l2: number; shrink: number;
@@ -181,17 +223,21 @@ type AdamKernel = (n: number, w: Float32Array, wo: number, g: Float32Array, go: 
   m: Float32Array, mo: number, v: Float32Array, vo: number, step: AdamStep) => boolean;
 const adam = wasm.named!.get('adam.step') as AdamKernel;
 
-describe('fused Adam step (named kernel adam.step)', () => {
-  // The loop an optimizer runs without a fused kernel; the wasm step must give its bits.
+describe('fused Adam step (named kernels adam.step and adam.stepAll)', () => {
+  // The loop an optimizer runs on float32 without a fused kernel: float32 arithmetic, each
+  // operation rounded (nn's adamLoopF32). The wasm step must give its bits.
+  const fr = Math.fround;
   function loop(n: number, w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
+    const b1 = fr(s.b1), b2 = fr(s.b2), a1 = fr(s.a1), a2 = fr(s.a2), step = fr(s.stepSize), c = fr(s.invSqrtC2);
+    const eps = fr(s.eps), l2 = fr(s.l2), shrink = fr(s.shrink);
     for (let j = 0; j < n; j++) {
       const wj = w[j]!;
-      const grad = g[j]! + s.l2 * wj;
-      const mj = s.b1 * m[j]! + s.a1 * grad;
-      const vj = s.b2 * v[j]! + s.a2 * grad * grad;
+      const grad = fr(g[j]! + fr(l2 * wj));
+      const mj = fr(fr(b1 * m[j]!) + fr(a1 * grad));
+      const vj = fr(fr(b2 * v[j]!) + fr(fr(a2 * grad) * grad));
       m[j] = mj;
       v[j] = vj;
-      w[j] = wj * s.shrink - (s.stepSize * mj) / (Math.sqrt(vj) * s.invSqrtC2 + s.eps);
+      w[j] = fr(wj * shrink) - fr(fr(step * mj) / fr(fr(fr(Math.sqrt(vj)) * c) + eps));
     }
   }
 
@@ -214,6 +260,39 @@ describe('fused Adam step (named kernel adam.step)', () => {
       expectSameBits(m, rm, 'm');
       expectSameBits(v, rv, 'v');
     }
+  });
+
+  it('adam.stepAll runs every run of a table in one call, with the bits of one run at a time', () => {
+    const all = wasm.named!.get('adam.stepAll') as (count: number, runs: object[], s: AdamStep) => boolean;
+    const sizes = [5, 1, 4099, 130, 3];
+    const runs = sizes.map((n, i) => {
+      const w = data(`all-w${i}`, n + 2), g = data(`all-g${i}`, n + 1);
+      for (let j = 0; j < w.length; j++) if (!Number.isFinite(w[j]!)) w[j] = 0.25;
+      return { n, w, wo: 2, g, go: 1, m: wasm.alloc('float32', n) as Float32Array, v: wasm.alloc('float32', n) as Float32Array };
+    });
+    const ref = runs.map((r) => ({ w: r.w.slice(2), g: r.g.slice(1), m: new Float32Array(r.n), v: new Float32Array(r.n) }));
+    for (let t = 1; t <= 4; t++) {
+      const s: AdamStep = {
+        b1: 0.9, b2: 0.999, a1: 1 - 0.9, a2: 1 - 0.999, stepSize: 1e-3 / (1 - 0.9 ** t),
+        invSqrtC2: 1 / Math.sqrt(1 - 0.999 ** t), eps: 1e-8, l2: 0.01, shrink: 1,
+      };
+      // Only the first four runs: the fifth must stay untouched.
+      expect(all(4, runs, s)).toBe(true);
+      for (let i = 0; i < 4; i++) loop(sizes[i]!, ref[i]!.w, ref[i]!.g, ref[i]!.m, ref[i]!.v, s);
+    }
+    for (let i = 0; i < 5; i++) {
+      const r = runs[i]!;
+      const before = data(`all-w${i}`, r.n + 2, false).map((x) => (Number.isFinite(x) ? x : 0.25));
+      expectSameBits(r.w.subarray(0, 2), before.subarray(0, 2), `run ${i}: w before its offset`);
+      expectSameBits(r.w.subarray(2), i < 4 ? ref[i]!.w : before.subarray(2), `run ${i}: w`);
+      expectSameBits(r.m, ref[i]!.m, `run ${i}: m`);
+      expectSameBits(r.v, ref[i]!.v, `run ${i}: v`);
+    }
+    // Any run outside the memory: declined, nothing written.
+    const outside = { ...runs[0]!, g: new Float32Array(5) };
+    const w0 = runs[1]!.w.slice();
+    expect(all(2, [runs[1]!, outside], { b1: 0.9, b2: 0.999, a1: 0.1, a2: 0.001, stepSize: 1, invSqrtC2: 1, eps: 1e-8, l2: 0, shrink: 1 })).toBe(false);
+    expectSameBits(runs[1]!.w, w0, 'declined run');
   });
 
   it('declines arrays outside the memory, leaving them untouched', () => {

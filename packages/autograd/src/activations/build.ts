@@ -5,7 +5,7 @@ import { apply, asVariable } from '../record.js';
 import type { Variable } from '../variable.js';
 import {
   resolveOptions, type ActivationDef, type ActivationParam, type BackwardKernel, type BackwardLoop,
-  type ElementwiseActivation, type ForwardKernel, type ForwardLoop, type ResolvedOptions,
+  type ElementwiseActivation, type ForwardKernel, type ForwardLoop, type InitFamily, type ResolvedOptions,
 } from './definition.js';
 
 /** What the functional form takes as x. */
@@ -57,6 +57,8 @@ export interface ElementwiseSpec<P extends Params, K extends string | undefined>
   readonly params: P;
   readonly positional?: K;
   readonly saves: 'input' | 'output';
+  /** The initializer family of a layer feeding it (see {@link ActivationDef.init}); default Glorot. */
+  readonly init?: InitFamily;
   readonly forward: ForwardLoop;
   readonly backward: BackwardLoop;
   /**
@@ -108,6 +110,7 @@ export function elementwise<const P extends Params, const K extends (keyof P & s
     name,
     formula: spec.formula,
     derivative: spec.derivative,
+    init: spec.init,
     elementwise: true,
     params: spec.params,
     saves: spec.saves,

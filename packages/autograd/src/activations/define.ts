@@ -2,7 +2,7 @@ import { empty } from '@actgrad/tensor';
 import type { OpDef } from '../op-def.js';
 import { contig } from '../ops/layout.js';
 import { apply, asVariable } from '../record.js';
-import type { ActivationDef } from './definition.js';
+import type { ActivationDef, InitFamily } from './definition.js';
 import { worstDerivativeMismatch } from './derivative-check.js';
 
 /** What the derivative of a user activation receives: the input s and the output a = f(s). */
@@ -23,6 +23,11 @@ export interface ActivationSpec {
   /** One-line formulas for docs and the lab; optional. */
   readonly formula?: string;
   readonly derivativeFormula?: string;
+  /**
+   * The initializer family of a layer feeding it, as nn's `mlp` picks one: 'he' for a ReLU-like
+   * unit, 'lecun' for a self-normalizing one, 'glorot' (the default) otherwise.
+   */
+  readonly init?: InitFamily;
   /** Where the forward has kinks besides 0: the check also probes them ± ε. */
   readonly kinks?: readonly number[];
   /**
@@ -71,6 +76,9 @@ export function defineActivation(spec: ActivationSpec): ActivationDef {
   if (saves !== 'input' && saves !== 'output' && saves !== 'both') {
     throw new Error(`defineActivation '${name}': saves must be 'input', 'output' or 'both'`);
   }
+  if (spec.init !== undefined && spec.init !== 'he' && spec.init !== 'lecun' && spec.init !== 'glorot') {
+    throw new Error(`defineActivation '${name}': init must be 'he', 'lecun' or 'glorot', not ${JSON.stringify(spec.init)}`);
+  }
   const keepS = saves !== 'output';
   const keepA = saves !== 'input';
   const op: OpDef<unknown> = {
@@ -109,6 +117,7 @@ export function defineActivation(spec: ActivationSpec): ActivationDef {
   };
   const def: ActivationDef = {
     name,
+    init: spec.init,
     elementwise: true,
     params: {},
     saves,

@@ -30,9 +30,18 @@ export type ActivationOptions = Readonly<Record<string, ParamValue>>;
 /** Resolved options: every declared parameter with a value. */
 export type ResolvedOptions = Readonly<Record<string, ParamValue>>;
 
+/**
+ * The weight initializer family a layer followed by an activation wants: He (Var(w) = 2/fanIn) for
+ * the ReLU family, whose units pass about half the signal; LeCun (1/fanIn) for SELU, whose fixed
+ * point assumes it; Glorot (2/(fanIn + fanOut)) for the saturating and linear ones.
+ */
+export type InitFamily = 'he' | 'lecun' | 'glorot';
+
 /** One activation: its math for readers, its op for the graph, and what callers need to use it by name. */
 export interface ActivationDef {
   readonly name: string;
+  /** The initializer family of a layer feeding this activation (nn's `mlp` picks by it); absent: Glorot. */
+  readonly init?: InitFamily;
   /** a(s) in the lecture's notation, conventions included: the one copy the READMEs and the lab show. */
   readonly formula: string;
   /** a'(s) as implemented (softmax: the vector–Jacobian product g_s). */

@@ -26,7 +26,7 @@ export function worstDerivativeMismatch(op: OpDef<unknown>, forward: (s: number)
   const points = checkPoints(kinks);
   const s = tensor(points, { dtype: 'float64' });
   const a = op.forward([s], null);
-  const [dx] = op.backward({ grad: full([points.length], 1, 'float64'), saved: { inputs: [s], output: a }, attrs: null, needsGrad: () => true });
+  const [dx] = op.backward({ grad: full([points.length], 1, 'float64'), saved: { inputs: [s], output: a }, attrs: null, needsGrad: () => true, gradInto: () => null });
   let worst: DerivativeMismatch | null = null;
   let worstExcess = 0;
   points.forEach((p, i) => {

@@ -87,6 +87,7 @@ const PARAMS = {
 /** PReLU: a saves its input s and α; `activation('prelu')` creates and owns α. */
 export const prelu: Builtin<ActivationDef & { readonly params: typeof PARAMS }, CallArgs<typeof PARAMS, 'alpha'>> = withCall<ActivationDef & { readonly params: typeof PARAMS }, CallArgs<typeof PARAMS, 'alpha'>>({
   name: 'prelu',
+  init: 'he',
   formula: 'αs for s<0, s for s≥0; α one value or one per channel (axis 1)',
   derivative: 'α for s<0, 1 for s≥0; ∂/∂α = Σ g·s over s<0',
   elementwise: true,

@@ -12,6 +12,7 @@ import { elementwise, type ElementwiseBuiltin } from './build.js';
 /** ReLU: the default for hidden layers. Saves its input s. */
 export const relu: ElementwiseBuiltin = elementwise({
   name: 'relu',
+  init: 'he',
   formula: '0 for s<0, s for s≥0',
   derivative: '0 for s<0, 1 for s≥0',
   params: {},
@@ -39,6 +40,7 @@ export const relu: ElementwiseBuiltin = elementwise({
 const LEAKY = { alpha: { default: 0.01, symbol: 'α', range: { gt: 0, lt: 1 }, description: 'slope for s < 0' } } as const;
 export const leakyRelu: ElementwiseBuiltin<typeof LEAKY, 'alpha'> = elementwise({
   name: 'leakyRelu',
+  init: 'he',
   formula: 'αs for s<0, s for s≥0',
   derivative: 'α for s<0, 1 for s≥0',
   params: LEAKY,
@@ -71,6 +73,7 @@ export const leakyRelu: ElementwiseBuiltin<typeof LEAKY, 'alpha'> = elementwise(
 const ELU = { alpha: { default: 1, symbol: 'α', range: { gt: 0 }, description: 'saturation value −α for s → −∞' } } as const;
 export const elu: ElementwiseBuiltin<typeof ELU, 'alpha'> = elementwise({
   name: 'elu',
+  init: 'he',
   formula: 'α(e^s−1) for s<0, s for s≥0',
   derivative: 'a+α for s<0, 1 for s≥0',
   params: ELU,
@@ -100,6 +103,7 @@ export const SELU_ALPHA = 1.6732632423543772;
 /** SELU with the exact λ and α. Saves its input s, as the notes write a' in terms of s. */
 export const selu: ElementwiseBuiltin = elementwise({
   name: 'selu',
+  init: 'lecun',
   formula: 'λs for s≥0, λα(e^s−1) for s<0',
   derivative: 'λ for s≥0, λαe^s for s<0',
   params: {},

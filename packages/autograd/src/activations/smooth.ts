@@ -18,6 +18,7 @@ const GELU = {
  */
 export const gelu: ElementwiseBuiltin<typeof GELU> = elementwise({
   name: 'gelu',
+  init: 'he',
   formula: "s·Φ(s) (exact, erf); approximate 'tanh': ½s(1 + tanh u), u = √(2/π)(s + 0.044715s³)",
   derivative: "Φ(s) + s·φ(s); 'tanh': ½(1 + tanh u) + ½s(1 − tanh²u)·√(2/π)(1 + 3·0.044715s²)",
   params: GELU,
@@ -57,6 +58,7 @@ export const gelu: ElementwiseBuiltin<typeof GELU> = elementwise({
 /** SiLU (swish). */
 export const silu: ElementwiseBuiltin = elementwise({
   name: 'silu',
+  init: 'he',
   formula: 's·σ(s)',
   derivative: 'σ(s)(1 + s(1−σ(s)))',
   params: {},
@@ -80,6 +82,7 @@ export const silu: ElementwiseBuiltin = elementwise({
 /** softplus, computed as max(s, 0) + log1p(e^{−|s|}) so it stays finite at ±1000. */
 export const softplus: ElementwiseBuiltin = elementwise({
   name: 'softplus',
+  init: 'he',
   formula: 'log(1+e^s), as max(s,0) + log1p(e^−|s|)',
   derivative: 'σ(s)',
   params: {},

@@ -5,7 +5,8 @@ import type { ActivationDef, ActivationParam } from './definition.js';
  * The activation table of README.md and packages/autograd/README.md, generated from the
  * definitions (scripts/activation-table.ts writes it; test/readme-tables.test.ts checks both
  * READMEs hold exactly this). Columns: name linked to its file (`files`, relative to packages/autograd,
- * prefixed by `base`), parameters, a(s), a'(s), what backward reads.
+ * prefixed by `base`), parameters, a(s), a'(s), what backward reads, the initializer family of a
+ * layer feeding it.
  */
 export function activationTable(
   files: Readonly<Record<string, string>>, base = '', list: Readonly<Record<string, ActivationDef>> = activations,
@@ -14,12 +15,13 @@ export function activationTable(
     const file = files[d.name];
     const name = file ? `[\`${d.name}\`](${base}${file})` : `\`${d.name}\``;
     const params = Object.entries(d.params).map(([k, p]) => describeParam(k, p)).join('; ') || '—';
-    return `| ${name} | ${cell(params)} | ${cell(d.formula)} | ${cell(d.derivative)} | ${SAVES[d.saves]} |`;
+    return `| ${name} | ${cell(params)} | ${cell(d.formula)} | ${cell(d.derivative)} | ${SAVES[d.saves]} | ${INIT[d.init ?? 'glorot']} |`;
   });
-  return ['| name | parameters | a(s) | a′(s) as implemented | saves |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| name | parameters | a(s) | a′(s) as implemented | saves | init |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 const SAVES = { input: 's', output: 'a', both: 's, a', none: '—' } as const;
+const INIT = { he: 'He', lecun: 'LeCun', glorot: 'Glorot' } as const;
 
 function describeParam(key: string, p: ActivationParam): string {
   const sym = p.symbol ?? key;

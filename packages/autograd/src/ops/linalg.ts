@@ -1,4 +1,4 @@
-import { matmul as tMatmul, sumTo, type Tensor } from '@actgrad/tensor';
+import { affine as tAffine, matmul as tMatmul, sumTo, type Tensor } from '@actgrad/tensor';
 import { NO_ATTRS, type OpDef } from '../op-def.js';
 
 /** Swaps the last two axes: a strided view the matmul kernel reads without copying. */
@@ -27,5 +27,26 @@ export const matmul: OpDef<typeof NO_ATTRS> = {
       needsGrad(0) ? sumTo(tMatmul(grad, swapLast(b)), a.shape) : null,
       needsGrad(1) ? sumTo(tMatmul(swapLast(a), grad), b.shape) : null,
     ];
+  },
+};
+
+/**
+ * x·W + b, a fully connected layer, as one node (inputs x [m,k], W [k,n], and b [n] when there
+ * is a bias): ∂/∂x = g·Wᵀ, ∂/∂W = xᵀ·g, ∂/∂b = Σ_rows g (column sums, one kernel call). The
+ * forward adds the bias in the same call for every row; the gradients are those of
+ * `add(matmul(x, W), b)`.
+ */
+export const affine: OpDef<typeof NO_ATTRS> = {
+  name: 'affine',
+  saves: 'input',
+  forward: (inputs) => tAffine(inputs[0], inputs[1], inputs[2]),
+  backward: ({ grad, saved, needsGrad, gradInto }) => {
+    const x = saved.inputs[0];
+    const w = saved.inputs[1];
+    const gx = needsGrad(0) ? tMatmul(grad, w.transpose()) : null;
+    // Straight into the parameters' gradient storage where the engine offers it: no copy after.
+    const gw = needsGrad(1) ? tMatmul(x.transpose(), grad, gradInto(1) ?? undefined) : null;
+    if (saved.inputs.length < 3) return [gx, gw];
+    return [gx, gw, needsGrad(2) ? sumTo(grad, saved.inputs[2].shape, gradInto(2) ?? undefined) : null];
   },
 };

@@ -5,24 +5,21 @@ import type { LabOptions } from './types.js';
 
 /**
  * A sweep worker: loads the task's data once (the same seed gives the same data as in the main
- * thread), then trains the jobs it is sent, one at a time, and answers with each result.
+ * thread), then claims jobs from the shared counter and trains them one at a time, answering
+ * with each result, until none are left.
  */
-let options: LabOptions;
-let plan: LabPlan;
-let data: TaskData;
+interface Init { type: 'init'; options: LabOptions; plan: LabPlan; imports: string[]; counter: Int32Array }
 
 const port = parentPort!;
-port.on('message', async (m: { type: 'init'; options: LabOptions; plan: LabPlan; imports: string[] } | { type: 'job'; index: number }) => {
+port.on('message', async (m: Init) => {
   try {
-    if (m.type === 'init') {
-      for (const url of m.imports) await import(url);
-      options = m.options;
-      plan = m.plan;
-      data = TASKS[options.task].load(options.seed);
-      port.postMessage({ type: 'ready' });
-      return;
+    for (const url of m.imports) await import(url);
+    const { options, plan, counter } = m;
+    const data: TaskData = TASKS[options.task].load(options.seed);
+    const total = plan.jobs.length;
+    for (let index = Atomics.add(counter, 0, 1); index < total; index = Atomics.add(counter, 0, 1)) {
+      port.postMessage({ type: 'result', index, result: runJob(options, plan.jobs[index]!, data) });
     }
-    port.postMessage({ type: 'result', index: m.index, result: runJob(options, plan.jobs[m.index]!, data) });
   } catch (err) {
     port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }

@@ -22,6 +22,13 @@ export interface OptimizerState {
   buffers: Record<string, FloatArray[]>;
 }
 
+/** `v` when lo ≤ v ≤ hi (or < hi with `hiOpen`), else a clear error naming the optimizer and option. */
+export function check(name: string, key: string, v: number, lo: number, hi: number, hiOpen = false): number {
+  const ok = v >= lo && (hiOpen ? v < hi : v <= hi);
+  if (!ok) throw new Error(`${name}: ${key} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}; got ${v}`);
+  return v;
+}
+
 /** A fixed learning rate or a per-epoch {@link Schedule}. */
 export type LearningRate = number | Schedule;
 

@@ -1,12 +1,8 @@
-import { getKernel, type FloatArray } from '@actgrad/tensor';
-import { ADAM_KERNEL, type AdamKernel, type AdamStep } from './adam-kernel.js';
-import { Optimizer, type LearningRate, type ParamSource } from './optimizer.js';
+import type { FloatArray } from '@actgrad/tensor';
+import { Adam, AdamW } from './adam.js';
+import { check, Optimizer, type LearningRate, type ParamSource } from './optimizer.js';
 
-function check(name: string, key: string, v: number, lo: number, hi: number, hiOpen = false): number {
-  const ok = v >= lo && (hiOpen ? v < hi : v <= hi);
-  if (!ok) throw new Error(`${name}: ${key} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}; got ${v}`);
-  return v;
-}
+export { Adam, AdamBase, AdamW, type AdamOptions } from './adam.js';
 
 /** Options of {@link SGD}. */
 export interface SGDOptions {
@@ -60,109 +56,6 @@ export class SGD extends Optimizer {
       v[j] = vel;
       w[wo + j] -= lr * (nesterov ? grad + mu * vel : vel);
     }
-  }
-}
-
-/** Options of {@link Adam} and {@link AdamW}. */
-export interface AdamOptions {
-  /** Learning rate or schedule (default 0.001). */
-  lr?: LearningRate;
-  /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
-  betas?: [number, number];
-  /** Added to √v̂ in the denominator (default 1e-8). */
-  eps?: number;
-  /** Adam: L2 penalty added to the gradient (default 0). AdamW: decoupled decay (default 0.01). */
-  weightDecay?: number;
-}
-
-/** Adam's moments and bias correction, shared by {@link Adam} and {@link AdamW}. */
-export abstract class AdamBase extends Optimizer {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  private readonly m: FloatArray[];
-  private readonly v: FloatArray[];
-  /** True for AdamW: the decay shrinks the weights directly instead of entering the moments. */
-  protected readonly decoupled: boolean;
-  /** Constants handed to a backend's fused Adam step; reused so a step allocates nothing. */
-  private readonly fused: AdamStep = { b1: 0, b2: 0, a1: 0, a2: 0, stepSize: 0, invSqrtC2: 0, eps: 0, l2: 0, shrink: 0 };
-
-  protected constructor(name: string, params: ParamSource, opts: AdamOptions, decoupled: boolean) {
-    super(name, params, opts.lr ?? 1e-3);
-    const [b1, b2] = opts.betas ?? [0.9, 0.999];
-    this.beta1 = check(name, 'betas[0]', b1, 0, 1, true);
-    this.beta2 = check(name, 'betas[1]', b2, 0, 1, true);
-    this.eps = check(name, 'eps', opts.eps ?? 1e-8, 0, Infinity);
-    this.weightDecay = check(name, 'weightDecay', opts.weightDecay ?? (decoupled ? 0.01 : 0), 0, Infinity);
-    this.decoupled = decoupled;
-    this.m = this.allocState();
-    this.v = this.allocState();
-  }
-
-  protected hyperParams(): Record<string, number | boolean> {
-    return { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
-  }
-
-  protected stateBuffers(): Record<string, FloatArray[]> {
-    return { m: this.m, v: this.v };
-  }
-
-  protected override nonNegativeBuffers(): readonly string[] {
-    return ['v'];
-  }
-
-  protected update(i: number, w: FloatArray, wo: number, g: FloatArray, go: number, n: number): void {
-    const { lr, beta1: b1, beta2: b2, eps, weightDecay: wd } = this;
-    const m = this.m[i];
-    const v = this.v[i];
-    // Bias correction folded into two constants, as PyTorch does: lr·m̂/(√v̂ + ε) =
-    // (lr/c1)·m/(√v/√c2 + ε) with c = 1 − βᵗ.
-    const stepSize = lr / (1 - b1 ** this.stepCount);
-    const invSqrtC2 = 1 / Math.sqrt(1 - b2 ** this.stepCount);
-    const l2 = this.decoupled ? 0 : wd;
-    // Loshchilov & Hutter's decoupled decay, applied before the Adam step as PyTorch does.
-    const shrink = this.decoupled ? 1 - lr * wd : 1;
-    const a1 = 1 - b1;
-    const a2 = 1 - b2;
-    const fusedStep = getKernel<AdamKernel>(ADAM_KERNEL);
-    if (fusedStep) {
-      // The same arithmetic as the loop below, in SIMD where the backend holds the arrays.
-      const f = this.fused;
-      f.b1 = b1; f.b2 = b2; f.a1 = a1; f.a2 = a2; f.stepSize = stepSize; f.invSqrtC2 = invSqrtC2;
-      f.eps = eps; f.l2 = l2; f.shrink = shrink;
-      if (fusedStep(n, w, wo, g, go, m, 0, v, 0, f)) return;
-    }
-    for (let j = 0; j < n; j++) {
-      const wj = w[wo + j];
-      const grad = g[go + j] + l2 * wj;
-      const mj = b1 * m[j] + a1 * grad;
-      const vj = b2 * v[j] + a2 * grad * grad;
-      m[j] = mj;
-      v[j] = vj;
-      w[wo + j] = wj * shrink - (stepSize * mj) / (Math.sqrt(vj) * invSqrtC2 + eps);
-    }
-  }
-}
-
-/**
- * Adam (Kingma & Ba, 2015): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − lr·m̂/(√v̂ + ε)
- * with bias-corrected m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ). Weight decay here is the coupled L2 form
- * g + λw; use {@link AdamW} for decoupled decay.
- */
-export class Adam extends AdamBase {
-  constructor(params: ParamSource, opts: AdamOptions = {}) {
-    super('Adam', params, opts, false);
-  }
-}
-
-/**
- * AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay,
- * w ← w·(1 − lr·λ) − lr·m̂/(√v̂ + ε). Default λ = 0.01.
- */
-export class AdamW extends AdamBase {
-  constructor(params: ParamSource, opts: AdamOptions = {}) {
-    super('AdamW', params, opts, true);
   }
 }
 

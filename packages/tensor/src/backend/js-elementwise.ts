@@ -133,6 +133,15 @@ function reduce(op: ReduceOp, n: number, x: FloatArray, xo: number, xs: number,
   }
 }
 
+function binaryRows(op: BinaryOp, rows: number, n: number, a: FloatArray, ao: number, as: number,
+  b: FloatArray, bo: number, bs: number, o: FloatArray, oo: number): void {
+  for (let r = 0; r < rows; r++, ao += as, bo += bs, oo += n) binary(op, n, a, ao, 1, b, bo, 1, o, oo, 1);
+}
+
+function sumRows(rows: number, n: number, x: FloatArray, xo: number, o: FloatArray, oo: number): void {
+  for (let r = 0; r < rows; r++, xo += n) for (let j = 0; j < n; j++) o[oo + j] += x[xo + j]!;
+}
+
 function expSum(n: number, x: FloatArray, xo: number, xs: number, sh: FloatArray, so: number,
   o: FloatArray, oo: number, os: number): void {
   let ix = xo;
@@ -169,4 +178,4 @@ function where(n: number, c: FloatArray, co: number, cs: number, a: FloatArray, 
   }
 }
 
-export const jsKernels: ElementwiseKernels = { binary, binaryScalar, unary, clamp, axpy, reduce, expSum, argmax, where };
+export const jsKernels: ElementwiseKernels = { binary, binaryScalar, unary, clamp, axpy, reduce, binaryRows, sumRows, expSum, argmax, where };

@@ -60,6 +60,14 @@ export interface ElementwiseKernels {
   axpy(n: number, alpha: number, x: FloatArray, xOff: number, xStride: number,
     y: FloatArray, yOff: number, yStride: number): void;
   /**
+   * A row broadcast over a contiguous [rows, n] matrix in one call: out row r = a row r op b row r,
+   * rows n apart in out; an operand's row step (n, or 0 for the one row it broadcasts) moves it.
+   */
+  binaryRows(op: BinaryOp, rows: number, n: number, a: FloatArray, aOff: number, aStep: number,
+    b: FloatArray, bOff: number, bStep: number, out: FloatArray, outOff: number): void;
+  /** Column sums in one call: out[j] += Σ_r x[xOff + r·n + j], rows added in order (a bias gradient). */
+  sumRows(rows: number, n: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number): void;
+  /**
    * Folds x into out: with `outStride` 0 the whole row folds into `out[outOff]`,
    * otherwise out[i] = op(out[i], x[i]).
    */

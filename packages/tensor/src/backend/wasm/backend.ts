@@ -3,7 +3,8 @@ import type { DType, FloatArray } from '../../dtype.js';
 import { jsKernels } from '../js-elementwise.js';
 import type { Backend, MatrixOperand, MatrixOutput } from '../types.js';
 import { createActivationKernels, type ActivationExports } from './activations.js';
-import { createAdam, createElementwiseKernels, type ElementwiseExports } from './elementwise.js';
+import { createAdam, createAdamAll } from './adam.js';
+import { createElementwiseKernels, type ElementwiseExports } from './elementwise.js';
 import { WasmHeap } from './heap.js';
 import { wasmModuleBase64 } from './module.generated.js';
 import { ParallelGemm, type GemmKernel } from './parallel-gemm.js';
@@ -128,7 +129,8 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     adaptive: options.adaptive ?? true,
     counters: { splitCalls: 0, slowSplits: 0, workerFailures: 0 },
     kernels: createElementwiseKernels(exports, heap, scalarSlot, jsKernels),
-    named: new Map([...createActivationKernels(exports, heap), ['adam.step', createAdam(exports, heap)]]),
+    named: new Map([...createActivationKernels(exports, heap), ['adam.step', createAdam(exports, heap)],
+      ['adam.stepAll', createAdamAll(exports, heap)]]),
 
     alloc(dtype: DType, length: number): FloatArray {
       if (dtype !== 'float32' || length === 0) return fallback.alloc(dtype, length);

@@ -13,7 +13,11 @@ export interface ElementwiseExports {
   expAddF32(n: number, x: number, shift: number, out: number): void;
   axpyF32(n: number, alpha: number, x: number, y: number): void;
   sumF32(n: number, x: number): number;
+  binaryRowsF32(op: number, rows: number, n: number, a: number, aStep: number, b: number, bStep: number, out: number): void;
+  sumRowsF32(rows: number, n: number, x: number, out: number): void;
   adamF32(n: number, w: number, g: number, m: number, v: number, b1: number, b2: number, a1: number, a2: number,
+    stepSize: number, invSqrtC2: number, eps: number, l2: number, shrink: number): void;
+  adamAllF32(count: number, table: number, b1: number, b2: number, a1: number, a2: number,
     stepSize: number, invSqrtC2: number, eps: number, l2: number, shrink: number): void;
 }
 
@@ -147,6 +151,20 @@ export function createElementwiseKernels(
       else reference.axpy(n, alpha, x, xo, xs, y, yo, ys);
     },
 
+    binaryRows(op, rows, n, a, ao, as, b, bo, bs, o, oo) {
+      const code = BINARY[op];
+      if (code !== undefined && usable(rows * n, o) && heap.owns(a) && heap.owns(b)) {
+        wasm.binaryRowsF32(code, rows, n, ptr(a, ao), as * 4, ptr(b, bo), bs * 4, ptr(o, oo));
+      } else {
+        reference.binaryRows(op, rows, n, a, ao, as, b, bo, bs, o, oo);
+      }
+    },
+
+    sumRows(rows, n, x, xo, o, oo) {
+      if (usable(rows * n, x) && heap.owns(o)) wasm.sumRowsF32(rows, n, ptr(x, xo), ptr(o, oo));
+      else reference.sumRows(rows, n, x, xo, o, oo);
+    },
+
     reduce(op: ReduceOp, n, x, xo, xs, o, oo, os) {
       if (op === 'sum' && xs === 1 && usable(n, x) && (os === 0 || (os === 1 && heap.owns(o)))) {
         if (os === 0) o[oo] = o[oo]! + wasm.sumF32(n, ptr(x, xo));
@@ -155,25 +173,5 @@ export function createElementwiseKernels(
         reference.reduce(op, n, x, xo, xs, o, oo, os);
       }
     },
-  };
-}
-
-/**
- * The constants of one Adam step as asm/elementwise.ts's `adamF32` takes them; the optimizer in
- * @actgrad/nn (src/optim/adam-kernel.ts) owns the meaning and fills them in.
- */
-interface AdamConstants {
-  b1: number; b2: number; a1: number; a2: number;
-  stepSize: number; invSqrtC2: number; eps: number; l2: number; shrink: number;
-}
-
-/** The fused Adam step, named kernel `adam.step`, for float32 runs that all live in the memory. */
-export function createAdam(wasm: ElementwiseExports, heap: WasmHeap) {
-  return (n: number, w: FloatArray, wo: number, g: FloatArray, go: number,
-    m: FloatArray, mo: number, v: FloatArray, vo: number, s: AdamConstants): boolean => {
-    if (!(w instanceof Float32Array) || !heap.owns(w) || !heap.owns(g) || !heap.owns(m) || !heap.owns(v)) return false;
-    wasm.adamF32(n, w.byteOffset + wo * 4, g.byteOffset + go * 4, m.byteOffset + mo * 4, v.byteOffset + vo * 4,
-      s.b1, s.b2, s.a1, s.a2, s.stepSize, s.invSqrtC2, s.eps, s.l2, s.shrink);
-    return true;
   };
 }
