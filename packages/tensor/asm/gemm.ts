@@ -16,9 +16,14 @@
 // may be negative (wrapping u32 arithmetic gives the right address).
 
 import { MR_FMA, microKernelFma } from './gemm-kernel-fma';
-
-const MR: i32 = 4;
-const NR: i32 = 8;
+import { MR, NR, packPanelsA, packPanelsB } from './gemm-pack';
+// A KC×NR panel of packed B (8 KB) stays in L1 (32 KB on Zen 4, 48 KB on recent
+// Xeons) while MC/4 packed A panels (128 KB together) stream from L2 (1 MB on
+// Zen 4, 2 MB on Xeons); the KC×NC block of B (512 KB) streams from L2/L3.
+// Measured on Zen 4 against KC/NC/MC = 256/1024/128, 128/1024/128, 256/256/128,
+// 256/512/64, 256/512/256, 384/512/128, 512/256/64 and 128/512/128 at n = 256,
+// 512, 768, 1024 and W2's two large products: none beat these beyond the noise
+// of a shared machine, and smaller blocks only add passes over C and repacking.
 const KC: i32 = 256;
 const NC: i32 = 512;
 const MC: i32 = 128;
@@ -27,6 +32,26 @@ const MC: i32 = 128;
 /** Bytes of scratch one thread needs for `gemm`: the packed B and A blocks plus one C tile. */
 export function gemmScratchBytes(): i32 {
   return KC * NC * 4 + MC * KC * 4 + MR * NR * 4;
+}
+
+/**
+ * Packs columns [j0, j1) of B[k×n] (j0 a multiple of 8) into `dst`, laid out
+ * as `gemm` packs its blocks: for each NC-wide block of columns, for each KC
+ * block of rows, the block's 8-column panels. Threads that split a product by
+ * rows pack B once, each a range of its panels, and all read it with
+ * `gemmPackedB`: every row block would otherwise pack the whole of B again.
+ */
+export function gemmPackB(k: i32, n: i32, b: usize, bRs: i32, bCs: i32, dst: usize, j0: i32, j1: i32): void {
+  j1 = min(j1, n);
+  for (let jc = j0 - j0 % NC; jc < j1; jc += NC) {
+    const nc = min(NC, n - jc);
+    const lo = max(j0, jc), hi = min(j1, jc + nc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const at = dst + <usize>(jc * k + pc * roundPanels(nc) + (lo - jc) * kc) * 4;
+      packPanelsB(kc, hi - lo, b + <usize>(pc * bRs + lo * bCs) * 4, bRs, bCs, at);
+    }
+  }
 }
 
 /**
@@ -41,6 +66,34 @@ export function gemm(
   c: usize, cRs: i32,
   accumulate: i32, scratch: usize,
 ): void {
+  blocked(m, n, k, a, aRs, aCs, b, bRs, bCs, 0, c, cRs, accumulate, scratch);
+}
+
+/** `gemm` with B already packed by `gemmPackB` at `packed` (all of its columns). */
+export function gemmPackedB(
+  m: i32, n: i32, k: i32,
+  a: usize, aRs: i32, aCs: i32,
+  packed: usize, c: usize, cRs: i32,
+  accumulate: i32, scratch: usize,
+): void {
+  blocked(m, n, k, a, aRs, aCs, 0, 0, 0, packed, c, cRs, accumulate, scratch);
+}
+
+// @ts-ignore: decorator
+@inline
+function roundPanels(n: i32): i32 {
+  return (n + NR - 1) & ~(NR - 1);
+}
+
+// @ts-ignore: decorator
+@inline
+function blocked(
+  m: i32, n: i32, k: i32,
+  a: usize, aRs: i32, aCs: i32,
+  b: usize, bRs: i32, bCs: i32, packed: usize,
+  c: usize, cRs: i32,
+  accumulate: i32, scratch: usize,
+): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate) {
@@ -48,7 +101,6 @@ export function gemm(
     }
     return;
   }
-  const packB = scratch;
   const packA = scratch + <usize>(KC * NC * 4);
   const tile = packA + <usize>(MC * KC * 4);
   // The FMA kernel reads packed A through constant offsets; once C is 32 wide the packing pays
@@ -60,7 +112,9 @@ export function gemm(
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packPanelsB(kc, nc, b + <usize>(pc * bRs + jc * bCs) * 4, bRs, bCs, packB);
+      let packB = scratch;
+      if (packed) packB = packed + <usize>(jc * k + pc * roundPanels(nc)) * 4;
+      else packPanelsB(kc, nc, b + <usize>(pc * bRs + jc * bCs) * 4, bRs, bCs, packB);
       const overwrite = pc == 0 && !accumulate;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
@@ -111,7 +165,9 @@ function microKernel(
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
+  // To B's end rather than counting k, as the FMA kernel (gemm-kernel-fma.ts) does.
+  const end = bp + <usize>(kc * 32);
+  while (bp < end) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let av = v128.load32_splat(ap);
@@ -157,102 +213,4 @@ function microKernel(
       store<f32>(row + off, overwrite ? v : load<f32>(row + off) + v);
     }
   }
-}
-
-/**
- * Packs A[mc×kc] into ceil(mc/4) panels, each kc columns of 4 contiguous
- * floats, zero-padded at the bottom. Transposed A (unit row stride) copies one
- * vector per column.
- */
-function packPanelsA(mc: i32, kc: i32, a: usize, aRs: i32, aCs: i32, dst: usize): void {
-  const csB = <usize>(aCs * 4);
-  const rsB = <usize>(aRs * 4);
-  for (let ip = 0; ip < mc; ip += MR) {
-    const h = min(MR, mc - ip);
-    let src = a + <usize>(ip * aRs) * 4;
-    if (h == MR && aRs == 1) {
-      for (let p = 0; p < kc; p++) {
-        v128.store(dst, v128.load(src));
-        src += csB;
-        dst += 16;
-      }
-    } else {
-      for (let p = 0; p < kc; p++) {
-        let s = src;
-        for (let r = 0; r < h; r++) {
-          store<f32>(dst + <usize>(r * 4), load<f32>(s));
-          s += rsB;
-        }
-        for (let r = h; r < MR; r++) store<f32>(dst + <usize>(r * 4), 0);
-        src += csB;
-        dst += 16;
-      }
-    }
-  }
-}
-
-/**
- * Packs B[kc×nc] into ceil(nc/8) panels, each kc rows of 8 contiguous floats,
- * zero-padded on the right. Row-major B copies two vectors per row; transposed
- * B (unit row stride) reads each column contiguously and transposes 4×4 blocks.
- */
-function packPanelsB(kc: i32, nc: i32, b: usize, bRs: i32, bCs: i32, dst: usize): void {
-  const rsB = <usize>(bRs * 4);
-  for (let jp = 0; jp < nc; jp += NR) {
-    const w = min(NR, nc - jp);
-    let src = b + <usize>(jp * bCs) * 4;
-    if (w == NR && bCs == 1) {
-      for (let p = 0; p < kc; p++) {
-        v128.store(dst, v128.load(src));
-        v128.store(dst, v128.load(src, 16), 16);
-        src += rsB;
-        dst += 32;
-      }
-    } else if (w == NR && bRs == 1) {
-      dst = packTransposed8(kc, src, <usize>(bCs * 4), dst);
-    } else {
-      const csB = <usize>(bCs * 4);
-      for (let p = 0; p < kc; p++) {
-        let s = src;
-        for (let j = 0; j < w; j++) {
-          store<f32>(dst + <usize>(j * 4), load<f32>(s));
-          s += csB;
-        }
-        for (let j = w; j < NR; j++) store<f32>(dst + <usize>(j * 4), 0);
-        src += rsB;
-        dst += 32;
-      }
-    }
-  }
-}
-
-/** Eight contiguous columns (stride `csB` bytes apart) → kc rows of 8; returns the end of the panel. */
-function packTransposed8(kc: i32, src: usize, csB: usize, dst: usize): usize {
-  let p = 0;
-  for (; p + 4 <= kc; p += 4) {
-    for (let half: usize = 0; half < 2; half++) {
-      const s = src + half * 4 * csB;
-      const r0 = v128.load(s);
-      const r1 = v128.load(s + csB);
-      const r2 = v128.load(s + 2 * csB);
-      const r3 = v128.load(s + 3 * csB);
-      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-      const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-      const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-      const d = dst + half * 16;
-      v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-      v128.store(d, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 32);
-      v128.store(d, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 64);
-      v128.store(d, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 96);
-    }
-    src += 16;
-    dst += 128;
-  }
-  for (; p < kc; p++) {
-    for (let j: usize = 0; j < 8; j++) store<f32>(dst + j * 4, load<f32>(src + j * csB));
-    src += 4;
-    dst += 32;
-  }
-  return dst;
 }

@@ -130,6 +130,17 @@ describe.each(['fma', 'plain'] as const)('wasm gemm (%s) against float64', (vari
     check(rng, { m: 257, n: 9, k: 513, a: 'cols', b: 'sliced', accumulate: false, where: { a: 'js', b: 'wasm', c: 'js' }, cRowPad: 1 });
   });
 
+  it('row-major A packed four columns at a time, with the columns and rows left over', () => {
+    // C at least 32 wide makes the FMA gemm pack row-major A (4×4 register transposes,
+    // then single columns for k mod 4, then a zero-padded panel for m mod 4).
+    const rng = createRng('wasm-gemm-pack-rows');
+    const both = { a: 'wasm', b: 'wasm', c: 'wasm' } as const;
+    for (const [m, n, k] of [[9, 40, 7], [13, 33, 37], [4, 64, 4], [6, 35, 261]] as const) {
+      check(rng, { m, n, k, a: 'rows', b: 'rows', accumulate: false, where: both, cRowPad: 0 });
+      check(rng, { m, n, k, a: 'sliced', b: 'cols', accumulate: true, where: both, cRowPad: 2 });
+    }
+  });
+
   it('k = 0 writes zeros, or leaves C as it was when accumulating', () => {
     for (const accumulate of [false, true]) {
       const C = wasm.alloc('float32', 6) as Float32Array;

@@ -47,6 +47,10 @@ describe('multi-threaded gemm', () => {
     [784, 10, 33, false, false, false],
     [1000, 64, 300, false, false, true], // sixteen row blocks, claimed one at a time
     [64, 1000, 300, true, false, false], // sixteen column panels
+    // By rows over one shared packed B: B's columns cross the 512-column block with a
+    // ragged last panel, its rows the 256-row block, and the packing chunks cross both.
+    [300, 601, 300, false, true, true],
+    [260, 530, 520, true, false, false],
   ];
   for (const [m, n, k, ta, tb, acc] of shapes) {
     it(`${m}×${k} · ${k}×${n} (aᵀ ${ta}, bᵀ ${tb}, accumulate ${acc}) equals the single-threaded result`, () => {

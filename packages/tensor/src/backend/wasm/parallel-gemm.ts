@@ -1,6 +1,6 @@
 import type { WasmHeap } from './heap.js';
-import { CONTROL_BYTES, GemmPool, JOB_ARG_COUNT, JOB_BYTES, MAX_CHUNKS } from './pool.js';
-import type { WasmMemory, WasmModule } from './webassembly.js';
+import { CONTROL_BYTES, GemmPool, JOB_ARG_COUNT, JOB_BYTES, JobMode, MAX_CHUNKS } from './pool.js';
+import { wasmApi, type WasmMemory, type WasmModule } from './webassembly.js';
 
 /** The module's gemm export: sizes, then A, B, C as byte address and element strides, then flags. */
 export type GemmKernel = (
@@ -19,6 +19,17 @@ const CHUNKS_PER_THREAD = 8;
 const MIN_CHUNK_SIZE = 2 ** 18;
 /** Longest pause in splitting after a split that did not pay, in single-threaded work. */
 const MAX_PAUSE_MS = 50;
+/** Floats of B one packing chunk copies at least (some 10–20 µs). */
+const MIN_PACK_CHUNK = 2 ** 15;
+/** Largest shared packed B kept (bytes); a larger B is packed by each row block instead. */
+const MAX_PACKED_B_BYTES = 2 ** 26;
+
+/** The module's exports beside gemm that pack B once for all threads and read it packed. */
+interface PackedBExports {
+  gemmPackB(k: number, n: number, b: number, bRs: number, bCs: number, dst: number, j0: number, j1: number): void;
+  gemmPackedB(m: number, n: number, k: number, a: number, aRs: number, aCs: number,
+    packed: number, c: number, cRs: number, accumulate: number, scratch: number): void;
+}
 
 /** The tunables the backend exposes, read on every call. */
 export interface ParallelSettings {
@@ -42,6 +53,12 @@ export class ParallelGemm {
   private readonly mainScratch: number;
   private readonly args = new Int32Array(JOB_ARG_COUNT);
   private readonly redo = (i: number): void => this.chunk(i);
+  private readonly packing: PackedBExports;
+  /** The shared packed B (bytes at the address), reserved on first use and grown as needed. */
+  private packed = -1;
+  private packedBytes = 0;
+  /** Milliseconds this thread spent on its own chunks of the last job. */
+  private mainMs = 0;
   // When the cores are busy with other processes a worker can wait milliseconds
   // for CPU time, and a split then costs more than it saves. After such a split
   // the next `skip` large products stay on one thread; the pause doubles with
@@ -62,6 +79,7 @@ export class ParallelGemm {
     private readonly settings: ParallelSettings,
   ) {
     this.mainScratch = heap.reserve(scratchBytes);
+    this.packing = new wasmApi!.Instance(module, { env: { memory } }).exports as unknown as PackedBExports;
   }
 
   run(m: number, n: number, k: number, a: number, aRs: number, aCs: number,
@@ -81,14 +99,24 @@ export class ParallelGemm {
         }
       }
     }
-    // Each chunk packs the part of B it multiplies, and the part of A too unless
-    // A is row-major (read in place). Cutting the columns of C shares out B's
-    // packing; cutting the rows shares out A's. Columns are cut on 16 floats
-    // (64-byte lines of C), rows on the 4-row register tile.
-    const byRows = aCs === 1 ? n < 64 * parts && m >= n : m >= n;
+    // Cut the columns of C when each panel can read row-major A in place (the FMA
+    // gemm does below 32 columns, gemm.ts): nothing is packed twice. Otherwise cut
+    // the rows: all threads share one packed copy of B (packed first, its panels
+    // shared out too) and each row block packs only its own rows of A. Cutting the
+    // columns there would pack the whole of A again for every panel: n = 1024 in
+    // 64-column panels went from 62–70 to 75–89 GFLOP/s on 2 threads by rows (best
+    // windows, old and new alternating in one process, loaded machine). A 32-row
+    // block over packed B runs near the whole product's single-threaded rate (47
+    // against 51 GFLOP/s at n = 256); columns are cut on 16 floats (64-byte lines
+    // of C). By rows, n = 256 and W2's 128×784 · 784×256 tied with their in-place
+    // column panels or lost (66–76 against 71–74), so those keep the panels.
+    const columns = Math.max(Math.ceil(n / (CHUNKS_PER_THREAD * parts) / 16), Math.ceil(MIN_CHUNK_SIZE / (m * k) / 16)) * 16;
+    const inPlace = aCs === 1 && columns < 32 && n >= 64 * parts;
+    const byRows = m >= 32 * parts ? !inPlace : m >= n;
     const unit = byRows ? 4 : 16;
     const total = byRows ? m : n;
     let chunk = Math.ceil(total / (CHUNKS_PER_THREAD * parts) / unit) * unit;
+    if (byRows) chunk = Math.max(chunk, 32);
     chunk = Math.max(chunk, Math.ceil(MIN_CHUNK_SIZE / (size / total) / unit) * unit);
     chunk = Math.min(chunk, Math.ceil(total / parts / unit) * unit);
     chunk = Math.max(chunk, Math.ceil(total / MAX_CHUNKS / unit) * unit);
@@ -104,32 +132,32 @@ export class ParallelGemm {
       if (ms > 0) this.singleRate = Math.max(size / ms, 0.95 * this.singleRate);
       return;
     }
-    const pool = this.pool!;
     const args = this.args;
     args[0] = m; args[1] = n; args[2] = k;
     args[3] = a; args[4] = aRs; args[5] = aCs;
     args[6] = b; args[7] = bRs; args[8] = bCs;
     args[9] = c; args[10] = cRs; args[11] = acc;
-    args[12] = byRows ? 1 : 0; args[13] = chunk; args[14] = total;
     s.counters.splitCalls++;
     const t0 = performance.now();
-    const tag = pool.begin(args, chunks);
-    let mine = 0;
-    for (let i = pool.claim(tag); i >= 0; i = pool.claim(tag)) {
-      this.chunk(i);
-      pool.completed();
-      mine++;
+    let mode: number = byRows ? JobMode.Rows : JobMode.Columns;
+    // The single-threaded time of the split's work, as this thread's share scaled up.
+    let alone = 0;
+    if (byRows && k > 0 && this.reservePacked(k * Math.ceil(n / 8) * 32)) {
+      mode = JobMode.RowsPackedB;
+      args[15] = this.packed;
+      const packChunk = Math.ceil(n / Math.min(2 * parts, Math.ceil((k * n) / MIN_PACK_CHUNK)) / 8) * 8;
+      const packChunks = Math.ceil(n / packChunk);
+      const packMine = this.job(JobMode.PackB, packChunk, n, packChunks);
+      alone = packMine > 0 ? this.mainMs * (packChunks / packMine) : Infinity;
     }
-    const t1 = performance.now();
-    s.counters.workerFailures += pool.finish(tag, chunks, this.redo);
+    const mine = this.job(mode, chunk, total, chunks);
+    alone += mine > 0 ? this.mainMs * (chunks / mine) : Infinity;
     if (s.adaptive) {
       // A split must beat the single-threaded rate by 5%: as threads claim chunks, a
       // slow or late worker costs at most its last chunk, so a split rarely loses much.
-      // Until that rate was measured, the main thread's chunks, scaled up, estimate it.
+      // Until that rate was measured, the main thread's share, scaled up, estimates it.
       const elapsed = performance.now() - t0;
-      const slow = this.singleRate > 0
-        ? size / elapsed < 1.05 * this.singleRate
-        : mine > 0 && elapsed > 0.95 * (t1 - t0) * (chunks / mine);
+      const slow = this.singleRate > 0 ? size / elapsed < 1.05 * this.singleRate : elapsed > 0.95 * alone;
       if (slow) {
         s.counters.slowSplits++;
         this.backoff = Math.min(Math.max(2 * this.backoff, 4), 256);
@@ -142,17 +170,62 @@ export class ParallelGemm {
     }
   }
 
-  /** Chunk `i` of the product in `args`, on this thread. */
+  /**
+   * Runs job `mode` of `chunks` chunks of `chunk` (the last one up to `total`) over the
+   * product in `args` with the workers; returns how many chunks this thread took, and
+   * leaves in `mainMs` how long it took them.
+   */
+  private job(mode: number, chunk: number, total: number, chunks: number): number {
+    const pool = this.pool!;
+    const args = this.args;
+    args[12] = mode; args[13] = chunk; args[14] = total;
+    let mine = 0;
+    const t0 = performance.now();
+    if (chunks === 1) {
+      this.chunk(0);
+      this.mainMs = performance.now() - t0;
+      return 1;
+    }
+    const tag = pool.begin(args, chunks);
+    for (let i = pool.claim(tag); i >= 0; i = pool.claim(tag)) {
+      this.chunk(i);
+      pool.completed();
+      mine++;
+    }
+    this.mainMs = performance.now() - t0;
+    this.settings.counters.workerFailures += pool.finish(tag, chunks, this.redo);
+    return mine;
+  }
+
+  /** Chunk `i` of the job in `args`, on this thread (the workers' `chunk` in pool.ts). */
   private chunk(i: number): void {
     const g = this.args;
-    const size = g[13]!, start = i * size, len = Math.min(size, g[14]! - start);
-    if (g[12]) {
+    const mode = g[12]!, size = g[13]!, start = i * size, len = Math.min(size, g[14]! - start);
+    if (mode === JobMode.Rows) {
       this.kernel(len, g[1]!, g[2]!, g[3]! + start * g[4]! * 4, g[4]!, g[5]!, g[6]!, g[7]!, g[8]!,
         g[9]! + start * g[10]! * 4, g[10]!, g[11]!, this.mainScratch);
-    } else {
+    } else if (mode === JobMode.Columns) {
       this.kernel(g[0]!, len, g[2]!, g[3]!, g[4]!, g[5]!, g[6]! + start * g[8]! * 4, g[7]!, g[8]!,
         g[9]! + start * 4, g[10]!, g[11]!, this.mainScratch);
+    } else if (mode === JobMode.PackB) {
+      this.packing.gemmPackB(g[2]!, g[1]!, g[6]!, g[7]!, g[8]!, g[15]!, start, start + len);
+    } else {
+      this.packing.gemmPackedB(len, g[1]!, g[2]!, g[3]! + start * g[4]! * 4, g[4]!, g[5]!, g[15]!,
+        g[9]! + start * g[10]! * 4, g[10]!, g[11]!, this.mainScratch);
     }
+  }
+
+  /** Makes the shared packed B at least `bytes` long; false when it cannot be (too large, memory full). */
+  private reservePacked(bytes: number): boolean {
+    if (bytes <= this.packedBytes) return true;
+    if (bytes > MAX_PACKED_B_BYTES) return false;
+    // Reserving may grow the memory; the operands' byte addresses stay valid.
+    const ptr = this.heap.reserve(bytes);
+    if (ptr < 0) return false;
+    if (this.packed >= 0) this.heap.release(this.packed);
+    this.packed = ptr;
+    this.packedBytes = bytes;
+    return true;
   }
 
   /** Starts the workers if needed and resolves once they take jobs. */
@@ -177,6 +250,9 @@ export class ParallelGemm {
     this.workerScratch = [];
     this.controls = [];
     this.jobBlock = -1;
+    if (this.packed >= 0) this.heap.release(this.packed);
+    this.packed = -1;
+    this.packedBytes = 0;
   }
 
   private start(): GemmPool {

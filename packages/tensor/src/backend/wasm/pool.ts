@@ -37,8 +37,15 @@ export const CONTROL_BYTES = CONTROL_WORDS * 4;
 const COUNTER = 0; // tag << 16 | chunks not yet claimed (claimed from the last down)
 const COMPLETED = 1; // chunks finished (or failed) in the current job
 const ARGS = 4;
-/** m, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, accumulate, byRows, chunk, total. */
-export const JOB_ARG_COUNT = 15;
+/** m, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, accumulate, mode (a JobMode), chunk, total, packed B. */
+export const JOB_ARG_COUNT = 16;
+
+/**
+ * What a chunk of a job is: a panel of C's columns or a block of its rows (each
+ * chunk packing its own B), a range of B's columns to pack into the shared
+ * packed B, or a block of C's rows over that packed B.
+ */
+export const JobMode = { Columns: 0, Rows: 1, PackB: 2, RowsPackedB: 3 } as const;
 export const JOB_BYTES = (ARGS + JOB_ARG_COUNT) * 4;
 /** Most chunks one job can have (the counter's low 16 bits). */
 export const MAX_CHUNKS = 0xffff;
@@ -61,7 +68,7 @@ const MAIN_SPIN_MS = 1;
 const WORKER_SOURCE = `
 import('node:worker_threads').then(({ workerData }) => serve(workerData));
 function serve({ module, memory, control, job, scratch, spinMs }) {
-  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+  const { gemm, gemmPackB, gemmPackedB } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const c = new Int32Array(memory.buffer, control, ${CONTROL_WORDS});
   const j = new Int32Array(memory.buffer, job, ${ARGS + JOB_ARG_COUNT});
   let seen = Atomics.load(c, ${SEQ});
@@ -109,9 +116,11 @@ function serve({ module, memory, control, job, scratch, spinMs }) {
     const A = ${ARGS};
     const m = j[A], n = j[A + 1], k = j[A + 2], a = j[A + 3], aRs = j[A + 4], aCs = j[A + 5];
     const b = j[A + 6], bRs = j[A + 7], bCs = j[A + 8], cp = j[A + 9], cRs = j[A + 10], acc = j[A + 11];
-    const size = j[A + 13], start = i * size, len = Math.min(size, j[A + 14] - start);
-    if (j[A + 12]) gemm(len, n, k, a + start * aRs * 4, aRs, aCs, b, bRs, bCs, cp + start * cRs * 4, cRs, acc, scratch);
-    else gemm(m, len, k, a, aRs, aCs, b + start * bCs * 4, bRs, bCs, cp + start * 4, cRs, acc, scratch);
+    const mode = j[A + 12], size = j[A + 13], start = i * size, len = Math.min(size, j[A + 14] - start), packed = j[A + 15];
+    if (mode === ${JobMode.Rows}) gemm(len, n, k, a + start * aRs * 4, aRs, aCs, b, bRs, bCs, cp + start * cRs * 4, cRs, acc, scratch);
+    else if (mode === ${JobMode.Columns}) gemm(m, len, k, a, aRs, aCs, b + start * bCs * 4, bRs, bCs, cp + start * 4, cRs, acc, scratch);
+    else if (mode === ${JobMode.PackB}) gemmPackB(k, n, b, bRs, bCs, packed, start, start + len);
+    else gemmPackedB(len, n, k, a + start * aRs * 4, aRs, aCs, packed, cp + start * cRs * 4, cRs, acc, scratch);
   }
 }
 `;

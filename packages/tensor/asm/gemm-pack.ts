@@ -1,0 +1,130 @@
+// Packing for gemm.ts: A into 4-row panels, B into 8-column panels, each
+// zero-padded to whole panels so the micro-kernels need no edge loads.
+
+/** Rows of a packed A panel and of the register tile. */
+export const MR: i32 = 4;
+/** Columns of a packed B panel and of the register tile. */
+export const NR: i32 = 8;
+
+/**
+ * Packs A[mc×kc] into ceil(mc/4) panels, each kc columns of 4 contiguous
+ * floats, zero-padded at the bottom. Transposed A (unit row stride) copies one
+ * vector per column.
+ */
+export function packPanelsA(mc: i32, kc: i32, a: usize, aRs: i32, aCs: i32, dst: usize): void {
+  const csB = <usize>(aCs * 4);
+  const rsB = <usize>(aRs * 4);
+  for (let ip = 0; ip < mc; ip += MR) {
+    const h = min(MR, mc - ip);
+    let src = a + <usize>(ip * aRs) * 4;
+    if (h == MR && aRs == 1) {
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        src += csB;
+        dst += 16;
+      }
+    } else if (h == MR && aCs == 1) {
+      // Row-major A: four rows, four columns at a time, transposed in registers
+      // (the scalar copy below cost a tenth of n = 1024's time).
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const r0 = v128.load(src);
+        const r1 = v128.load(src + rsB);
+        const r2 = v128.load(src + 2 * rsB);
+        const r3 = v128.load(src + 3 * rsB);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+        v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+        v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+        src += 16;
+        dst += 64;
+      }
+      for (; p < kc; p++) {
+        for (let r = 0; r < MR; r++) store<f32>(dst + <usize>(r * 4), load<f32>(src + <usize>(r) * rsB));
+        src += 4;
+        dst += 16;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        let s = src;
+        for (let r = 0; r < h; r++) {
+          store<f32>(dst + <usize>(r * 4), load<f32>(s));
+          s += rsB;
+        }
+        for (let r = h; r < MR; r++) store<f32>(dst + <usize>(r * 4), 0);
+        src += csB;
+        dst += 16;
+      }
+    }
+  }
+}
+
+/**
+ * Packs B[kc×nc] into ceil(nc/8) panels, each kc rows of 8 contiguous floats,
+ * zero-padded on the right. Row-major B copies two vectors per row; transposed
+ * B (unit row stride) reads each column contiguously and transposes 4×4 blocks.
+ */
+export function packPanelsB(kc: i32, nc: i32, b: usize, bRs: i32, bCs: i32, dst: usize): void {
+  const rsB = <usize>(bRs * 4);
+  for (let jp = 0; jp < nc; jp += NR) {
+    const w = min(NR, nc - jp);
+    let src = b + <usize>(jp * bCs) * 4;
+    if (w == NR && bCs == 1) {
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += rsB;
+        dst += 32;
+      }
+    } else if (w == NR && bRs == 1) {
+      dst = packTransposed8(kc, src, <usize>(bCs * 4), dst);
+    } else {
+      const csB = <usize>(bCs * 4);
+      for (let p = 0; p < kc; p++) {
+        let s = src;
+        for (let j = 0; j < w; j++) {
+          store<f32>(dst + <usize>(j * 4), load<f32>(s));
+          s += csB;
+        }
+        for (let j = w; j < NR; j++) store<f32>(dst + <usize>(j * 4), 0);
+        src += rsB;
+        dst += 32;
+      }
+    }
+  }
+}
+
+/** Eight contiguous columns (stride `csB` bytes apart) → kc rows of 8; returns the end of the panel. */
+function packTransposed8(kc: i32, src: usize, csB: usize, dst: usize): usize {
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    for (let half: usize = 0; half < 2; half++) {
+      const s = src + half * 4 * csB;
+      const r0 = v128.load(s);
+      const r1 = v128.load(s + csB);
+      const r2 = v128.load(s + 2 * csB);
+      const r3 = v128.load(s + 3 * csB);
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+      const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      const d = dst + half * 16;
+      v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(d, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 32);
+      v128.store(d, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 64);
+      v128.store(d, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 96);
+    }
+    src += 16;
+    dst += 128;
+  }
+  for (; p < kc; p++) {
+    for (let j: usize = 0; j < 8; j++) store<f32>(dst + j * 4, load<f32>(src + j * csB));
+    src += 4;
+    dst += 32;
+  }
+  return dst;
+}
