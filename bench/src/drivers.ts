@@ -1,5 +1,6 @@
 import { add, configure, suite } from 'benny';
 import { w1Data, w2Data, w3Operands, w4Operands } from './data.js';
+import { pairedShares } from './paired.js';
 import { type MicroSettings, type W1Settings, type W2Settings, type W3Settings, type W4Settings } from './spec.js';
 import type { BenchCase, Job, JsPeer, Measurement } from './peers/types.js';
 
@@ -98,7 +99,9 @@ export async function runW3(peer: JsPeer, settings: W3Settings, job: Job): Promi
     return { name: `n=${n}`, run: peer.matmul(a, b, n), units: 2 * n ** 3 };
   });
   const ops = await timeCases(`W3 matmul, ${job.runner} (calls/s)`, cases, settings);
-  return cases.map((c) => ({ case: c.name, metric: 'gflops', value: (ops.get(c.name)! * c.units) / 1e9 }));
+  const measurements = cases.map((c) => ({ case: c.name, metric: 'gflops', value: (ops.get(c.name)! * c.units) / 1e9 }));
+  if (peer.wasmThreads !== undefined) measurements.push(...await pairedShares(cases, peer.wasmThreads, settings.pairedWindowMs));
+  return measurements;
 }
 
 export async function runW4(peer: JsPeer, settings: W4Settings, job: Job): Promise<Measurement[]> {

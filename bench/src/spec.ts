@@ -55,6 +55,8 @@ export interface MicroSettings {
 
 export interface W3Settings extends MicroSettings {
   sizes: number[];
+  /** Window length of the paired peak measurement (paired.ts), for the wasm backend's products. */
+  pairedWindowMs: number;
 }
 
 export interface W4Settings extends MicroSettings {
@@ -97,6 +99,7 @@ export function settingsFor(mode: 'quick' | 'full'): WorkloadSettings {
       warmupSeconds: full ? 0.25 : 0.1,
       minSamples: full ? w3.minTimedCalls : 2,
       maxTime: full ? w3.minTimedSeconds : 0.25,
+      pairedWindowMs: full ? 60 : 20,
     },
     w4: {
       shape: [w4.shape[0]!, w4.shape[1]!],

@@ -71,5 +71,10 @@ describe('the ceiling section', () => {
     expect(md).toContain('| W2 steps/s, 2 threads | 150 (19.3 GFLOP/s) | 19% | 160 (20.6 GFLOP/s) | 0.94× | missed (≥ 1.0× PyTorch) |');
     // PyTorch ran faster on 1 thread than on 2: the 2-thread row is also judged against that.
     expect(md).toContain("| W2 steps/s, 2 threads, against PyTorch's faster setting (1 thread) | 150 |  | 170 | 0.88× | missed (≥ 1.0× PyTorch) |");
+
+    // A share measured beside the peak in the same processes (paired.ts) is the one judged: here
+    // it says 78% (0.74–0.83 over three processes) where the separate peak table gives 85%.
+    const paired = { ...results, rows: [...results.rows, { ...row('w3', 'actgrad-wasm', 'n=256', 'peak_share', 0), ...summarize([0.74, 0.78, 0.83]) }] };
+    expect(ceilingSection(paired)).toContain("| W3 n=256 GFLOP/s, 2 threads | 85.0 | 78% (74%–83%); 85% of the peak table's | 170 | 0.50× | missed (≥ 80% of peak) |");
   });
 });

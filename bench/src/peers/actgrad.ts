@@ -29,6 +29,7 @@ export async function createActgradPeer(backend: string): Promise<JsPeer> {
   return {
     backend: active.threads ? `${active.name}, ${active.threads} thread${active.threads > 1 ? 's' : ''}${gemm}` : active.name,
     versions: {},
+    wasmThreads: active.name === 'wasm' ? active.threads : undefined,
 
     w1(data, settings) {
       const { moons, init } = data;
@@ -78,8 +79,10 @@ export async function createActgradPeer(backend: string): Promise<JsPeer> {
     },
 
     matmul(a, b, n) {
-      const ta = tensor(a, { shape: [n, n] });
-      const tb = tensor(b, { shape: [n, n] });
+      // Operands in the backend's storage, where a model's weights and activations live (the wasm
+      // backend would otherwise copy a plain Float32Array into its memory on every call).
+      const ta = copyInto(empty([n, n]), tensor(a, { shape: [n, n] }));
+      const tb = copyInto(empty([n, n]), tensor(b, { shape: [n, n] }));
       // The spec allows a preallocated result: C is written into one buffer made here, so a call
       // times the product, not the page faults of a fresh 4 MB array at n = 1024.
       const out = empty([n, n]);

@@ -31,6 +31,11 @@ export interface ActivationInput {
 export interface JsPeer {
   /** The backend that actually runs, reported beside each result. */
   readonly backend: string;
+  /**
+   * Threads a WebAssembly SIMD backend's products run on: W3 then also measures each product as a
+   * share of the machine's peak on as many threads (paired.ts). Undefined for other backends.
+   */
+  readonly wasmThreads?: number;
   /** The peer's package versions, for the results' header. */
   readonly versions: Record<string, string>;
   w1(data: W1Data, settings: W1Settings): W1Trainer;

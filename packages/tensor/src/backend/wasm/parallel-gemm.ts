@@ -65,6 +65,14 @@ export class ParallelGemm {
   // each further miss and resets after a split that pays.
   private skip = 0;
   private backoff = 0;
+  // Verdicts of the last four splits, one bit each (1: did not pay). A split that did not
+  // pay pauses splitting only when another of the three before it did not either: on a
+  // virtual machine a vCPU is now and then held up for a fraction of a millisecond, and
+  // pausing at each such hiccup kept a 256³ product on one thread for most of its calls.
+  // 2 threads, 256³, share of the peak in neighbouring windows (bench/src/paired.ts),
+  // three processes each, 2026-12-02: 43–71% pausing at every miss, 74–81% at the second
+  // in four, 64–81% at the third (no better: misses come in runs when a vCPU is held up).
+  private verdicts = 0;
   // Multiply-adds per ms of recent unsplit large products: the rate a split must beat.
   // Two threads that share one physical core (hyperthreads, or an oversubscribed host)
   // each run at half speed, which the main thread's share alone cannot reveal.
@@ -158,12 +166,15 @@ export class ParallelGemm {
       // Until that rate was measured, the main thread's share, scaled up, estimates it.
       const elapsed = performance.now() - t0;
       const slow = this.singleRate > 0 ? size / elapsed < 1.05 * this.singleRate : elapsed > 0.95 * alone;
-      if (slow) {
+      this.verdicts = ((this.verdicts << 1) | (slow ? 1 : 0)) & 0xf;
+      if (slow && (this.verdicts & 0b1110) !== 0) {
         s.counters.slowSplits++;
         this.backoff = Math.min(Math.max(2 * this.backoff, 4), 256);
         // A pause longer than ~50 ms of single-threaded work would outlast most hiccups.
         const cap = this.singleRate > 0 ? Math.max(4, Math.floor((MAX_PAUSE_MS * this.singleRate) / size)) : 256;
         this.skip = Math.min(this.backoff, cap);
+      } else if (slow) {
+        s.counters.slowSplits++;
       } else {
         this.backoff = 0;
       }
