@@ -49,16 +49,7 @@ export function packPanelsA(mc: i32, kc: i32, a: usize, aRs: i32, aCs: i32, dst:
         dst += 16;
       }
     } else {
-      for (let p = 0; p < kc; p++) {
-        let s = src;
-        for (let r = 0; r < h; r++) {
-          store<f32>(dst + <usize>(r * 4), load<f32>(s));
-          s += rsB;
-        }
-        for (let r = h; r < MR; r++) store<f32>(dst + <usize>(r * 4), 0);
-        src += csB;
-        dst += 16;
-      }
+      dst = packStrided(kc, h, MR, src, rsB, csB, dst);
     }
   }
 }
@@ -83,19 +74,30 @@ export function packPanelsB(kc: i32, nc: i32, b: usize, bRs: i32, bCs: i32, dst:
     } else if (w == NR && bRs == 1) {
       dst = packTransposed8(kc, src, <usize>(bCs * 4), dst);
     } else {
-      const csB = <usize>(bCs * 4);
-      for (let p = 0; p < kc; p++) {
-        let s = src;
-        for (let j = 0; j < w; j++) {
-          store<f32>(dst + <usize>(j * 4), load<f32>(s));
-          s += csB;
-        }
-        for (let j = w; j < NR; j++) store<f32>(dst + <usize>(j * 4), 0);
-        src += rsB;
-        dst += 32;
-      }
+      dst = packStrided(kc, w, NR, src, <usize>(bCs * 4), rsB, dst);
     }
   }
+}
+
+/**
+ * Any stride, and the panels at the edge: kc groups of `count` floats `step` bytes
+ * apart (a group starting `advance` bytes after the last) into groups of `width`
+ * floats, zero-padded. Returns the end of the panel.
+ */
+// @ts-ignore: decorator
+@inline
+function packStrided(kc: i32, count: i32, width: i32, src: usize, step: usize, advance: usize, dst: usize): usize {
+  for (let p = 0; p < kc; p++) {
+    let s = src;
+    for (let i = 0; i < count; i++) {
+      store<f32>(dst + <usize>(i * 4), load<f32>(s));
+      s += step;
+    }
+    for (let i = count; i < width; i++) store<f32>(dst + <usize>(i * 4), 0);
+    src += advance;
+    dst += <usize>(width * 4);
+  }
+  return dst;
 }
 
 /** Eight contiguous columns (stride `csB` bytes apart) → kc rows of 8; returns the end of the panel. */
