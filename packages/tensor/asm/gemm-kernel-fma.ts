@@ -29,6 +29,8 @@
 // Packed A is read through constant load offsets, which x64 folds into the
 // address: three fewer instructions per step than adding the row offsets.
 
+import { storeTile } from './gemm-store';
+
 export const MR_FMA: i32 = 4;
 
 // @ts-ignore: decorator
@@ -90,32 +92,5 @@ export function microKernelFma(
       bp += 32;
     }
   }
-  if (mr == MR_FMA && nr == 8) {
-    const rsC = <usize>cRsB;
-    if (overwrite) {
-      v128.store(cp, c00); v128.store(cp, c01, 16); cp += rsC;
-      v128.store(cp, c10); v128.store(cp, c11, 16); cp += rsC;
-      v128.store(cp, c20); v128.store(cp, c21, 16); cp += rsC;
-      v128.store(cp, c30); v128.store(cp, c31, 16);
-    } else {
-      v128.store(cp, f32x4.add(v128.load(cp), c00)); v128.store(cp, f32x4.add(v128.load(cp, 16), c01), 16); cp += rsC;
-      v128.store(cp, f32x4.add(v128.load(cp), c10)); v128.store(cp, f32x4.add(v128.load(cp, 16), c11), 16); cp += rsC;
-      v128.store(cp, f32x4.add(v128.load(cp), c20)); v128.store(cp, f32x4.add(v128.load(cp, 16), c21), 16); cp += rsC;
-      v128.store(cp, f32x4.add(v128.load(cp), c30)); v128.store(cp, f32x4.add(v128.load(cp, 16), c31), 16);
-    }
-    return;
-  }
-  v128.store(tile, c00, 0); v128.store(tile, c01, 16);
-  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
-  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
-  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
-  for (let i = 0; i < mr; i++) {
-    const row = cp + <usize>(i * cRsB);
-    const t = tile + <usize>(i * 32);
-    for (let j = 0; j < nr; j++) {
-      const off = <usize>(j * 4);
-      const v = load<f32>(t + off);
-      store<f32>(row + off, overwrite ? v : load<f32>(row + off) + v);
-    }
-  }
+  storeTile(c00, c01, c10, c11, c20, c21, c30, c31, cp, cRsB, mr, nr, overwrite, tile);
 }

@@ -17,6 +17,7 @@
 
 import { MR_FMA, microKernelFma } from './gemm-kernel-fma';
 import { MR, NR, packPanelsA, packPanelsB } from './gemm-pack';
+import { storeTile } from './gemm-store';
 // A KC×NR panel of packed B (8 KB) stays in L1 (32 KB on Zen 4, 48 KB on recent
 // Xeons) while MC/4 packed A panels (128 KB together) stream from L2 (1 MB on
 // Zen 4, 2 MB on Xeons); the KC×NC block of B (512 KB) streams from L2/L3.
@@ -185,32 +186,5 @@ function microKernel(
     ap += <usize>aCsB;
     bp += 32;
   }
-  if (mr == MR && nr == NR) {
-    const rs = <usize>cRsB;
-    if (overwrite) {
-      v128.store(cp, c00); v128.store(cp, c01, 16); cp += rs;
-      v128.store(cp, c10); v128.store(cp, c11, 16); cp += rs;
-      v128.store(cp, c20); v128.store(cp, c21, 16); cp += rs;
-      v128.store(cp, c30); v128.store(cp, c31, 16);
-    } else {
-      v128.store(cp, f32x4.add(v128.load(cp), c00)); v128.store(cp, f32x4.add(v128.load(cp, 16), c01), 16); cp += rs;
-      v128.store(cp, f32x4.add(v128.load(cp), c10)); v128.store(cp, f32x4.add(v128.load(cp, 16), c11), 16); cp += rs;
-      v128.store(cp, f32x4.add(v128.load(cp), c20)); v128.store(cp, f32x4.add(v128.load(cp, 16), c21), 16); cp += rs;
-      v128.store(cp, f32x4.add(v128.load(cp), c30)); v128.store(cp, f32x4.add(v128.load(cp, 16), c31), 16);
-    }
-    return;
-  }
-  v128.store(tile, c00, 0); v128.store(tile, c01, 16);
-  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
-  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
-  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
-  for (let i = 0; i < mr; i++) {
-    const row = cp + <usize>(i * cRsB);
-    const t = tile + <usize>(i * NR * 4);
-    for (let j = 0; j < nr; j++) {
-      const off = <usize>(j * 4);
-      const v = load<f32>(t + off);
-      store<f32>(row + off, overwrite ? v : load<f32>(row + off) + v);
-    }
-  }
+  storeTile(c00, c01, c10, c11, c20, c21, c30, c31, cp, cRsB, mr, nr, overwrite, tile);
 }
