@@ -42,24 +42,25 @@ function probe(python: string, benchDir: string, coretype: string | undefined, s
 }
 
 export function chooseBlas(python: string, benchDir: string, seconds: number): BlasChoice {
-  const preset = process.env.OPENBLAS_CORETYPE;
-  const own = probe(python, benchDir, preset, seconds);
+  // OPENBLAS_CORETYPE set in this environment (here once to Haswell, half the speed of the
+  // AVX-512 kernels on a Zen 5) is one more candidate, not the answer: PyTorch runs with the
+  // fastest core type, and the note says what was set.
+  const preset = process.env.OPENBLAS_CORETYPE || undefined;
+  const own = probe(python, benchDir, undefined, seconds);
   if (own.error) return { env: {}, note: `PyTorch's BLAS kernels unknown: ${own.error}.` };
   if (own.internal_api !== 'openblas') {
     return { env: {}, note: `PyTorch's BLAS: ${own.internal_api} ${own.version ?? ''}${own.architecture ? `, ${own.architecture} kernels` : ''}.` };
   }
   const rate = (p: Probe) => `${p.architecture} ${(p.gflops_1t_n512 ?? 0).toFixed(1)}`;
-  if (preset) {
-    return { env: { OPENBLAS_CORETYPE: preset }, note: `PyTorch's OpenBLAS ${own.version} runs ${own.architecture} kernels (OPENBLAS_CORETYPE=${preset} as set; 512² float32 matmul, 1 thread: ${rate(own)} GFLOP/s).` };
-  }
   const tried: Array<{ coretype: string; result: Probe }> = [];
+  const candidates = preset ? [preset, ...CANDIDATES.filter((c) => c !== preset)] : CANDIDATES;
   // Two alternating rounds, best of each, so a burst of other work does not pick the kernels.
   for (let round = 0; round < 2; round++) {
     if (round > 0) {
       const again = probe(python, benchDir, undefined, seconds);
       own.gflops_1t_n512 = Math.max(own.gflops_1t_n512 ?? 0, again.gflops_1t_n512 ?? 0);
     }
-    for (const coretype of CANDIDATES) {
+    for (const coretype of candidates) {
       const result = probe(python, benchDir, coretype, seconds);
       // A core type this build or CPU cannot run falls back to another one: skip repeats.
       if (result.error || !result.architecture || result.architecture === own.architecture) continue;
@@ -68,17 +69,22 @@ export function chooseBlas(python: string, benchDir: string, seconds: number): B
       else if (seen.coretype === coretype) seen.result.gflops_1t_n512 = Math.max(seen.result.gflops_1t_n512 ?? 0, result.gflops_1t_n512 ?? 0);
     }
   }
-  const best = tried.reduce<{ coretype: string; result: Probe } | undefined>(
-    (b, t) => ((t.result.gflops_1t_n512 ?? 0) > (b?.result.gflops_1t_n512 ?? 0) ? t : b), undefined);
   const probed = [own, ...tried.map((t) => t.result)].map(rate).join(', ');
-  if (best && (best.result.gflops_1t_n512 ?? 0) > MARGIN * (own.gflops_1t_n512 ?? 0)) {
-    return {
-      env: { OPENBLAS_CORETYPE: best.coretype },
-      note: `PyTorch's OpenBLAS ${own.version} picks ${own.architecture} kernels on this CPU; ${best.coretype} ran faster, so PyTorch ran with OPENBLAS_CORETYPE=${best.coretype} (its best here; probe, 512² float32 matmul on 1 thread, GFLOP/s: ${probed}).`,
-    };
+  const ownPick = { coretype: own.architecture!, result: own };
+  // What PyTorch would run as the environment stands: the preset's kernels, else OpenBLAS's pick.
+  const asSet = (preset && tried.find((t) => t.coretype === preset)) || ownPick;
+  const best = tried.reduce((b, t) => ((t.result.gflops_1t_n512 ?? 0) > (b.result.gflops_1t_n512 ?? 0) ? t : b), ownPick);
+  const chosen = (best.result.gflops_1t_n512 ?? 0) > MARGIN * (asSet.result.gflops_1t_n512 ?? 0) ? best : asSet;
+  const detail = `probe, 512² float32 matmul on 1 thread, GFLOP/s: ${probed}`;
+  const set = preset ? `OPENBLAS_CORETYPE=${preset} was set in the environment (${asSet.result.architecture} kernels); ` : '';
+  if (chosen === asSet && !preset) {
+    return { env: {}, note: `PyTorch's OpenBLAS ${own.version} runs its own pick, ${own.architecture} kernels, its best here (no OPENBLAS_CORETYPE beat it by ${Math.round((MARGIN - 1) * 100)}%; ${detail}).` };
+  }
+  if (chosen === asSet) {
+    return { env: { OPENBLAS_CORETYPE: preset! }, note: `PyTorch's OpenBLAS ${own.version}: ${set}no other core type beat it by ${Math.round((MARGIN - 1) * 100)}%, so PyTorch ran with it (${detail}).` };
   }
   return {
-    env: {},
-    note: `PyTorch's OpenBLAS ${own.version} runs its own pick, ${own.architecture} kernels, its best here (no OPENBLAS_CORETYPE beat it by ${Math.round((MARGIN - 1) * 100)}%; probe, 512² float32 matmul on 1 thread, GFLOP/s: ${probed}).`,
+    env: { OPENBLAS_CORETYPE: chosen.coretype },
+    note: `PyTorch's OpenBLAS ${own.version}: ${set || `picks ${own.architecture} kernels on this CPU; `}${chosen.coretype} ran faster, so PyTorch ran with OPENBLAS_CORETYPE=${chosen.coretype}, its best here (${detail}).`,
   };
 }

@@ -103,6 +103,15 @@ export function ceilingSection(results: Results & { peak?: PeakRow[] }): string 
         w2t ? `${cell(w2t.median, 'steps_per_s')} (${cell((w2t.median * stepFlops) / 1e9, 'gflops')} GFLOP/s)` : '—',
         w2 && w2t ? formatRatio(w2.median / w2t.median) : '—',
         w2 && w2t ? bar(w2.median / w2t.median, 1, '≥ 1.0× PyTorch') : '']);
+      // Where PyTorch's BLAS has wider vectors than WebAssembly's 128 bits (AVX-512 runs four
+      // times the lanes), PyTorch can train faster than every W2 flop at this machine's wasm
+      // peak would: then the W2 bar cannot be met by any kernel here, and the table says so.
+      if (p && w2t) {
+        const ceiling = (p.value * 1e9) / stepFlops;
+        body.push([`W2 steps/s with every flop at the peak, ${tag}`, cell(ceiling, 'steps_per_s'), '100%',
+          cell(w2t.median, 'steps_per_s'), formatRatio(ceiling / w2t.median),
+          ceiling < w2t.median ? 'out of reach here: PyTorch trains faster than the WebAssembly SIMD peak allows' : '']);
+      }
       // PyTorch's 2-thread W2 can run slower than its 1-thread one (OpenMP on a busy machine): say so.
       const w2t1 = find('w2', 'torch-1t', '', 'steps_per_s');
       if (threads > 1 && w2 && w2t && w2t1 && w2t1.median > w2t.median) {

@@ -10,6 +10,7 @@ import { resultPrefix, type Job, type WorkerResult } from './peers/types.js';
 import { toMarkdown, formatValue, primaryMetric, type ResultRow, type Results } from './report.js';
 import { actgradBackendOf, actgradEnv, runners, type Runner } from './runners.js';
 import { chooseBlas } from './blas.js';
+import { chooseMalloc } from './malloc.js';
 import { ceilingSection, measurePeak, type PeakRow } from './ceiling.js';
 import { settingsFor, specRepetitions, type WorkloadId, type WorkloadSettings } from './spec.js';
 import { interleave, summarize, type Summary } from './stats.js';
@@ -31,7 +32,7 @@ interface Outcome {
   seconds: number;
 }
 
-/** Environment of every PyTorch process: OPENBLAS_CORETYPE when another core type's kernels are faster (blas.ts). */
+/** Environment of every PyTorch process: its fastest OPENBLAS_CORETYPE (blas.ts) and malloc setting (malloc.ts). */
 let torchEnv: Record<string, string> = {};
 
 /** Runs one job in a fresh process and reads its one result line. */
@@ -152,9 +153,13 @@ async function main(args: BenchArgs): Promise<void> {
     writeDataFiles(dataDir, settings);
     log('Probing which kernels PyTorch\'s BLAS runs best (bench/python/blas_probe.py)…');
     const blas = chooseBlas(python, benchDir, args.mode === 'full' ? 1 : 0.3);
-    torchEnv = blas.env;
     notes.push(blas.note);
     log(blas.note);
+    log('Probing whether PyTorch runs faster with glibc\'s malloc tuned (bench/python/malloc_probe.py)…');
+    const malloc = chooseMalloc(python, benchDir, blas.env, args.mode === 'full' ? 1 : 0.3);
+    torchEnv = { ...blas.env, ...malloc.env };
+    notes.push(malloc.note);
+    log(malloc.note);
   }
   // The machine's WebAssembly SIMD ceiling, which the W2 and W3 bars are relative to.
   let peak: PeakRow[] | undefined;
