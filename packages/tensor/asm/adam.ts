@@ -60,16 +60,26 @@ export function adamF32(
 }
 
 /**
- * `adamF32` over every run of a model in one call: `table` holds `count` entries of five i32
- * (byte addresses of w, g, m and v, then the run's length).
+ * `adamF32` over elements [lo, hi) of every run of a model taken end to end, in one call: `table`
+ * holds `count` entries of five i32 (byte addresses of w, g, m and v, then the run's length), and
+ * `consts` the nine f32 constants in adamF32's order (b1, b2, a1, a2, stepSize, invSqrtC2, eps,
+ * l2, shrink). Threads that share a step take disjoint ranges; every element's arithmetic is the
+ * same whatever the ranges, so the bits do not depend on the split.
  */
-export function adamAllF32(
-  count: i32, table: usize,
-  b1: f32, b2: f32, a1: f32, a2: f32, stepSize: f32, invSqrtC2: f32, eps: f32, l2: f32, shrink: f32,
-): void {
-  for (let e = 0; e < count; e++) {
+export function adamAllF32(count: i32, table: usize, consts: usize, lo: i32, hi: i32): void {
+  const b1 = load<f32>(consts), b2 = load<f32>(consts, 4), a1 = load<f32>(consts, 8), a2 = load<f32>(consts, 12);
+  const stepSize = load<f32>(consts, 16), invSqrtC2 = load<f32>(consts, 20), eps = load<f32>(consts, 24);
+  const l2 = load<f32>(consts, 28), shrink = load<f32>(consts, 32);
+  let start = 0;
+  for (let e = 0; e < count && start < hi; e++) {
     const t = table + <usize>e * 20;
-    adamF32(load<i32>(t, 16), <usize>load<u32>(t), <usize>load<u32>(t, 4), <usize>load<u32>(t, 8), <usize>load<u32>(t, 12),
-      b1, b2, a1, a2, stepSize, invSqrtC2, eps, l2, shrink);
+    const n = load<i32>(t, 16);
+    const from = max(lo - start, 0), to = min(hi - start, n);
+    if (from < to) {
+      const o = <usize>from << 2;
+      adamF32(to - from, <usize>load<u32>(t) + o, <usize>load<u32>(t, 4) + o, <usize>load<u32>(t, 8) + o,
+        <usize>load<u32>(t, 12) + o, b1, b2, a1, a2, stepSize, invSqrtC2, eps, l2, shrink);
+    }
+    start += n;
   }
 }

@@ -104,6 +104,46 @@ describe('multi-threaded gemm', () => {
     expect(got.slowSplits).toBe(4);
   });
 
+  it("shares a large Adam step (adam.stepAll) with the workers, with the single-threaded step's bits", () => {
+    type AdamStep = { b1: number; b2: number; a1: number; a2: number; stepSize: number; invSqrtC2: number; eps: number; l2: number; shrink: number };
+    type StepAll = (count: number, runs: object[], s: AdamStep) => boolean;
+    // 70,000 + 3 + 9,001 + 130 elements: over the 2^16 at which a step is shared, cut into chunks
+    // that cross the runs' ends; the third run starts at offset 1 of its w and g.
+    const sizes = [70000, 3, 9001, 130];
+    const model = (backend: typeof single) => sizes.map((n, i) => {
+      const rng = createRng(`adam-${i}`);
+      const fill = (len: number) => {
+        const x = backend.alloc('float32', len) as Float32Array;
+        for (let j = 0; j < len; j++) x[j] = rng() * 2 - 1;
+        return x;
+      };
+      const off = i === 2 ? 1 : 0;
+      return { n, w: fill(n + off), wo: off, g: fill(n + off), go: off, m: backend.alloc('float32', n), v: backend.alloc('float32', n) };
+    });
+    for (const [shared, alone] of [[threaded, single], [threadedPlain, singlePlain]] as const) {
+      const a = model(shared), b = model(alone);
+      const before = shared.counters.adamSplits;
+      for (let t = 1; t <= 3; t++) {
+        const s: AdamStep = { b1: 0.9, b2: 0.999, a1: 0.1, a2: 0.001, stepSize: 1e-3 / (1 - 0.9 ** t),
+          invSqrtC2: 1 / Math.sqrt(1 - 0.999 ** t), eps: 1e-8, l2: 0.01, shrink: 1 };
+        expect((shared.named!.get('adam.stepAll') as StepAll)(4, a, s)).toBe(true);
+        expect((alone.named!.get('adam.stepAll') as StepAll)(4, b, s)).toBe(true);
+      }
+      expect(shared.counters.adamSplits).toBe(before + 3);
+      expect(alone.counters.adamSplits).toBe(0);
+      expect(shared.counters.workerFailures).toBe(0);
+      for (let i = 0; i < sizes.length; i++) {
+        for (const key of ['w', 'm', 'v'] as const) {
+          const x = a[i]![key] as Float32Array, y = b[i]![key] as Float32Array;
+          expect(Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength)), `run ${i} ${key}`).toBe(true);
+        }
+        // The step moved every weight: a chunk that was skipped would leave its weights as they were.
+        const w0 = model(single)[i]!.w;
+        for (let j = a[i]!.wo; j < w0.length; j++) if (a[i]!.w[j] === w0[j]) throw new Error(`run ${i}: weight ${j} unchanged`);
+      }
+    }
+  });
+
   it('restarts the workers after close()', async () => {
     const b = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1, adaptive: false });
     await b.warmUp();

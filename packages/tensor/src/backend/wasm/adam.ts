@@ -31,15 +31,23 @@ export function createAdam(wasm: ElementwiseExports, heap: WasmHeap) {
   };
 }
 
+/** Runs the all-parameters step over elements [0, total) of the runs: on one thread, or shared out (parallel-gemm.ts). */
+export type AdamAllRunner = (count: number, table: number, consts: number, total: number) => void;
+
+/** Bytes before the entries of the table: the nine f32 constants, padded to 16. */
+const CONSTS_BYTES = 48;
+
 /**
  * Named kernel `adam.stepAll`: the Adam step of every parameter of a model in one call into
- * wasm, through a table of (w, g, m, v, n) entries kept in the memory. Declines (false, touching
- * nothing) unless every run is float32 storage in the memory.
+ * wasm, through a table of (w, g, m, v, n) entries kept in the memory behind the step's
+ * constants. `run` may share the elements out among the worker threads. Declines (false,
+ * touching nothing) unless every run is float32 storage in the memory.
  */
-export function createAdamAll(wasm: ElementwiseExports, heap: WasmHeap) {
+export function createAdamAll(heap: WasmHeap, run: AdamAllRunner) {
   let table = -1;
   let capacity = 0;
   let entries: Int32Array | null = null;
+  let consts: Float32Array | null = null;
   return (count: number, runs: readonly AdamRun[], s: AdamConstants): boolean => {
     for (let r = 0; r < count; r++) {
       const run = runs[r]!;
@@ -49,15 +57,21 @@ export function createAdamAll(wasm: ElementwiseExports, heap: WasmHeap) {
     if (count > capacity) {
       if (table >= 0) heap.release(table);
       capacity = Math.max(count, 16);
-      table = heap.reserve(capacity * 20);
+      table = heap.reserve(CONSTS_BYTES + capacity * 20);
       if (table < 0) {
         capacity = 0;
         return false;
       }
-      // Shared memory never detaches, so this view stays valid as the memory grows.
-      entries = new Int32Array(heap.f32().buffer, table, capacity * 5);
+      // Shared memory never detaches, so these views stay valid as the memory grows.
+      consts = new Float32Array(heap.f32().buffer, table, 9);
+      entries = new Int32Array(heap.f32().buffer, table + CONSTS_BYTES, capacity * 5);
     }
+    // Stored as floats, rounded to nearest as a wasm f32 parameter would be.
+    const c = consts!;
+    c[0] = s.b1; c[1] = s.b2; c[2] = s.a1; c[3] = s.a2; c[4] = s.stepSize;
+    c[5] = s.invSqrtC2; c[6] = s.eps; c[7] = s.l2; c[8] = s.shrink;
     const e = entries!;
+    let total = 0;
     for (let r = 0, i = 0; r < count; r++, i += 5) {
       const run = runs[r]!;
       e[i] = run.w.byteOffset + run.wo * 4;
@@ -65,8 +79,9 @@ export function createAdamAll(wasm: ElementwiseExports, heap: WasmHeap) {
       e[i + 2] = run.m.byteOffset;
       e[i + 3] = run.v.byteOffset;
       e[i + 4] = run.n;
+      total += run.n;
     }
-    wasm.adamAllF32(count, table, s.b1, s.b2, s.a1, s.a2, s.stepSize, s.invSqrtC2, s.eps, s.l2, s.shrink);
+    run(count, table + CONSTS_BYTES, table, total);
     return true;
   };
 }

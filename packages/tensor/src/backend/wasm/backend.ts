@@ -58,10 +58,11 @@ export interface WasmBackend extends Backend {
   /** Pause splitting after a split that did not pay (see `WasmBackendOptions.adaptive`). */
   adaptive: boolean;
   /**
-   * Matmuls split across threads, splits that did not pay (each pauses splitting), and
-   * worker jobs the main thread redid because a worker failed.
+   * Matmuls split across threads, splits that did not pay (each pauses splitting), worker
+   * jobs the main thread redid because a worker failed, and Adam steps (`adam.stepAll`)
+   * shared with the workers.
    */
-  readonly counters: { splitCalls: number; slowSplits: number; workerFailures: number };
+  readonly counters: { splitCalls: number; slowSplits: number; workerFailures: number; adamSplits: number };
   /** Starts the worker threads now and resolves once they take jobs (otherwise they start on the first large matmul). */
   warmUp(): Promise<void>;
   /** Stops the worker threads (they restart on the next large matmul). */
@@ -127,10 +128,10 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     heap,
     gemmVariant: fma.variant,
     adaptive: options.adaptive ?? true,
-    counters: { splitCalls: 0, slowSplits: 0, workerFailures: 0 },
+    counters: { splitCalls: 0, slowSplits: 0, workerFailures: 0, adamSplits: 0 },
     kernels: createElementwiseKernels(exports, heap, scalarSlot, jsKernels),
     named: new Map([...createActivationKernels(exports, heap), ['adam.step', createAdam(exports, heap)],
-      ['adam.stepAll', createAdamAll(exports, heap)]]),
+      ['adam.stepAll', createAdamAll(heap, (count, table, consts, total) => parallel.adamAll(count, table, consts, total))]]),
 
     alloc(dtype: DType, length: number): FloatArray {
       if (dtype !== 'float32' || length === 0) return fallback.alloc(dtype, length);

@@ -17,8 +17,7 @@ export interface ElementwiseExports {
   sumRowsF32(rows: number, n: number, x: number, out: number): void;
   adamF32(n: number, w: number, g: number, m: number, v: number, b1: number, b2: number, a1: number, a2: number,
     stepSize: number, invSqrtC2: number, eps: number, l2: number, shrink: number): void;
-  adamAllF32(count: number, table: number, b1: number, b2: number, a1: number, a2: number,
-    stepSize: number, invSqrtC2: number, eps: number, l2: number, shrink: number): void;
+  adamAllF32(count: number, table: number, consts: number, lo: number, hi: number): void;
 }
 
 // Op codes of asm/elementwise.ts. Ops missing here run on the reference kernels.

@@ -21,14 +21,20 @@ const MIN_CHUNK_SIZE = 2 ** 18;
 const MAX_PAUSE_MS = 50;
 /** Floats of B one packing chunk copies at least (some 10–20 µs). */
 const MIN_PACK_CHUNK = 2 ** 15;
+/**
+ * Fewest parameters an Adam step shares with the workers (about 50 µs on one core); and its
+ * chunks, a fourth of each thread's share, hold at least a fourth of that.
+ */
+const ADAM_SPLIT_SIZE = 2 ** 16;
 /** Largest shared packed B kept (bytes); a larger B is packed by each row block instead. */
 const MAX_PACKED_B_BYTES = 2 ** 26;
 
-/** The module's exports beside gemm that pack B once for all threads and read it packed. */
+/** The module's exports beside gemm that pack B once for all threads and read it packed, and Adam's step. */
 interface PackedBExports {
   gemmPackB(k: number, n: number, b: number, bRs: number, bCs: number, dst: number, j0: number, j1: number): void;
   gemmPackedB(m: number, n: number, k: number, a: number, aRs: number, aCs: number,
     packed: number, c: number, cRs: number, accumulate: number, scratch: number): void;
+  adamAllF32(count: number, table: number, consts: number, lo: number, hi: number): void;
 }
 
 /** The tunables the backend exposes, read on every call. */
@@ -37,7 +43,7 @@ export interface ParallelSettings {
   parallelThreshold: number;
   hotParallelThreshold: number;
   adaptive: boolean;
-  readonly counters: { splitCalls: number; slowSplits: number; workerFailures: number };
+  readonly counters: { splitCalls: number; slowSplits: number; workerFailures: number; adamSplits: number };
 }
 
 /**
@@ -182,6 +188,32 @@ export class ParallelGemm {
   }
 
   /**
+   * Adam's step over elements [0, total) of the `count` runs in `table` (asm/adam.ts's
+   * `adamAllF32`), shared with the workers when they are spinning after the step's
+   * matmuls (or the step is as large as a product that would wake them). In a W2 step on
+   * two threads the update ran slower on the main thread alone than on one thread (0.32
+   * against 0.18 ms): the worker had just written half of the gradients, which then had
+   * to cross to the main thread's core. The bits do not depend on the split.
+   */
+  adamAll(count: number, table: number, consts: number, total: number): void {
+    const s = this.settings;
+    let parts = 1;
+    if (s.threads > 1 && total >= ADAM_SPLIT_SIZE) {
+      const pool = this.pool ?? (total >= s.parallelThreshold ? this.start() : null);
+      if (pool && (pool.hot() || total >= s.parallelThreshold)) parts = 1 + Math.min(pool.readyCount(), s.threads - 1);
+    }
+    if (parts === 1) {
+      this.packing.adamAllF32(count, table, consts, 0, total);
+      return;
+    }
+    const args = this.args;
+    args[0] = count; args[1] = table; args[2] = consts;
+    const chunk = Math.max(Math.ceil(total / (4 * parts) / 16) * 16, ADAM_SPLIT_SIZE / 4);
+    s.counters.adamSplits++;
+    this.job(JobMode.Adam, chunk, total, Math.ceil(total / chunk));
+  }
+
+  /**
    * Runs job `mode` of `chunks` chunks of `chunk` (the last one up to `total`) over the
    * product in `args` with the workers; returns how many chunks this thread took, and
    * leaves in `mainMs` how long it took them.
@@ -220,6 +252,8 @@ export class ParallelGemm {
         g[9]! + start * 4, g[10]!, g[11]!, this.mainScratch);
     } else if (mode === JobMode.PackB) {
       this.packing.gemmPackB(g[2]!, g[1]!, g[6]!, g[7]!, g[8]!, g[15]!, start, start + len);
+    } else if (mode === JobMode.Adam) {
+      this.packing.adamAllF32(g[0]!, g[1]!, g[2]!, start, start + len);
     } else {
       this.packing.gemmPackedB(len, g[1]!, g[2]!, g[3]! + start * g[4]! * 4, g[4]!, g[5]!, g[15]!,
         g[9]! + start * g[10]! * 4, g[10]!, g[11]!, this.mainScratch);

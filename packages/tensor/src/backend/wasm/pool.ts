@@ -43,9 +43,11 @@ export const JOB_ARG_COUNT = 16;
 /**
  * What a chunk of a job is: a panel of C's columns or a block of its rows (each
  * chunk packing its own B), a range of B's columns to pack into the shared
- * packed B, or a block of C's rows over that packed B.
+ * packed B, a block of C's rows over that packed B, or a range of the elements
+ * of an Adam step over a model's parameters (m: the runs, n: their table, k: the
+ * step's constants).
  */
-export const JobMode = { Columns: 0, Rows: 1, PackB: 2, RowsPackedB: 3 } as const;
+export const JobMode = { Columns: 0, Rows: 1, PackB: 2, RowsPackedB: 3, Adam: 4 } as const;
 export const JOB_BYTES = (ARGS + JOB_ARG_COUNT) * 4;
 /** Most chunks one job can have (the counter's low 16 bits). */
 export const MAX_CHUNKS = 0xffff;
@@ -68,7 +70,7 @@ const MAIN_SPIN_MS = 1;
 const WORKER_SOURCE = `
 import('node:worker_threads').then(({ workerData }) => serve(workerData));
 function serve({ module, memory, control, job, scratch, spinMs }) {
-  const { gemm, gemmPackB, gemmPackedB } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const { gemm, gemmPackB, gemmPackedB, adamAllF32 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const c = new Int32Array(memory.buffer, control, ${CONTROL_WORDS});
   const j = new Int32Array(memory.buffer, job, ${ARGS + JOB_ARG_COUNT});
   let seen = Atomics.load(c, ${SEQ});
@@ -120,6 +122,7 @@ function serve({ module, memory, control, job, scratch, spinMs }) {
     if (mode === ${JobMode.Rows}) gemm(len, n, k, a + start * aRs * 4, aRs, aCs, b, bRs, bCs, cp + start * cRs * 4, cRs, acc, scratch);
     else if (mode === ${JobMode.Columns}) gemm(m, len, k, a, aRs, aCs, b + start * bCs * 4, bRs, bCs, cp + start * 4, cRs, acc, scratch);
     else if (mode === ${JobMode.PackB}) gemmPackB(k, n, b, bRs, bCs, packed, start, start + len);
+    else if (mode === ${JobMode.Adam}) adamAllF32(m, n, k, start, start + len);
     else gemmPackedB(len, n, k, a + start * aRs * 4, aRs, aCs, packed, cp + start * cRs * 4, cRs, acc, scratch);
   }
 }
