@@ -1,31 +1,35 @@
-// Packing for gemm.ts: A into 4-row panels, B into 8-column panels, each
-// zero-padded to whole panels so the micro-kernels need no edge loads.
+// Packing for gemm.ts: A into MR-row panels (5 in the FMA module, 4 in the
+// plain one), B into 8-column panels, each zero-padded to whole panels so the
+// micro-kernels need no edge loads.
 
-/** Rows of a packed A panel and of the register tile. */
-export const MR: i32 = 4;
+/** Rows of a packed A panel and of the register tile: the FMA kernel's 5×8 (gemm-kernel-fma.ts), the plain kernel's 4×8. */
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
 /** Columns of a packed B panel and of the register tile. */
 export const NR: i32 = 8;
 
 /**
- * Packs A[mc×kc] into ceil(mc/4) panels, each kc columns of 4 contiguous
+ * Packs A[mc×kc] into ceil(mc/MR) panels, each kc columns of MR contiguous
  * floats, zero-padded at the bottom. Transposed A (unit row stride) copies one
- * vector per column.
+ * vector per column (and a float, for a fifth row).
  */
 export function packPanelsA(mc: i32, kc: i32, a: usize, aRs: i32, aCs: i32, dst: usize): void {
   const csB = <usize>(aCs * 4);
   const rsB = <usize>(aRs * 4);
+  const step = <usize>(MR * 4);
   for (let ip = 0; ip < mc; ip += MR) {
     const h = min(MR, mc - ip);
     let src = a + <usize>(ip * aRs) * 4;
     if (h == MR && aRs == 1) {
       for (let p = 0; p < kc; p++) {
         v128.store(dst, v128.load(src));
+        if (MR == 5) store<f32>(dst, load<f32>(src, 16), 16);
         src += csB;
-        dst += 16;
+        dst += step;
       }
     } else if (h == MR && aCs == 1) {
       // Row-major A: four rows, four columns at a time, transposed in registers
-      // (the scalar copy below cost a tenth of n = 1024's time).
+      // (the scalar copy below cost a tenth of n = 1024's time); a fifth row's
+      // four floats go out one by one.
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
         const r0 = v128.load(src);
@@ -37,16 +41,23 @@ export function packPanelsA(mc: i32, kc: i32, a: usize, aRs: i32, aCs: i32, dst:
         const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
         const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
         v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-        v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
-        v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
-        v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+        v128.store(dst + step, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+        v128.store(dst + 2 * step, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+        v128.store(dst + 3 * step, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        if (MR == 5) {
+          const r4 = v128.load(src + 4 * rsB);
+          store<f32>(dst, f32x4.extract_lane(r4, 0), 16);
+          store<f32>(dst + step, f32x4.extract_lane(r4, 1), 16);
+          store<f32>(dst + 2 * step, f32x4.extract_lane(r4, 2), 16);
+          store<f32>(dst + 3 * step, f32x4.extract_lane(r4, 3), 16);
+        }
         src += 16;
-        dst += 64;
+        dst += 4 * step;
       }
       for (; p < kc; p++) {
         for (let r = 0; r < MR; r++) store<f32>(dst + <usize>(r * 4), load<f32>(src + <usize>(r) * rsB));
         src += 4;
-        dst += 16;
+        dst += step;
       }
     } else {
       dst = packStrided(kc, h, MR, src, rsB, csB, dst);

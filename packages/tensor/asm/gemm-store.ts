@@ -1,5 +1,5 @@
 // The end of both micro-kernels (gemm.ts, gemm-kernel-fma.ts): a 4×8 tile of
-// accumulators written to C, or added to it.
+// accumulators written to C, or added to it, and the FMA kernel's fifth row.
 
 /**
  * Writes (`overwrite`) or adds the 4×8 tile c00…c31 to C at `cp` (rows `cRsB`
@@ -40,5 +40,28 @@ export function storeTile(
       const v = load<f32>(t + off);
       store<f32>(row + off, overwrite ? v : load<f32>(row + off) + v);
     }
+  }
+}
+
+/**
+ * Writes (`overwrite`) or adds one row of `nr` ≤ 8 accumulators c0, c1 to C at `cp`; a row
+ * shorter than 8 passes through `tile` (32 bytes of scratch).
+ */
+// @ts-ignore: decorator
+@inline
+export function storeRow(c0: v128, c1: v128, cp: usize, nr: i32, overwrite: bool, tile: usize): void {
+  if (nr == 8) {
+    if (overwrite) {
+      v128.store(cp, c0); v128.store(cp, c1, 16);
+    } else {
+      v128.store(cp, f32x4.add(v128.load(cp), c0)); v128.store(cp, f32x4.add(v128.load(cp, 16), c1), 16);
+    }
+    return;
+  }
+  v128.store(tile, c0); v128.store(tile, c1, 16);
+  for (let j = 0; j < nr; j++) {
+    const off = <usize>(j * 4);
+    const v = load<f32>(tile + off);
+    store<f32>(cp + off, overwrite ? v : load<f32>(cp + off) + v);
   }
 }

@@ -2,20 +2,22 @@
 //
 // Blocking follows the GotoBLAS/BLIS scheme: a KC×NC block of B is packed
 // into 8-column panels (zero-padded, so edge panels need no special loads),
-// then a 4×8 register tile of C is computed per panel. Row-major A is read in
-// place: a 4-row micro-panel is only KC·4 floats, it stays in L1 while the
-// packed B panels stream by, and skipping its copy saves a pass over A that
-// small batches cannot amortise. Any other A (transposed, strided columns) is
-// packed into 4-row panels first: read in place, a power-of-two row stride
-// maps every k step to the same L1 set and the panel thrashes.
+// then an MR×8 register tile of C is computed per panel: 5×8 in the FMA module
+// (gemm-kernel-fma.ts), 4×8 in the plain one. Narrow products read row-major A
+// in place (4 rows a tile): a 4-row micro-panel is only KC·4 floats, it stays
+// in L1 while the packed B panels stream by, and skipping its copy saves a pass
+// over A that small batches cannot amortise. Any other A (transposed, strided
+// columns, and in the FMA module row-major A once C is 32 wide) is packed into
+// MR-row panels first: read in place, a power-of-two row stride maps every k
+// step to the same L1 set and the panel thrashes.
 //
-// The 4×8 tile keeps 8 f32x4 accumulators, 2 B vectors and 4 A splats live:
-// 14 of the 16 vector registers V8 has on x64. Wider tiles spill.
+// The plain 4×8 tile keeps 8 f32x4 accumulators, 2 B vectors and 4 A splats
+// live: 14 of the 16 vector registers V8 has on x64. Wider tiles spill.
 //
 // Pointers are byte addresses into linear memory; strides are in elements and
 // may be negative (wrapping u32 arithmetic gives the right address).
 
-import { MR_FMA, microKernelFma } from './gemm-kernel-fma';
+import { microKernelFma, microKernelFmaInPlace } from './gemm-kernel-fma';
 import { MR, NR, packPanelsA, packPanelsB } from './gemm-pack';
 import { storeTile } from './gemm-store';
 // A KC×NR panel of packed B (8 KB) stays in L1 (32 KB on Zen 4, 48 KB on recent
@@ -27,8 +29,14 @@ import { storeTile } from './gemm-store';
 // of a shared machine, and smaller blocks only add passes over C and repacking.
 const KC: i32 = 256;
 const NC: i32 = 512;
-const MC: i32 = 128;
+// The FMA module's 5-row tiles: a block of 120 rows is 24 whole tiles.
+const MC: i32 = ASC_FEATURE_RELAXED_SIMD ? 120 : 128;
 
+
+/** Rows of the register tile: a row block that is a multiple of it has no edge tile. */
+export function gemmTileRows(): i32 {
+  return MR;
+}
 
 /** Bytes of scratch one thread needs for `gemm`: the packed B and A blocks plus one C tile. */
 export function gemmScratchBytes(): i32 {
@@ -123,14 +131,16 @@ function blocked(
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const bp = packB + <usize>(jr * kc * 4);
-          for (let ir = 0; ir < mc; ir += MR) {
+          // A read in place goes 4 rows a tile in both modules (gemm-kernel-fma.ts says why).
+          const rows = directA ? 4 : MR;
+          for (let ir = 0; ir < mc; ir += rows) {
             const i = ic + ir;
-            const mr = min(MR, mc - ir);
+            const mr = min(rows, mc - ir);
             const cp = c + <usize>(i * cRs + jc + jr) * 4;
             if (ASC_FEATURE_RELAXED_SIMD) {
-              // The FMA module's kernel (gemm-kernel-fma.ts); MR_FMA == MR.
-              const ap = directA ? a + <usize>(i * aRs + pc) * 4 : packA + <usize>(ir * kc * 4);
-              microKernelFma(kc, ap, aRsB, mr - 1, !directA, bp, cp, cRs * 4, mr, nr, overwrite, tile);
+              // The FMA module's kernels (gemm-kernel-fma.ts).
+              if (directA) microKernelFmaInPlace(kc, a + <usize>(i * aRs + pc) * 4, aRsB, mr - 1, bp, cp, cRs * 4, mr, nr, overwrite, tile);
+              else microKernelFma(kc, packA + <usize>(ir * kc * 4), bp, cp, cRs * 4, mr, nr, overwrite, tile);
             } else if (directA) {
               const ap = a + <usize>(i * aRs + pc) * 4;
               // Rows past the edge re-read the last valid row; their results are dropped.

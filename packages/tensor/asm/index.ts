@@ -1,4 +1,4 @@
-export { gemm, gemmPackB, gemmPackedB, gemmScratchBytes } from './gemm';
+export { gemm, gemmPackB, gemmPackedB, gemmScratchBytes, gemmTileRows } from './gemm';
 export { adamAllF32, adamF32 } from './adam';
 export { axpyF32, binaryF32, binaryRowsF32, clampF32, sumF32, sumRowsF32, unaryF32 } from './elementwise';
 export { expAddF32, expSumF32, mathF32, powF32 } from './elementwise-math';

@@ -131,11 +131,12 @@ describe.each(['fma', 'plain'] as const)('wasm gemm (%s) against float64', (vari
   });
 
   it('row-major A packed four columns at a time, with the columns and rows left over', () => {
-    // C at least 32 wide makes the FMA gemm pack row-major A (4×4 register transposes,
-    // then single columns for k mod 4, then a zero-padded panel for m mod 4).
+    // C at least 32 wide makes the FMA gemm pack row-major A into 5-row panels (4×4 register
+    // transposes and the fifth row's four floats, then single columns for k mod 4, then a
+    // zero-padded panel for m mod 5, every remainder 0-4 here); the plain gemm packs 4 rows.
     const rng = createRng('wasm-gemm-pack-rows');
     const both = { a: 'wasm', b: 'wasm', c: 'wasm' } as const;
-    for (const [m, n, k] of [[9, 40, 7], [13, 33, 37], [4, 64, 4], [6, 35, 261]] as const) {
+    for (const [m, n, k] of [[9, 40, 7], [13, 33, 37], [4, 64, 4], [6, 35, 261], [5, 32, 4], [12, 48, 9], [125, 40, 130]] as const) {
       check(rng, { m, n, k, a: 'rows', b: 'rows', accumulate: false, where: both, cRowPad: 0 });
       check(rng, { m, n, k, a: 'sliced', b: 'cols', accumulate: true, where: both, cRowPad: 2 });
     }

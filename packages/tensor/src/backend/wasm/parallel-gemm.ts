@@ -35,6 +35,8 @@ interface PackedBExports {
   gemmPackedB(m: number, n: number, k: number, a: number, aRs: number, aCs: number,
     packed: number, c: number, cRs: number, accumulate: number, scratch: number): void;
   adamAllF32(count: number, table: number, consts: number, lo: number, hi: number): void;
+  /** Rows of the module's register tile (5 in the FMA gemm, 4 in the plain one). */
+  gemmTileRows(): number;
 }
 
 /** The tunables the backend exposes, read on every call. */
@@ -60,6 +62,8 @@ export class ParallelGemm {
   private readonly args = new Int32Array(JOB_ARG_COUNT);
   private readonly redo = (i: number): void => this.chunk(i);
   private readonly packing: PackedBExports;
+  /** Row blocks are cut on whole register tiles, so that only the product's last rows make an edge tile. */
+  private readonly tileRows: number;
   /** The shared packed B (bytes at the address), reserved on first use and grown as needed. */
   private packed = -1;
   private packedBytes = 0;
@@ -94,6 +98,7 @@ export class ParallelGemm {
   ) {
     this.mainScratch = heap.reserve(scratchBytes);
     this.packing = new wasmApi!.Instance(module, { env: { memory } }).exports as unknown as PackedBExports;
+    this.tileRows = this.packing.gemmTileRows();
   }
 
   run(m: number, n: number, k: number, a: number, aRs: number, aCs: number,
@@ -127,10 +132,10 @@ export class ParallelGemm {
     const columns = Math.max(Math.ceil(n / (CHUNKS_PER_THREAD * parts) / 16), Math.ceil(MIN_CHUNK_SIZE / (m * k) / 16)) * 16;
     const inPlace = aCs === 1 && columns < 32 && n >= 64 * parts;
     const byRows = m >= 32 * parts ? !inPlace : m >= n;
-    const unit = byRows ? 4 : 16;
+    const unit = byRows ? this.tileRows : 16;
     const total = byRows ? m : n;
     let chunk = Math.ceil(total / (CHUNKS_PER_THREAD * parts) / unit) * unit;
-    if (byRows) chunk = Math.max(chunk, 32);
+    if (byRows) chunk = Math.max(chunk, Math.ceil(32 / unit) * unit);
     chunk = Math.max(chunk, Math.ceil(MIN_CHUNK_SIZE / (size / total) / unit) * unit);
     chunk = Math.min(chunk, Math.ceil(total / parts / unit) * unit);
     chunk = Math.max(chunk, Math.ceil(total / MAX_CHUNKS / unit) * unit);
