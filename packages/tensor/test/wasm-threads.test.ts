@@ -51,6 +51,10 @@ describe('multi-threaded gemm', () => {
     // ragged last panel, its rows the 256-row block, and the packing chunks cross both.
     [300, 601, 300, false, true, true],
     [260, 530, 520, true, false, false],
+    // By 16-column panels that each read row-major A in place: A's rows end in part of a
+    // tile, its columns cross the 256-column block.
+    [203, 256, 300, false, false, false],
+    [131, 200, 260, false, true, true],
   ];
   for (const [m, n, k, ta, tb, acc] of shapes) {
     it(`${m}×${k} · ${k}×${n} (aᵀ ${ta}, bᵀ ${tb}, accumulate ${acc}) equals the single-threaded result`, () => {
