@@ -90,38 +90,3 @@ export function microKernelFma(
   storeTile(c00, c01, c10, c11, c20, c21, c30, c31, cp, cRsB, min(mr, 4), nr, overwrite, tile);
   if (mr == 5) storeRow(c40, c41, cp + <usize>(4 * cRsB), nr, overwrite, tile);
 }
-
-/**
- * The 4×8 tile over A read in place (narrow products, gemm.ts): rows start `rs`
- * bytes apart, 4 bytes a step, and rows past `last` re-read row `last` (their
- * results are dropped). Rows in place need a broadcast load each, and five of them
- * loaded at the top of a step spill (half the speed), so this tile keeps four.
- */
-// @ts-ignore: decorator
-@inline
-export function microKernelFmaInPlace(
-  kc: i32, ap: usize, rs: i32, last: i32,
-  bp: usize, cp: usize, cRsB: i32, mr: i32, nr: i32, overwrite: bool, tile: usize,
-): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const end = bp + <usize>(kc * 32);
-  const r1 = <usize>(min(1, last) * rs), r2 = <usize>(min(2, last) * rs), r3 = <usize>(min(3, last) * rs);
-  while (bp < end) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let av = v128.load32_splat(ap);
-    c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(ap + r1);
-    c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(ap + r2);
-    c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(ap + r3);
-    c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    ap += 4;
-    bp += 32;
-  }
-  storeTile(c00, c01, c10, c11, c20, c21, c30, c31, cp, cRsB, mr, nr, overwrite, tile);
-}

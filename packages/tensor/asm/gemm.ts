@@ -17,7 +17,7 @@
 // Pointers are byte addresses into linear memory; strides are in elements and
 // may be negative (wrapping u32 arithmetic gives the right address).
 
-import { microKernelFma, microKernelFmaInPlace } from './gemm-kernel-fma';
+import { microKernelFma } from './gemm-kernel-fma';
 import { MR, NR, packPanelsA, packPanelsB } from './gemm-pack';
 import { storeTile } from './gemm-store';
 // A KC×NR panel of packed B (8 KB) stays in L1 (32 KB on Zen 4, 48 KB on recent
@@ -137,17 +137,16 @@ function blocked(
             const i = ic + ir;
             const mr = min(rows, mc - ir);
             const cp = c + <usize>(i * cRs + jc + jr) * 4;
-            if (ASC_FEATURE_RELAXED_SIMD) {
-              // The FMA module's kernels (gemm-kernel-fma.ts).
-              if (directA) microKernelFmaInPlace(kc, a + <usize>(i * aRs + pc) * 4, aRsB, mr - 1, bp, cp, cRs * 4, mr, nr, overwrite, tile);
-              else microKernelFma(kc, packA + <usize>(ir * kc * 4), bp, cp, cRs * 4, mr, nr, overwrite, tile);
-            } else if (directA) {
+            if (directA) {
               const ap = a + <usize>(i * aRs + pc) * 4;
               // Rows past the edge re-read the last valid row; their results are dropped.
               const r1 = mr > 1 ? aRsB : 0;
               const r2 = mr > 2 ? 2 * aRsB : r1;
               const r3 = mr > 3 ? 3 * aRsB : r2;
               microKernel(kc, ap, r1, r2, r3, 4, bp, cp, cRs * 4, mr, nr, overwrite, tile);
+            } else if (ASC_FEATURE_RELAXED_SIMD) {
+              // The FMA module's 5×8 tile (gemm-kernel-fma.ts).
+              microKernelFma(kc, packA + <usize>(ir * kc * 4), bp, cp, cRs * 4, mr, nr, overwrite, tile);
             } else {
               const ap = packA + <usize>(ir * kc * 4);
               microKernel(kc, ap, 4, 8, 12, 16, bp, cp, cRs * 4, mr, nr, overwrite, tile);
@@ -159,10 +158,15 @@ function blocked(
   }
 }
 
-/** a·b + c rounded twice, product then sum (the FMA module rounds once, gemm-kernel-fma.ts). */
+/**
+ * a·b + c: rounded twice, product then sum, in the plain module; fused, rounded once, in the
+ * FMA module, where the 4×8 tile below reads A in place (five rows in place would spill,
+ * gemm-kernel-fma.ts).
+ */
 // @ts-ignore: decorator
 @inline
 function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
@@ -176,7 +180,7 @@ function microKernel(
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  // To B's end rather than counting k, as the FMA kernel (gemm-kernel-fma.ts) does.
+  // To B's end rather than counting k, as the 5×8 FMA kernel (gemm-kernel-fma.ts) does.
   const end = bp + <usize>(kc * 32);
   while (bp < end) {
     const b0 = v128.load(bp);
