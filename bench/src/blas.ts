@@ -16,7 +16,8 @@ export interface BlasChoice {
   note: string;
 }
 
-interface Probe {
+/** What python/blas_probe.py reports of one process. */
+export interface Probe {
   internal_api?: string;
   version?: string;
   architecture?: string;
@@ -29,7 +30,7 @@ const CANDIDATES = ['SkylakeX', 'Cooperlake', 'Zen', 'Haswell', 'Sandybridge'];
 /** Another core type must beat OpenBLAS's own pick by this much to replace it. */
 const MARGIN = 1.05;
 
-function probe(python: string, benchDir: string, coretype: string | undefined, seconds: number): Probe {
+function probeProcess(python: string, benchDir: string, coretype: string | undefined, seconds: number): Probe {
   const env = { ...process.env };
   if (coretype) env.OPENBLAS_CORETYPE = coretype;
   else delete env.OPENBLAS_CORETYPE;
@@ -41,11 +42,23 @@ function probe(python: string, benchDir: string, coretype: string | undefined, s
   }
 }
 
-export function chooseBlas(python: string, benchDir: string, seconds: number): BlasChoice {
+/** Runs the probe with OPENBLAS_CORETYPE set to `coretype` (unset when undefined). */
+export type BlasProber = (python: string, benchDir: string, coretype: string | undefined, seconds: number) => Probe;
+
+/**
+ * The OPENBLAS_CORETYPE every PyTorch process runs with: the fastest core type in the probes
+ * (OpenBLAS's own pick, a preset one and the candidates), and a note that says what ran.
+ */
+export function chooseBlas(
+  python: string, benchDir: string, seconds: number,
+  options: { probe?: BlasProber; preset?: string } = {},
+): BlasChoice {
+  const probe = options.probe ?? probeProcess;
+  // An empty OPENBLAS_CORETYPE is no preset, as for OpenBLAS.
+  const preset = ('preset' in options ? options.preset : process.env.OPENBLAS_CORETYPE) || undefined;
   // OPENBLAS_CORETYPE set in this environment (here once to Haswell, half the speed of the
   // AVX-512 kernels on a Zen 5) is one more candidate, not the answer: PyTorch runs with the
   // fastest core type, and the note says what was set.
-  const preset = process.env.OPENBLAS_CORETYPE || undefined;
   const own = probe(python, benchDir, undefined, seconds);
   if (own.error) return { env: {}, note: `PyTorch's BLAS kernels unknown: ${own.error}.` };
   if (own.internal_api !== 'openblas') {

@@ -24,7 +24,7 @@ export interface MallocChoice {
   note: string;
 }
 
-function probe(python: string, benchDir: string, env: Record<string, string>, seconds: number): number | string {
+function probeProcess(python: string, benchDir: string, env: Record<string, string>, seconds: number): number | string {
   const run = spawnSync(python, [join(benchDir, 'python', 'malloc_probe.py'), String(seconds)], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
@@ -39,7 +39,12 @@ function probe(python: string, benchDir: string, env: Record<string, string>, se
 }
 
 /** Probes PyTorch with `baseEnv` (its BLAS choice) alone and with the tuned malloc, two rounds alternating. */
-export function chooseMalloc(python: string, benchDir: string, baseEnv: Record<string, string>, seconds: number): MallocChoice {
+/** Steps a second of the probe under `env`, or why it failed. */
+export type MallocProber = (python: string, benchDir: string, env: Record<string, string>, seconds: number) => number | string;
+
+export function chooseMalloc(
+  python: string, benchDir: string, baseEnv: Record<string, string>, seconds: number, probe: MallocProber = probeProcess,
+): MallocChoice {
   let plain = 0;
   let tuned = 0;
   for (let round = 0; round < 2; round++) {
