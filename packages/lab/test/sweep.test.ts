@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLabArgs } from '../src/cli/cli-args.js';
-import { runLabParallel } from '../src/lab/parallel.js';
+import { defaultThreads, runLabParallel } from '../src/lab/parallel.js';
 import { planLab, runLab } from '../src/lab/run-lab.js';
 import type { LabOptions, LabResult } from '../src/lab/types.js';
 import { activationColor } from '../src/report/colors.js';
@@ -32,6 +32,29 @@ describe('sweeps across worker threads', () => {
     // Every finished run is counted once, in order, out of the whole sweep.
     expect(counts.filter((_, i) => i % 2 === 0)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(new Set(counts.filter((_, i) => i % 2 === 1))).toEqual(new Set([10]));
+  });
+
+  it("by default ('auto') keeps a short sweep in this thread and starts workers for a long one, with the serial result", async () => {
+    const o = options();
+    const serial = timeless(runLab(o));
+    const used: number[] = [];
+    const counts: number[] = [];
+    // Six runs of three epochs take milliseconds: far below the 3 s that pay for a worker.
+    const short = await runLabParallel(o, { onThreads: (n) => used.push(n), onRun: (done) => counts.push(done) });
+    expect(used).toEqual([1]);
+    expect(counts).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(timeless(short)).toEqual(serial);
+    // With no serial time too short, the same sweep goes to the workers after its first two runs.
+    counts.length = 0;
+    const long = await runLabParallel(o, { autoParallelMs: 0, onThreads: (n) => used.push(n), onRun: (done) => counts.push(done) });
+    expect(used[1]).toBe(Math.min(defaultThreads(), 4));
+    expect(counts).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(timeless(long)).toEqual(serial);
+  });
+
+  it('refuses a thread count that is not a whole number ≥ 1', async () => {
+    await expect(runLabParallel(options(), { threads: 0 })).rejects.toThrow(/threads must be a whole number ≥ 1 or 'auto', got 0/);
+    await expect(runLabParallel(options(), { threads: 1.5 })).rejects.toThrow(/got 1.5/);
   });
 
   it('reports a failing run as an error, not a hang', async () => {

@@ -52,7 +52,7 @@ const LAB_OPTIONS: OptionTable = {
   output: { kind: 'list', value: 'NAME[,NAME…]|allowed|all', help: "output activation(s) to pair with each (default: the task's; allowed: what the notes' table lists for the task; all: every registered one, with the pairing warnings)" },
   seeds: { kind: 'int', positive: true, value: 'N', help: 'seeds per configuration (default 3)' },
   'same-start': { kind: 'flag', help: 'start every configuration of a seed from identical weights (one initializer, glorotUniform, for all)' },
-  threads: { kind: 'int', positive: true, value: 'N', help: 'worker threads for the sweep (default: the cores; 1 runs in one thread)' },
+  threads: { kind: 'int', positive: true, value: 'N', help: 'threads for the sweep (default: the cores when the sweep is long enough to pay for them; 1 runs in one thread)' },
   ...TRAINING,
   threshold: { kind: 'number', value: 'X', help: "test metric for 'epochs to reach' (default: the task's bar): accuracy in (0, 1], R² ≤ 1" },
   deep: { kind: 'int', min: 0, value: 'N', help: 'also train an N-hidden-layer narrow network with sigmoid, relu and selu' },

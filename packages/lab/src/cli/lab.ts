@@ -27,12 +27,13 @@ export async function main(argv: readonly string[]): Promise<void> {
     deepHidden: DEEP_HIDDEN,
     sameStart: args.sameStart,
   };
-  const threads = args.threads ?? defaultThreads();
+  let threads = args.threads ?? defaultThreads();
   const bar = new ProgressBar(1, 'lab', process.stderr, args.json ? false : undefined);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage(); // the whole process: this thread and the workers
   const result = await runLabParallel(options, {
-    threads,
+    threads: args.threads ?? 'auto',
+    onThreads: (n) => (threads = n),
     imports: importPaths(argv),
     onRun: (done, total, label) => bar.update(done, `${done}/${total} runs  ${label}`, total),
   });
@@ -48,5 +49,5 @@ export async function main(argv: readonly string[]): Promise<void> {
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
   for (const s of result.skipped) process.stderr.write(`skipped: ${s.hidden} → ${s.output}: ${s.reason}\n`);
   const runs = result.runs.length + (result.deep?.runs.length ?? 0);
-  process.stdout.write(`${formatTable(summaryRows(result))}\n\n${runs} runs in ${formatSeconds(wall)} s on ${Math.min(threads, runs)} thread${threads > 1 ? 's' : ''}. Report: ${path}\n`);
+  process.stdout.write(`${formatTable(summaryRows(result))}\n\n${runs} runs in ${formatSeconds(wall)} s on ${threads} thread${threads > 1 ? 's' : ''}${args.threads === undefined && threads === 1 && defaultThreads() > 1 ? ' (too short a sweep to pay for worker threads; --threads N asks for them)' : ''}. Report: ${path}\n`);
 }

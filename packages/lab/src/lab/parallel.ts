@@ -8,8 +8,17 @@ import type { LabOptions, LabResult } from './types.js';
 
 /** Options of {@link runLabParallel}: thread count and modules each worker imports, plus the lab hooks. */
 export interface ParallelOptions extends LabHooks {
-  /** Worker threads (default: the machine's cores). 1 runs the jobs in this thread. */
-  threads?: number;
+  /**
+   * Threads, this one included; 1 runs the jobs in this thread. `'auto'` (the default) runs the
+   * first two runs in this thread, times the second, and starts workers, up to the machine's
+   * cores, only when the rest would take this thread at least {@link AUTO_PARALLEL_MS} ms: a
+   * worker costs about a second of CPU to start and warm up.
+   */
+  threads?: number | 'auto';
+  /** Called once with the number of threads the sweep runs on (after the first two runs under `'auto'`). */
+  onThreads?: (threads: number) => void;
+  /** Under `'auto'`, the serial time left (ms) from which workers start (default {@link AUTO_PARALLEL_MS}). */
+  autoParallelMs?: number;
   /**
    * Modules every worker imports before training (file URLs or paths), e.g. one that registers
    * a custom activation: a worker starts with a fresh registry.
@@ -17,10 +26,18 @@ export interface ParallelOptions extends LabHooks {
   imports?: readonly string[];
 }
 
-/** The worker threads a sweep uses by default: the machine's available parallelism. */
+/** The most threads a sweep uses by default: the machine's available parallelism. */
 export function defaultThreads(): number {
   return availableParallelism();
 }
+
+/**
+ * Serial time left after the first two runs (estimated from the second) from which an `'auto'` sweep starts
+ * workers. Measured 2026-12-02 on 2 vCPUs (bench:sweep): the default 6 × 5 sweep, about 1.7 s
+ * serial, took 0.94× as long on 2 threads (the serial run already keeps 1.45 cores busy with V8
+ * compiling in the background); 120 runs, about 4.8 s, took 1.37× less.
+ */
+export const AUTO_PARALLEL_MS = 3000;
 
 // Under tsx or vitest the modules are TypeScript: a worker then registers tsx's loader itself
 // before importing its entry (Node 20 does not apply a parent's --import to a worker's entry).
@@ -49,17 +66,35 @@ export async function runLabParallel(options: LabOptions, opts: ParallelOptions 
   const data = TASKS[options.task].load(options.seed);
   const plan = planLab(options, data);
   const total = plan.jobs.length;
-  const threads = Math.max(1, Math.min(opts.threads ?? defaultThreads(), total));
+  const asked = opts.threads ?? 'auto';
+  if (asked !== 'auto' && !(Number.isInteger(asked) && asked >= 1)) {
+    throw new RangeError(`lab: threads must be a whole number ≥ 1 or 'auto', got ${String(asked)}`);
+  }
+  let threads = Math.max(1, Math.min(asked === 'auto' ? defaultThreads() : asked, total));
   const label = (i: number) => {
     const job = plan.jobs[i]!;
     return `${job.deep ? 'deep ' : ''}${job.config} seed ${options.seed + job.k}`;
   };
   const results = new Array<JobResult>(total);
+  // Jobs before `first` have run in this thread.
+  let first = 0;
+  const serialJob = (i: number) => {
+    results[i] = runJob(options, plan.jobs[i]!, data);
+    opts.onRun?.(i + 1, total, label(i));
+  };
+  if (asked === 'auto' && threads > 1) {
+    // The first run warms V8 up (three times a later run's time here), so the second one is
+    // the estimate.
+    serialJob(0);
+    const t0 = performance.now();
+    if (total > 1) serialJob(1);
+    first = Math.min(2, total);
+    if ((performance.now() - t0) * (total - first) < (opts.autoParallelMs ?? AUTO_PARALLEL_MS)) threads = 1;
+    threads = Math.min(threads, Math.max(1, total - first));
+  }
+  opts.onThreads?.(threads);
   if (threads === 1) {
-    plan.jobs.forEach((job, i) => {
-      results[i] = runJob(options, job, data);
-      opts.onRun?.(i + 1, total, label(i));
-    });
+    for (let i = first; i < total; i++) serialJob(i);
     return assembleLab(options, plan, results, data);
   }
 
@@ -71,9 +106,10 @@ export async function runLabParallel(options: LabOptions, opts: ParallelOptions 
   // and read the mailbox: with jobs of similar length, a worker ran one job for this thread's
   // two (the 6 × 5 sweep on 2 cores took as long as on one, 2026-12-02).
   const counter = new Int32Array(new SharedArrayBuffer(4));
+  counter[0] = first;
   const claim = () => Atomics.add(counter, 0, 1);
   const workers: Worker[] = [];
-  let done = 0;
+  let done = first;
   try {
     await new Promise<void>((resolve, reject) => {
       let failed = false;
