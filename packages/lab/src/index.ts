@@ -22,7 +22,7 @@ export { formatTable, meanStd, formatMeanStd } from './format.js';
 export type { MeanStd } from './format.js';
 export { activationPlot, decisionBoundaryPlot, lossCurvePlot, gradientNormPlot, unitHealthPlot, htmlPage } from './plots.js';
 export type { Histories } from './plots.js';
-export { runLabParallel, defaultThreads } from './lab/parallel.js';
+export { runLabParallel, defaultThreads, AUTO_PARALLEL_MS } from './lab/parallel.js';
 export type { ParallelOptions } from './lab/parallel.js';
 export { planLab, runJob, assembleLab, configLabel, SAME_START_INIT } from './lab/run-lab.js';
 export type { LabJob, LabPlan, JobResult, LabHooks } from './lab/run-lab.js';
