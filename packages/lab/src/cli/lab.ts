@@ -27,7 +27,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     deepHidden: DEEP_HIDDEN,
     sameStart: args.sameStart,
   };
-  let threads = args.threads ?? defaultThreads();
+  let threads = 1; // what the sweep ran on, from onThreads
   const bar = new ProgressBar(1, 'lab', process.stderr, args.json ? false : undefined);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage(); // the whole process: this thread and the workers
