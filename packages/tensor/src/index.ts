@@ -31,4 +31,5 @@ export {
 export { tidy, keep, isTidying } from './storage.js';
 export { getBackend, getKernel, setBackend, registerBackend, backendNames, jsBackend } from './backend/index.js';
 export type { Backend, BinaryOp, ElementwiseKernels, MatrixOperand, MatrixOutput, NamedKernel, ReduceOp, UnaryOp } from './backend/index.js';
-export type { WasmBackend, HeapStats } from './backend/wasm/index.js';
+export { createWasmBackend, threadsFromEnvironment } from './backend/wasm/index.js';
+export type { WasmBackend, WasmBackendOptions, HeapStats, GemmVariant, RelaxedSimdSetting, NativeGemm, NativeGemmExports } from './backend/wasm/index.js';

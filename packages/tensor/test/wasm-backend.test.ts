@@ -157,6 +157,19 @@ describe('wasm heap', () => {
     // Past the maximum (64 pages = 4 MiB) allocation reports failure instead of throwing.
     expect(heap.allocF32(2_000_000)).toBeNull();
   });
+
+  it('keeps the memory\'s size in pages at its size slot as the memory grows (native code checks against it)', () => {
+    const memory = new (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => WasmHeap['memory'] } })
+      .WebAssembly.Memory({ initial: 1, maximum: 64, shared: true });
+    const heap = new WasmHeap(memory, 1024);
+    const slot = heap.sizeSlot();
+    expect(heap.sizeSlot()).toBe(slot);
+    const pages = () => new Uint32Array(memory.buffer, slot, 1)[0];
+    expect(pages()).toBe(1);
+    heap.allocF32(100_000);
+    expect(memory.buffer.byteLength).toBeGreaterThan(65536);
+    expect(pages()).toBe(memory.buffer.byteLength / 65536);
+  });
 });
 
 describe('memory growth in the middle of training', () => {

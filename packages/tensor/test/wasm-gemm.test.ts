@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng, jsBackend, type MatrixOperand, type Rng } from '@actgrad/tensor';
+import { createRng, jsBackend, type Rng } from '@actgrad/tensor';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
+import { checkGemm, operand, type Case, type Layout, type Where } from './gemm-check.js';
 
-// Every product is checked against float64 arithmetic with the rounding bound of
-// a float32 dot product, |ĉ − c| ≤ (k + 2)·2⁻²³·Σ|a||b|: tight enough that any
-// element read from the wrong place (off by an element of size ~1) fails. Both
-// gemms run every case: the plain SIMD one rounds each product and then each sum
+// Every product is checked against float64 arithmetic with the rounding bound of a
+// float32 dot product (gemm-check.ts). Both gemms run every case: the plain SIMD one rounds each product and then each sum
 // (two roundings per multiply-add), the FMA one (relaxed SIMD) rounds each fused
 // multiply-add once; with the sums of 256-long blocks into C, each term meets at
 // most 2k + ⌈k/256⌉ + 1 roundings of 2⁻²⁴, within the bound.
@@ -17,78 +16,9 @@ const backends = {
 let wasm = backends.fma;
 afterAll(() => Promise.all(Object.values(backends).map((b) => b.close())));
 
-type Where = 'wasm' | 'js';
-type Layout = 'rows' | 'cols' | 'sliced' | 'reversed';
-
-interface Operand extends MatrixOperand {
-  data: Float32Array;
-  /** The logical matrix, row-major, for the reference. */
-  values: Float64Array;
-}
-
-/** A rows×cols matrix of random values stored with the given layout, in wasm memory or a plain array. */
-function operand(rng: Rng, rows: number, cols: number, layout: Layout, where: Where): Operand {
-  const values = new Float64Array(rows * cols);
-  for (let i = 0; i < values.length; i++) values[i] = Math.fround(rng() * 2 - 1);
-  const pad = 3;
-  let length: number, offset: number, rowStride: number, colStride: number;
-  if (layout === 'rows') [length, offset, rowStride, colStride] = [rows * cols, 0, cols, 1];
-  else if (layout === 'cols') [length, offset, rowStride, colStride] = [rows * cols + pad, pad, 1, rows];
-  else if (layout === 'sliced') [length, offset, rowStride, colStride] = [rows * (cols + pad) * 2 + pad, pad, 2 * (cols + pad), 1];
-  else [length, offset, rowStride, colStride] = [rows * cols, rows * cols - 1, -cols, -1];
-  const data = where === 'wasm' ? (wasm.alloc('float32', length) as Float32Array) : new Float32Array(length);
-  expect(wasm.heap.owns(data)).toBe(where === 'wasm');
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) data[offset + i * rowStride + j * colStride] = values[i * cols + j]!;
-  }
-  return { data, offset, rowStride, colStride, values };
-}
-
-interface Case {
-  m: number; n: number; k: number;
-  a: Layout; b: Layout;
-  accumulate: boolean;
-  where: { a: Where; b: Where; c: Where };
-  cRowPad: number;
-}
-
-function check(rng: Rng, t: Case): void {
-  const { m, n, k } = t;
-  const A = operand(rng, m, k, t.a, t.where.a);
-  const B = operand(rng, k, n, t.b, t.where.b);
-  const cRs = n + t.cRowPad;
-  const cLen = (m - 1) * cRs + n + 2;
-  const C = t.where.c === 'wasm' ? (wasm.alloc('float32', cLen) as Float32Array) : new Float32Array(cLen);
-  for (let i = 0; i < cLen; i++) C[i] = rng() * 2 - 1;
-  const before = Float32Array.from(C);
-  wasm.gemm(m, n, k, A, B, { data: C, offset: 1, rowStride: cRs }, t.accumulate);
-
-  const label = JSON.stringify(t);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let dot = 0, abs = 0;
-      for (let p = 0; p < k; p++) {
-        const x = A.values[i * k + p]! * B.values[p * n + j]!;
-        dot += x;
-        abs += Math.abs(x);
-      }
-      const idx = 1 + i * cRs + j;
-      const prior = t.accumulate ? before[idx]! : 0;
-      const bound = (k + 2) * 2 ** -23 * (abs + Math.abs(prior)) + 1e-30;
-      const err = Math.abs(C[idx]! - (prior + dot));
-      if (!(err <= bound)) throw new Error(`${label}: C[${i},${j}] = ${C[idx]}, expected ${prior + dot} (error ${err} > ${bound})`);
-    }
-  }
-  // Elements outside the m×n window (row padding, the guard before and after) are untouched.
-  for (let idx = 0; idx < cLen; idx++) {
-    const r = Math.floor((idx - 1) / cRs), col = (idx - 1) - r * cRs;
-    const inside = idx >= 1 && r < m && col < n;
-    if (!inside && C[idx] !== before[idx]) throw new Error(`${label}: wrote outside C at ${idx}`);
-  }
-}
-
 const LAYOUTS: Layout[] = ['rows', 'cols', 'sliced', 'reversed'];
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 10, 13, 16, 17, 31, 33];
+const check = (rng: Rng, t: Case) => checkGemm(wasm, rng, t);
 
 describe.each(['fma', 'plain'] as const)('wasm gemm (%s) against float64', (variant) => {
   beforeAll(() => {
@@ -156,7 +86,7 @@ describe.each(['fma', 'plain'] as const)('wasm gemm (%s) against float64', (vari
     const rng = createRng('wasm-gemm-vector');
     const v = wasm.alloc('float32', 5) as Float32Array;
     for (let i = 0; i < 5; i++) v[i] = rng();
-    const M = operand(rng, 5, 9, 'rows', 'wasm');
+    const M = operand(wasm, rng, 5, 9, 'rows', 'wasm');
     const out = wasm.alloc('float32', 9) as Float32Array;
     wasm.gemm(1, 9, 5, { data: v, offset: 0, rowStride: 0, colStride: 1 }, M, { data: out, offset: 0, rowStride: 9 }, false);
     const ref = new Float32Array(9);

@@ -13,8 +13,9 @@ if (wasm) registry.set('wasm', wasm);
 // When no backend is asked for, the first registered one in this list wins.
 const PREFERENCE = ['wasm', 'js'];
 // A misspelt ACTGRAD_BACKEND fails here, at import, rather than at the first tensor op.
+// 'native' registers later, when @actgrad/native is imported.
 const requestedAtImport = typeof process !== 'undefined' ? process.env?.ACTGRAD_BACKEND : undefined;
-if (requestedAtImport && !registry.has(requestedAtImport)) throw unknownBackend(requestedAtImport);
+if (requestedAtImport && requestedAtImport !== 'native' && !registry.has(requestedAtImport)) throw unknownBackend(requestedAtImport);
 
 let current: Backend | undefined;
 let currentKernels: ElementwiseKernels = jsKernels;
@@ -35,7 +36,7 @@ export function backendNames(): string[] {
   return [...registry.keys()];
 }
 
-/** The active backend: `ACTGRAD_BACKEND` (js | wasm) when set, else the fastest registered one. */
+/** The active backend: `ACTGRAD_BACKEND` (js | wasm | native) when set, else the fastest registered one. */
 export function getBackend(): Backend {
   if (current) return current;
   const requested = typeof process !== 'undefined' ? process.env?.ACTGRAD_BACKEND : undefined;
@@ -52,6 +53,9 @@ export function getBackend(): Backend {
 }
 
 function unknownBackend(requested: string): Error {
+  if (requested === 'native') {
+    return new Error("ACTGRAD_BACKEND=native: the native backend is not registered; import '@actgrad/native' before the first tensor operation");
+  }
   const why = requested === 'wasm' && wasmUnavailableReason() ? `: it failed to start (${wasmUnavailableReason()})` : '';
   return new Error(`ACTGRAD_BACKEND: unknown backend '${requested}'${why}; valid backends: ${backendNames().join(', ')}`);
 }

@@ -7,6 +7,7 @@ import { createAdam, createAdamAll } from './adam.js';
 import { createElementwiseKernels, type ElementwiseExports } from './elementwise.js';
 import { WasmHeap } from './heap.js';
 import { wasmModuleBase64 } from './module.generated.js';
+import type { NativeGemm } from './native-gemm.js';
 import { ParallelGemm, type GemmKernel } from './parallel-gemm.js';
 import { loadFmaGemm, relaxedSimdSetting, type GemmVariant, type RelaxedSimdSetting } from './relaxed-simd.js';
 import { wasmApi } from './webassembly.js';
@@ -17,6 +18,7 @@ interface KernelExports extends ElementwiseExports, ActivationExports {
   gemmScratchBytes(): number;
 }
 
+/** Options of {@link createWasmBackend}: threads and when to split, memory sizes, which gemm runs. */
 export interface WasmBackendOptions {
   /** Threads that share a large matmul, the main one included (default: all cores, at most 8). */
   threads?: number;
@@ -41,11 +43,17 @@ export interface WasmBackendOptions {
    * runtime can, `false` keeps the plain SIMD one. `ACTGRAD_RELAXED_SIMD=1|0` overrides `'auto'`.
    */
   relaxedSimd?: RelaxedSimdSetting;
+  /**
+   * A gemm in native code to run in place of the module's (see {@link NativeGemm}); the backend
+   * then takes its name. `@actgrad/native` passes one.
+   */
+  native?: NativeGemm;
 }
 
 /** The wasm backend's own API beyond `Backend`: threading and memory statistics. */
 export interface WasmBackend extends Backend {
-  readonly name: 'wasm';
+  /** `'wasm'`, or the native gemm's name (`'native'`) when it runs one. */
+  readonly name: string;
   /** Threads a large matmul is split across (1 = main thread only). */
   threads: number;
   /** m·n·k at or above which a matmul is split across threads. */
@@ -53,7 +61,7 @@ export interface WasmBackend extends Backend {
   /** The same while the workers are awake from a previous split (they spin briefly before sleeping). */
   hotParallelThreshold: number;
   readonly heap: WasmHeap;
-  /** Which gemm runs (fused multiply-add or plain SIMD) and why. */
+  /** Which gemm runs (fused multiply-add or plain SIMD, or native code) and why. */
   readonly gemmVariant: GemmVariant;
   /** Pause splitting after a split that did not pay (see `WasmBackendOptions.adaptive`). */
   adaptive: boolean;
@@ -82,11 +90,19 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   const exports = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const fma = loadFmaGemm(relaxedSimdSetting(options.relaxedSimd));
   const gemmModule = fma.module ?? module;
-  const gemmExports = fma.module
+  let gemmExports = fma.module
     ? (new wasmApi.Instance(fma.module, { env: { memory } }).exports as unknown as Pick<KernelExports, 'gemm' | 'gemmScratchBytes'>)
     : exports;
   // The module has no data segment: the heap may start right after the null page guard.
   const heap = new WasmHeap(memory, 1024, options.tensorLimit);
+  let variant = fma.variant;
+  let worker: { file: string; sizeSlot: number; isa: string } | undefined;
+  const nativeExports = options.native ? options.native.bind(heap.f32(), heap.sizeSlot(), options.native.isa) : undefined;
+  if (options.native && nativeExports) {
+    gemmExports = nativeExports;
+    worker = { file: options.native.file, sizeSlot: heap.sizeSlot(), isa: nativeExports.isa };
+    variant = { fma: nativeExports.isa !== 'generic', reason: `native ${nativeExports.isa} gemm (${options.native.name})`, native: nativeExports.isa };
+  }
   const scalarSlot = heap.reserve(16);
   let stage = -1;
   let stageBytes = 0;
@@ -120,13 +136,13 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   }
 
   const backend: WasmBackend = {
-    name: 'wasm',
+    name: options.native?.name ?? 'wasm',
     // Beyond a few threads the matmuls of small networks are too short to share out.
     threads: options.threads ?? Math.max(1, Math.min(8, hardwareThreads())),
     parallelThreshold: options.parallelThreshold ?? 2 ** 23,
     hotParallelThreshold: options.hotParallelThreshold ?? 2 ** 20,
     heap,
-    gemmVariant: fma.variant,
+    gemmVariant: variant,
     adaptive: options.adaptive ?? true,
     counters: { splitCalls: 0, slowSplits: 0, workerFailures: 0, adamSplits: 0 },
     kernels: createElementwiseKernels(exports, heap, scalarSlot, jsKernels),
@@ -180,7 +196,8 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     warmUp: () => parallel.warmUp(),
     close: () => parallel.close(),
   };
-  const parallel = new ParallelGemm(gemmExports.gemm, gemmExports.gemmScratchBytes(), gemmModule, memory, heap, backend);
+  const parallel = new ParallelGemm(gemmExports.gemm, gemmExports.gemmScratchBytes(), gemmModule, memory, heap, backend,
+    nativeExports && worker ? { exports: nativeExports, worker } : undefined);
   return backend;
 }
 

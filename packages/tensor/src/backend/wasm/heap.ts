@@ -49,6 +49,7 @@ export class WasmHeap {
   private readonly classOf = new Map<number, number>();
   private freeBytes = 0;
   private grows = 0;
+  private slot = -1;
   private readonly registry = new FinalizationRegistry<number>((ptr) => this.release(ptr));
 
   /** Bytes below which `allocF32` hands out tensor storage (the kernels' own regions may go higher). */
@@ -71,8 +72,23 @@ export class WasmHeap {
       this.view = new Float32Array(buffer);
       this.viewBytes = buffer.byteLength;
       this.buffers.add(buffer);
+      if (this.slot >= 0) new Uint32Array(buffer, this.slot, 1)[0] = buffer.byteLength / PAGE;
     }
     return this.view;
+  }
+
+  /**
+   * Byte address of a u32 in the memory that holds its size in 64 KiB pages, kept current as
+   * it grows: native code that reads the memory checks its addresses against it.
+   */
+  sizeSlot(): number {
+    if (this.slot < 0) {
+      const slot = this.reserve(4);
+      if (slot < 0) throw new RangeError('wasm heap: the memory is full');
+      this.slot = slot;
+      new Uint32Array(this.memory.buffer, slot, 1)[0] = this.memory.buffer.byteLength / PAGE;
+    }
+    return this.slot;
   }
 
   /** Whether `array` lives in this heap's memory (then its kernels can read it in place). */

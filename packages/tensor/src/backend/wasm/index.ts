@@ -4,8 +4,10 @@ import { createWasmBackend } from './backend.js';
 import type { WasmBackend, WasmBackendOptions } from './backend.js';
 
 export { createWasmBackend } from './backend.js';
+
 export type { WasmBackend, WasmBackendOptions } from './backend.js';
 export type { GemmVariant, RelaxedSimdSetting } from './relaxed-simd.js';
+export type { NativeGemm, NativeGemmExports } from './native-gemm.js';
 export type { HeapStats } from './heap.js';
 
 let unavailable: string | undefined;
@@ -13,11 +15,28 @@ let unavailable: string | undefined;
 /**
  * The wasm backend, or `undefined` when this runtime cannot instantiate it (no
  * WebAssembly SIMD, no shared memory); `wasmUnavailableReason()` then says why.
- * `ACTGRAD_THREADS` caps the threads a large matmul uses (default: all cores, at most 8);
- * a value above the core count is lowered to it with a warning, since more workers than
- * cores only take turns (64 on 2 cores made matmul 10–20× slower).
+ * `ACTGRAD_THREADS` caps the threads a large matmul uses (default: all cores, at most 8;
+ * see {@link threadsFromEnvironment}).
  */
 export function tryCreateWasmBackend(fallback: Backend, options: WasmBackendOptions = {}): WasmBackend | undefined {
+  const threads = threadsFromEnvironment();
+  try {
+    const backend = createWasmBackend(fallback, { threads, ...options });
+    unavailable = undefined;
+    return backend;
+  } catch (err) {
+    unavailable = err instanceof Error ? err.message : String(err);
+    return undefined;
+  }
+}
+
+/**
+ * The thread count `ACTGRAD_THREADS` asks for, or undefined (all cores) when it is unset or
+ * not a positive integer (with a warning); a count above the cores is lowered to them, with
+ * a warning, since more workers than cores only take turns (64 on 2 cores made matmul 10–20×
+ * slower).
+ */
+export function threadsFromEnvironment(): number | undefined {
   const env = typeof process !== 'undefined' ? process.env?.ACTGRAD_THREADS : undefined;
   let threads: number | undefined = env !== undefined && env !== '' ? Number(env) : undefined;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
@@ -29,14 +48,7 @@ export function tryCreateWasmBackend(fallback: Backend, options: WasmBackendOpti
     process.emitWarning(`ACTGRAD_THREADS=${threads} is more than the ${cores} cores of this machine; using ${cores}`);
     threads = cores;
   }
-  try {
-    const backend = createWasmBackend(fallback, { threads, ...options });
-    unavailable = undefined;
-    return backend;
-  } catch (err) {
-    unavailable = err instanceof Error ? err.message : String(err);
-    return undefined;
-  }
+  return threads;
 }
 
 /** Why the wasm backend could not be created, if it could not. */

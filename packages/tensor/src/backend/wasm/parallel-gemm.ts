@@ -1,4 +1,5 @@
 import type { WasmHeap } from './heap.js';
+import type { NativeGemmExports, NativeWorkerSpec } from './native-gemm.js';
 import { CONTROL_BYTES, GemmPool, JOB_ARG_COUNT, JOB_BYTES, JobMode, MAX_CHUNKS } from './pool.js';
 import { wasmApi, type WasmMemory, type WasmModule } from './webassembly.js';
 
@@ -26,6 +27,44 @@ const MIN_PACK_CHUNK = 2 ** 15;
  * chunks, a fourth of each thread's share, hold at least a fourth of that.
  */
 const ADAM_SPLIT_SIZE = 2 ** 16;
+/**
+ * What splitting has shown for one product shape. When the cores are busy with other processes
+ * a worker can wait milliseconds for CPU time, and a split then costs more than it saves; and
+ * some shapes gain too little from a second thread to pay for the hand-over (in a W2 step on
+ * native code the 128×256 · 256×128 products did not, while the 784-wide ones ran 1.3–1.6×).
+ * After such a split the next `skip` products of that shape stay on one thread; the pause
+ * doubles with each further miss and resets after a split that pays. Each shape keeps its own:
+ * a global pause, set off by a small product that lost, kept the large ones that pay on one
+ * thread too (W2 on native code, 2 threads against 1: 1.02–1.06× with one pause for all
+ * shapes, 1.26–1.29× never pausing).
+ */
+interface ShapeRecord {
+  /**
+   * Multiply-adds per ms of recent unsplit products of this shape: the rate a split must beat.
+   * Per shape, since the products of one training step run at rates up to 1.5× apart. Two
+   * threads that share one physical core (hyperthreads, or an oversubscribed host) each run at
+   * half speed, which the main thread's share alone cannot reveal.
+   */
+  rate: number;
+  skip: number;
+  backoff: number;
+  /**
+   * Verdicts of the last four splits, one bit each (1: did not pay). A split that did not pay
+   * pauses splitting only when another of the three before it did not either: on a virtual
+   * machine a vCPU is now and then held up for a fraction of a millisecond, and pausing at each
+   * such hiccup kept a 256³ product on one thread for most of its calls. 2 threads, 256³, share
+   * of the peak in neighbouring windows (bench/src/paired.ts), three processes each,
+   * 2026-12-02: 43–71% pausing at every miss, 74–81% at the second in four, 64–81% at the
+   * third (no better: misses come in runs when a vCPU is held up).
+   */
+  verdicts: number;
+}
+/** Product shapes remembered (the map starts over when full). */
+const MAX_SHAPES = 64;
+/** One number per product shape (exact while m, n and k are below 2^17). */
+function shapeKey(m: number, n: number, k: number): number {
+  return (m * 131072 + n) * 131072 + k;
+}
 /** Largest shared packed B kept (bytes); a larger B is packed by each row block instead. */
 const MAX_PACKED_B_BYTES = 2 ** 26;
 
@@ -38,6 +77,7 @@ interface PackedBExports {
   /** Rows of the module's register tile (5 in the FMA gemm, 4 in the plain one). */
   gemmTileRows(): number;
 }
+
 
 /** The tunables the backend exposes, read on every call. */
 export interface ParallelSettings {
@@ -64,29 +104,18 @@ export class ParallelGemm {
   private readonly packing: PackedBExports;
   /** Row blocks are cut on whole register tiles, so that only the product's last rows make an edge tile. */
   private readonly tileRows: number;
+  /** Columns of a packed B panel (8 in the modules, 32 in AVX-512 native code): column panels are cut on it. */
+  private readonly panelCols: number;
   /** The shared packed B (bytes at the address), reserved on first use and grown as needed. */
   private packed = -1;
   private packedBytes = 0;
   /** Milliseconds this thread spent on its own chunks of the last job. */
   private mainMs = 0;
-  // When the cores are busy with other processes a worker can wait milliseconds
-  // for CPU time, and a split then costs more than it saves. After such a split
-  // the next `skip` large products stay on one thread; the pause doubles with
-  // each further miss and resets after a split that pays.
-  private skip = 0;
-  private backoff = 0;
-  // Verdicts of the last four splits, one bit each (1: did not pay). A split that did not
-  // pay pauses splitting only when another of the three before it did not either: on a
-  // virtual machine a vCPU is now and then held up for a fraction of a millisecond, and
-  // pausing at each such hiccup kept a 256³ product on one thread for most of its calls.
-  // 2 threads, 256³, share of the peak in neighbouring windows (bench/src/paired.ts),
-  // three processes each, 2026-12-02: 43–71% pausing at every miss, 74–81% at the second
-  // in four, 64–81% at the third (no better: misses come in runs when a vCPU is held up).
-  private verdicts = 0;
-  // Multiply-adds per ms of recent unsplit large products: the rate a split must beat.
-  // Two threads that share one physical core (hyperthreads, or an oversubscribed host)
-  // each run at half speed, which the main thread's share alone cannot reveal.
+  // Multiply-adds per ms of recent unsplit large products, the fastest shape's: it caps the
+  // pauses below at about MAX_PAUSE_MS of work.
   private singleRate = 0;
+  /** What splitting has shown for each product shape (m, n, k): see ShapeRecord. */
+  private readonly shapes = new Map<number, ShapeRecord>();
 
   constructor(
     private readonly kernel: GemmKernel,
@@ -95,10 +124,13 @@ export class ParallelGemm {
     private readonly memory: WasmMemory,
     private readonly heap: WasmHeap,
     private readonly settings: ParallelSettings,
+    private readonly native?: { exports: NativeGemmExports; worker: NativeWorkerSpec },
   ) {
     this.mainScratch = heap.reserve(scratchBytes);
+    // A native gemm packs its own operands; Adam's step stays the module's.
     this.packing = new wasmApi!.Instance(module, { env: { memory } }).exports as unknown as PackedBExports;
-    this.tileRows = this.packing.gemmTileRows();
+    this.tileRows = native ? native.exports.gemmTileRows() : this.packing.gemmTileRows();
+    this.panelCols = native ? native.exports.gemmPanelCols() : 8;
   }
 
   run(m: number, n: number, k: number, a: number, aRs: number, aCs: number,
@@ -110,11 +142,12 @@ export class ParallelGemm {
       const pool = this.pool ?? this.start();
       if (size >= s.parallelThreshold || pool.hot()) {
         parts = 1 + Math.min(pool.readyCount(), s.threads - 1);
-        if (parts > 1 && this.skip > 0) {
+        const record = parts > 1 ? this.shapes.get(shapeKey(m, n, k)) : undefined;
+        if (record && record.skip > 0) {
           parts = 1;
-          // The workers have gone to sleep during the pause; wake them now so that the
+          // The workers may have gone to sleep during the pause; wake them now so that the
           // next split is not judged by (and paused again for) their wake-up time.
-          if (--this.skip === 0) pool.wake();
+          if (--record.skip === 0) pool.wake();
         }
       }
     }
@@ -129,15 +162,29 @@ export class ParallelGemm {
     // against 51 GFLOP/s at n = 256); columns are cut on 16 floats (64-byte lines
     // of C). By rows, n = 256 and W2's 128×784 · 784×256 tied with their in-place
     // column panels or lost (66–76 against 71–74), so those keep the panels.
-    const columns = Math.max(Math.ceil(n / (CHUNKS_PER_THREAD * parts) / 16), Math.ceil(MIN_CHUNK_SIZE / (m * k) / 16)) * 16;
-    const inPlace = aCs === 1 && columns < 32 && n >= 64 * parts;
-    const byRows = m >= 32 * parts ? !inPlace : m >= n;
-    const unit = byRows ? this.tileRows : 16;
-    const total = byRows ? m : n;
-    let chunk = Math.ceil(total / (CHUNKS_PER_THREAD * parts) / unit) * unit;
-    if (byRows) chunk = Math.max(chunk, Math.ceil(32 / unit) * unit);
-    chunk = Math.max(chunk, Math.ceil(MIN_CHUNK_SIZE / (size / total) / unit) * unit);
-    chunk = Math.min(chunk, Math.ceil(total / parts / unit) * unit);
+    let byRows: boolean, unit: number, total: number, chunk: number;
+    if (this.native) {
+      // A native gemm splits C into one column panel per thread (whole packed panels), or into
+      // row blocks when C is too narrow: each thread then packs only its own B (or A), and
+      // nothing one thread packed crosses to the other's core. 2 threads against 1, medians of
+      // 7 neighbouring windows (AVX-512, Zen 5): W2's 128×784 · 784×256 1.58× in halves,
+      // 1.04–1.14× in 32-row blocks over a shared packed B, 1.2–1.4× in 32- or 64-column panels.
+      byRows = n < parts * this.panelCols && m >= parts * this.tileRows;
+      unit = byRows ? this.tileRows : this.panelCols;
+      total = byRows ? m : n;
+      chunk = Math.ceil(total / parts / unit) * unit;
+    } else {
+      const colUnit = 16;
+      const columns = Math.max(Math.ceil(n / (CHUNKS_PER_THREAD * parts) / colUnit), Math.ceil(MIN_CHUNK_SIZE / (m * k) / colUnit)) * colUnit;
+      const inPlace = aCs === 1 && columns < 32 && n >= 64 * parts;
+      byRows = m >= 32 * parts ? !inPlace : m >= n;
+      unit = byRows ? this.tileRows : colUnit;
+      total = byRows ? m : n;
+      chunk = Math.ceil(total / (CHUNKS_PER_THREAD * parts) / unit) * unit;
+      if (byRows) chunk = Math.max(chunk, Math.ceil(32 / unit) * unit);
+      chunk = Math.max(chunk, Math.ceil(MIN_CHUNK_SIZE / (size / total) / unit) * unit);
+      chunk = Math.min(chunk, Math.ceil(total / parts / unit) * unit);
+    }
     chunk = Math.max(chunk, Math.ceil(total / MAX_CHUNKS / unit) * unit);
     const chunks = Math.ceil(total / chunk);
     if (parts === 1 || chunks === 1) {
@@ -148,7 +195,11 @@ export class ParallelGemm {
       const t0 = performance.now();
       this.kernel(m, n, k, a, aRs, aCs, b, bRs, bCs, c, cRs, acc, this.mainScratch);
       const ms = performance.now() - t0;
-      if (ms > 0) this.singleRate = Math.max(size / ms, 0.95 * this.singleRate);
+      if (ms > 0) {
+        this.singleRate = Math.max(size / ms, 0.95 * this.singleRate);
+        const record = this.record(m, n, k);
+        record.rate = Math.max(size / ms, 0.95 * record.rate);
+      }
       return;
     }
     const args = this.args;
@@ -161,7 +212,7 @@ export class ParallelGemm {
     let mode: number = byRows ? JobMode.Rows : JobMode.Columns;
     // The single-threaded time of the split's work, as this thread's share scaled up.
     let alone = 0;
-    if (byRows && k > 0 && this.reservePacked(k * Math.ceil(n / 8) * 32)) {
+    if (byRows && !this.native && k > 0 && this.reservePacked(k * Math.ceil(n / 8) * 32)) {
       mode = JobMode.RowsPackedB;
       args[15] = this.packed;
       const packChunk = Math.ceil(n / Math.min(2 * parts, Math.ceil((k * n) / MIN_PACK_CHUNK)) / 8) * 8;
@@ -176,20 +227,33 @@ export class ParallelGemm {
       // slow or late worker costs at most its last chunk, so a split rarely loses much.
       // Until that rate was measured, the main thread's share, scaled up, estimates it.
       const elapsed = performance.now() - t0;
-      const slow = this.singleRate > 0 ? size / elapsed < 1.05 * this.singleRate : elapsed > 0.95 * alone;
-      this.verdicts = ((this.verdicts << 1) | (slow ? 1 : 0)) & 0xf;
-      if (slow && (this.verdicts & 0b1110) !== 0) {
+      const record = this.record(m, n, k);
+      const slow = record.rate > 0 ? size / elapsed < 1.05 * record.rate : elapsed > 0.95 * alone;
+      record.verdicts = ((record.verdicts << 1) | (slow ? 1 : 0)) & 0xf;
+      if (slow && (record.verdicts & 0b1110) !== 0) {
         s.counters.slowSplits++;
-        this.backoff = Math.min(Math.max(2 * this.backoff, 4), 256);
+        record.backoff = Math.min(Math.max(2 * record.backoff, 4), 256);
         // A pause longer than ~50 ms of single-threaded work would outlast most hiccups.
         const cap = this.singleRate > 0 ? Math.max(4, Math.floor((MAX_PAUSE_MS * this.singleRate) / size)) : 256;
-        this.skip = Math.min(this.backoff, cap);
+        record.skip = Math.min(record.backoff, cap);
       } else if (slow) {
         s.counters.slowSplits++;
       } else {
-        this.backoff = 0;
+        record.backoff = 0;
       }
     }
+  }
+
+  /** The record of shape (m, n, k), made on first use (the map starts over past MAX_SHAPES). */
+  private record(m: number, n: number, k: number): ShapeRecord {
+    const key = shapeKey(m, n, k);
+    let record = this.shapes.get(key);
+    if (!record) {
+      if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
+      record = { rate: 0, skip: 0, backoff: 0, verdicts: 0 };
+      this.shapes.set(key, record);
+    }
+    return record;
   }
 
   /**
@@ -311,7 +375,7 @@ export class ParallelGemm {
       this.controls.push(this.heap.reserve(CONTROL_BYTES));
     }
     this.jobBlock = this.heap.reserve(JOB_BYTES);
-    this.pool = new GemmPool(this.module, this.memory, this.jobBlock, this.controls, this.workerScratch);
+    this.pool = new GemmPool(this.module, this.memory, this.jobBlock, this.controls, this.workerScratch, this.native?.worker);
     return this.pool;
   }
 }

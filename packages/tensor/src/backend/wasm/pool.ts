@@ -1,4 +1,5 @@
 import { Worker } from '#platform';
+import type { NativeWorkerSpec } from './native-gemm.js';
 import type { WasmMemory, WasmModule } from './webassembly.js';
 
 /*
@@ -68,9 +69,17 @@ const MAIN_SPIN_MS = 1;
 // Dynamic import() is the one module loader that works whether Node evaluates
 // the text as CommonJS or as ESM (it follows --input-type, which workers inherit).
 const WORKER_SOURCE = `
-import('node:worker_threads').then(({ workerData }) => serve(workerData));
-function serve({ module, memory, control, job, scratch, spinMs }) {
-  const { gemm, gemmPackB, gemmPackedB, adamAllF32 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+import('node:worker_threads').then(async ({ workerData }) => {
+  // A native gemm (native-gemm.ts) replaces the module's gemm in this thread too.
+  const native = workerData.native;
+  const bound = native && (await import('node:module')).createRequire(native.file)(native.file)
+    .bind(new Float32Array(workerData.memory.buffer), native.sizeSlot, native.isa);
+  serve(workerData, bound);
+});
+function serve({ module, memory, control, job, scratch, spinMs }, bound) {
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const { gemmPackB, gemmPackedB, adamAllF32 } = exports;
+  const gemm = bound ? bound.gemm : exports.gemm;
   const c = new Int32Array(memory.buffer, control, ${CONTROL_WORDS});
   const j = new Int32Array(memory.buffer, job, ${ARGS + JOB_ARG_COUNT});
   let seen = Atomics.load(c, ${SEQ});
@@ -145,14 +154,15 @@ export class GemmPool {
    * `job`: a JOB_BYTES region (byte offset) reserved in `memory`; `controls` and
    * `scratch`: one CONTROL_BYTES region and one gemm scratch region per worker.
    */
-  constructor(module: WasmModule, memory: WasmMemory, job: number, controls: readonly number[], scratch: readonly number[]) {
+  constructor(module: WasmModule, memory: WasmMemory, job: number, controls: readonly number[], scratch: readonly number[],
+    native?: NativeWorkerSpec) {
     this.job = new Int32Array(memory.buffer, job, ARGS + JOB_ARG_COUNT);
     controls.forEach((control, i) => {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         // The worker needs none of the parent's flags (loaders, --input-type).
         execArgv: [],
-        workerData: { module, memory, control, job, scratch: scratch[i], spinMs: WORKER_SPIN_MS },
+        workerData: { module, memory, control, job, scratch: scratch[i], spinMs: WORKER_SPIN_MS, native },
       });
       // Idle workers never keep the process alive.
       worker.unref();

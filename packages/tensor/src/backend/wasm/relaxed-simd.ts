@@ -26,6 +26,8 @@ function v8SetFlags(): ((flags: string) => void) | undefined {
 export interface GemmVariant {
   fma: boolean;
   reason: string;
+  /** The instruction set of a native gemm (`avx512`, `avx2`, `generic`); absent for the WebAssembly ones. */
+  native?: string;
 }
 
 /**
