@@ -21,6 +21,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGES = ['packages/tensor', 'packages/autograd', 'packages/nn', 'packages/interop'];
 /** The lab brings vega, vega-lite and @viz-js/viz, so it is installed into a project of its own. */
 const LAB = 'packages/lab';
+/** @actgrad/native builds an addon at install (its one install script): a project of its own too. */
+const NATIVE = 'packages/native';
 const PNPM = ['-y', 'pnpm@12.4.2'];
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const FIXTURES = join(ROOT, 'test/packed-consumer');
@@ -35,6 +37,7 @@ interface Manifest {
 const readManifest = (dir: string) => JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as Manifest;
 const manifests = PACKAGES.map(readManifest);
 const labManifest = readManifest(LAB);
+const nativeManifest = readManifest(NATIVE);
 const ours = new Set(manifests.map((m) => m.name));
 /** Registry packages npm may fetch: the third-party dependencies the packages declare, nothing else. */
 const registryDeps = new Set(manifests.flatMap((m) => Object.keys(m.dependencies ?? {})).filter((d) => !ours.has(d)));
@@ -80,13 +83,13 @@ function consumerProject(): string {
 }
 
 function prepare(): string {
-  ensureBuilt(ROOT, [...PACKAGES, LAB]);
+  ensureBuilt(ROOT, [...PACKAGES, LAB, NATIVE]);
   tmp = mkdtempSync(join(tmpdir(), 'actgrad-consumer-'));
   const packs = join(tmp, 'packs');
   mkdirSync(packs);
-  [...PACKAGES, LAB].forEach((dir, i) => {
+  [...PACKAGES, LAB, NATIVE].forEach((dir, i) => {
     run('npx', [...PNPM, 'pack', '--pack-destination', packs], join(ROOT, dir));
-    const file = join(packs, tarball([...manifests, labManifest][i]!));
+    const file = join(packs, tarball([...manifests, labManifest, nativeManifest][i]!));
     if (!existsSync(file)) throw new Error(`pnpm pack in ${dir} wrote no ${file}`);
   });
   const dependencies = Object.fromEntries(manifests.map((m) => [m.name, `file:packs/${tarball(m)}`]));
@@ -121,6 +124,31 @@ function labProject(): string {
   })();
   if ('error' in labPrepared) throw labPrepared.error;
   return labPrepared.project;
+}
+
+let nativePrepared: { project: string; log: string } | { error: unknown } | undefined;
+
+/** A third fresh project: the core tarballs and @actgrad/native's, whose install builds the addon. */
+function nativeProject(): { project: string; log: string } {
+  nativePrepared ??= (() => {
+    try {
+      const packs = join(consumerProject(), 'packs');
+      const project = join(tmp, 'native-project');
+      mkdirSync(project);
+      const dependencies = Object.fromEntries(
+        [...manifests, nativeManifest].map((m) => [m.name, `file:${join(packs, tarball(m))}`]),
+      );
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'native-consumer', private: true, type: 'module', dependencies }, null, 2));
+      cpSync(join(FIXTURES, 'native.mjs'), join(project, 'native.mjs'));
+      cpSync(join(FIXTURES, 'native.cjs'), join(project, 'native.cjs'));
+      const log = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts'], project);
+      return { project, log };
+    } catch (error) {
+      return { error };
+    }
+  })();
+  if ('error' in nativePrepared) throw nativePrepared.error;
+  return nativePrepared;
 }
 
 afterAll(() => {
@@ -262,9 +290,45 @@ describe('@actgrad/lab in its own project outside the workspace', () => {
   });
 });
 
+describe('@actgrad/native in its own project outside the workspace', () => {
+  it('installs from its tarball, whose install script (the only one) builds the addon from its C sources', () => {
+    const { project, log } = nativeProject();
+    expect(log).toMatch(/build-addon: built .*actgrad_native\.node/);
+    const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { hasInstallScript?: boolean }>;
+    };
+    const scripted = Object.entries(lock.packages).filter(([, e]) => e.hasInstallScript).map(([path]) => path);
+    expect(scripted).toEqual(['node_modules/@actgrad/native']);
+    const pkg = join(project, 'node_modules/@actgrad/native');
+    expect(existsSync(join(pkg, 'build/actgrad_native.node'))).toBe(true);
+    expect(existsSync(join(pkg, 'csrc/gemm-kernel.c'))).toBe(true);
+    // The addon is built on the user's machine, never shipped: the tarball holds no binary.
+    const packed = run('tar', ['-tzf', join(consumerProject(), 'packs', tarball(nativeManifest))], project).split('\n');
+    expect(packed.filter((f) => /\.(node|o)$/.test(f))).toEqual([]);
+  }, 180_000);
+
+  it('plain ESM: importing it makes the native backend the active one; it trains, and splits a product across two threads, matching the reference', () => {
+    const out = runJson(['native.mjs'], nativeProject().project);
+    expect(out.active).toBe('native');
+    expect(out.isa).toBe((out.isas as string[])[0]);
+    expect(out.accuracy).toBeGreaterThan(0.95);
+    expect(out.splitCalls).toBe(1);
+    expect(out.workerFailures).toBe(0);
+    expect(out.maxDiff).toBeLessThan(1e-3);
+  });
+
+  it('require() from CommonJS loads the .cjs build and the same addon', () => {
+    const out = runJson(['native.cjs'], nativeProject().project);
+    expect(out.resolved).toMatch(/node_modules[/\\]@actgrad[/\\]native[/\\]dist[/\\]index\.cjs$/);
+    expect(out.active).toBe('native');
+    expect(out.addon).toMatch(/node_modules[/\\]@actgrad[/\\]native[/\\]build[/\\]actgrad_native\.node$/);
+    expect(out.c).toEqual([[19, 22], [43, 50]]);
+  });
+});
+
 it('the API reference (typedoc.json) covers the same packages as this test packs', () => {
   const typedoc = JSON.parse(readFileSync(join(ROOT, 'typedoc.json'), 'utf8')) as { entryPoints: string[] };
-  expect(typedoc.entryPoints).toEqual([...PACKAGES, LAB]);
+  expect(typedoc.entryPoints).toEqual([...PACKAGES, NATIVE, LAB]);
 });
 
 describe("the README's 'Use actgrad in your project' section", () => {
