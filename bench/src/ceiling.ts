@@ -16,12 +16,15 @@ export interface PeakRow extends Summary {
   case: string;
 }
 
-/** Runs `repetitions` fresh peak.ts processes; one row per loop and thread count. */
+/**
+ * Runs `repetitions` fresh peak.ts processes; one row per loop and thread count. `native`: the
+ * native addon's loop to measure as well (its instruction set and file).
+ */
 export function measurePeak(root: string, repetitions: number, threads: number, seconds: number,
-  log: (line: string) => void): { rows: PeakRow[]; error?: string } {
+  log: (line: string) => void, native?: { isa: string; file: string }): { rows: PeakRow[]; error?: string } {
   const values = new Map<string, number[]>();
   for (let r = 0; r < repetitions; r++) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'src', 'peak.ts'), JSON.stringify({ threads, seconds })],
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'src', 'peak.ts'), JSON.stringify({ threads, seconds, native })],
       { cwd: root, encoding: 'utf8' });
     const line = run.stdout.split('\n').find((l) => l.startsWith(resultPrefix));
     if (run.status !== 0 || !line) return { rows: [], error: run.stderr.trim().split('\n').pop() || `exited with ${run.status}` };
@@ -46,12 +49,18 @@ export function w2FlopsPerStep(): number {
 
 const threadsOf = (c: string) => Number(/(\d+) thread/.exec(c)?.[1] ?? 1);
 
-/** The peak at `threads` threads: the faster of the two loops (the FMA gemm runs where relaxed SIMD does). */
-function peakAt(peak: readonly PeakRow[], threads: number): { value: number; loop: string } | undefined {
-  const rows = peak.filter((r) => threadsOf(r.case) === threads);
+const loopOf = (c: string) => c.split(',')[0]!;
+const isNativeLoop = (loop: string) => loop.startsWith('native');
+
+/**
+ * The peak at `threads` threads of a backend's loops: for wasm the faster of the two WebAssembly
+ * loops (the FMA gemm runs where relaxed SIMD does), for native the native addon's.
+ */
+function peakAt(peak: readonly PeakRow[], threads: number, native: boolean): { value: number; loop: string } | undefined {
+  const rows = peak.filter((r) => threadsOf(r.case) === threads && isNativeLoop(loopOf(r.case)) === native);
   if (!rows.length) return undefined;
   const best = rows.reduce((a, b) => (b.median > a.median ? b : a));
-  return { value: best.median, loop: best.case.split(',')[0]! };
+  return { value: best.median, loop: loopOf(best.case) };
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '—');
@@ -67,15 +76,15 @@ export function ceilingSection(results: Results & { peak?: PeakRow[] }): string 
   const rows = results.rows;
   const find = (w: string, runner: string, c: string, metric: string): ResultRow | undefined =>
     rows.find((r) => r.workload === w && r.runner === runner && r.case === c && r.metric === metric);
-  const lines = ['### Against the machine: WebAssembly SIMD peak, and PyTorch at the same thread count', ''];
+  const lines = ['### Against the machine: WebAssembly SIMD peak (and the native one), and PyTorch at the same thread count', ''];
   if (peak.length) {
     const counts = [...new Set(peak.map((r) => threadsOf(r.case)))].sort((a, b) => a - b);
-    const loops = [...new Set(peak.map((r) => r.case.split(',')[0]!))];
+    const loops = [...new Set(peak.map((r) => loopOf(r.case)))];
     lines.push(
-      'Register-only loops of 12 independent f32x4 chains (bench/src/peak-module.ts), GFLOP/s, best window per process, median (min–max) over processes:',
+      'Register-only loops of 12 independent vector chains, GFLOP/s, best window per process, median (min–max) over processes: f32x4 in WebAssembly (bench/src/peak-module.ts), and for @actgrad/native the widest vectors of its instruction set in C (packages/native/csrc/gemm-kernel.c, `peak`):',
       '',
       table(['loop', ...counts.map((t) => `${t} thread${t > 1 ? 's' : ''}`)], loops.map((loop) => [
-        loop === 'fma' ? 'FMA (f32x4.relaxed_madd)' : 'mul + add (f32x4.mul, f32x4.add)',
+        loop === 'fma' ? 'FMA (f32x4.relaxed_madd)' : isNativeLoop(loop) ? `${loop} (C vector multiply-add)` : 'mul + add (f32x4.mul, f32x4.add)',
         ...counts.map((t) => {
           const r = peak.find((p) => p.case === `${loop}, ${t} thread${t > 1 ? 's' : ''}`);
           return r ? `${formatValue('gflops', r.median)} (${formatValue('gflops', r.min)}–${formatValue('gflops', r.max)})` : '—';
@@ -85,15 +94,19 @@ export function ceilingSection(results: Results & { peak?: PeakRow[] }): string 
     );
   }
   const multi = Math.max(2, ...peak.map((r) => threadsOf(r.case)));
+  // The wasm backend's rows keep their plain names; the native backend's say "native".
   const configs = [
-    { threads: 1, ours: 'actgrad-wasm-1t', torch: 'torch-1t' },
-    { threads: multi, ours: 'actgrad-wasm', torch: `torch-${multi}t` },
+    { threads: 1, ours: 'actgrad-wasm-1t', torch: 'torch-1t', native: false },
+    { threads: multi, ours: 'actgrad-wasm', torch: `torch-${multi}t`, native: false },
+    { threads: 1, ours: 'actgrad-native-1t', torch: 'torch-1t', native: true },
+    { threads: multi, ours: 'actgrad-native', torch: `torch-${multi}t`, native: true },
   ];
   const body: string[][] = [];
   const stepFlops = w2FlopsPerStep();
-  for (const { threads, ours, torch } of configs) {
-    const p = peakAt(peak, threads);
-    const tag = `${threads} thread${threads > 1 ? 's' : ''}`;
+  for (const { threads, ours, torch, native } of configs) {
+    if (native && !rows.some((r) => r.runner === ours)) continue;
+    const p = peakAt(peak, threads, native);
+    const tag = `${native ? 'native, ' : ''}${threads} thread${threads > 1 ? 's' : ''}`;
     const w2 = find('w2', ours, '', 'steps_per_s');
     const w2t = find('w2', torch, '', 'steps_per_s');
     if (w2 || w2t) {
@@ -110,7 +123,7 @@ export function ceilingSection(results: Results & { peak?: PeakRow[] }): string 
         const ceiling = (p.value * 1e9) / stepFlops;
         body.push([`W2 steps/s with every flop at the peak, ${tag}`, cell(ceiling, 'steps_per_s'), '100%',
           cell(w2t.median, 'steps_per_s'), formatRatio(ceiling / w2t.median),
-          ceiling < w2t.median ? 'out of reach here: PyTorch trains faster than the WebAssembly SIMD peak allows' : '']);
+          ceiling < w2t.median ? `out of reach here: PyTorch trains faster than the ${native ? 'native' : 'WebAssembly SIMD'} peak allows` : '']);
       }
       // PyTorch's 2-thread W2 can run slower than its 1-thread one (OpenMP on a busy machine): say so.
       const w2t1 = find('w2', 'torch-1t', '', 'steps_per_s');
@@ -142,9 +155,9 @@ export function ceilingSection(results: Results & { peak?: PeakRow[] }): string 
   }
   if (body.length) {
     lines.push(
-      `W2 counts ${(stepFlops / 1e6).toFixed(1)} MFLOP a step (forward, weight gradients, input gradients past the first layer). % of peak: of the faster loop at that thread count. For W3, measured in each actgrad process with windows of the product alternating with windows of the loop on as many threads (bench/src/paired.ts): the median over processes (min–max) of each process's median ratio of neighbouring windows; beside it, the W3 figure over the peak table's, measured minutes apart. Bars: W3 n = 256 and 1024 ≥ 80% of peak; W2 ≥ 1.0× PyTorch at the same thread count; W1 ≥ 3× PyTorch.`,
+      `W2 counts ${(stepFlops / 1e6).toFixed(1)} MFLOP a step (forward, weight gradients, input gradients past the first layer). % of peak: of the faster WebAssembly loop at that thread count (for native rows, of the native loop). For W3, measured in each actgrad process with windows of the product alternating with windows of the loop on as many threads (bench/src/paired.ts): the median over processes (min–max) of each process's median ratio of neighbouring windows; beside it, the W3 figure over the peak table's, measured minutes apart. Bars: W3 n = 256 and 1024 ≥ 80% of peak; W2 ≥ 1.0× PyTorch at the same thread count; W1 ≥ 3× PyTorch.`,
       '',
-      table(['figure', 'actgrad (wasm)', '% of peak', 'PyTorch', 'actgrad ÷ PyTorch', 'bar'], body),
+      table(['figure', 'actgrad', '% of peak', 'PyTorch', 'actgrad ÷ PyTorch', 'bar'], body),
       '',
       'On a machine shared with other work every figure drops, the peak (a best window) least: read the bars from a quiet run.',
     );

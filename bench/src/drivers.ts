@@ -100,7 +100,7 @@ export async function runW3(peer: JsPeer, settings: W3Settings, job: Job): Promi
   });
   const ops = await timeCases(`W3 matmul, ${job.runner} (calls/s)`, cases, settings);
   const measurements = cases.map((c) => ({ case: c.name, metric: 'gflops', value: (ops.get(c.name)! * c.units) / 1e9 }));
-  if (peer.wasmThreads !== undefined) measurements.push(...await pairedShares(cases, peer.wasmThreads, settings.pairedWindowMs));
+  if (peer.wasmThreads !== undefined) measurements.push(...await pairedShares(cases, peer.wasmThreads, settings.pairedWindowMs, peer.peakLoop));
   return measurements;
 }
 

@@ -1,9 +1,9 @@
-import { fmaAvailable, PeakMeter } from './peak-meter.js';
+import { fmaAvailable, PeakMeter, type PeakLoop } from './peak-meter.js';
 import type { BenchCase, Measurement } from './peers/types.js';
 
 /*
- * Each W3 product as a share of this machine's WebAssembly SIMD peak, measured
- * in the same process: windows of the product alternate with windows of the
+ * Each W3 product as a share of this machine's WebAssembly SIMD peak (the native
+ * backend's: of the native loop in its instruction set), measured in the same process: windows of the product alternate with windows of the
  * register-only loop (the FMA one where relaxed SIMD runs, the faster) on as
  * many threads as the product uses, and the share is the median of the ratios
  * of neighbouring windows. The peak of ceiling.ts comes from processes of its
@@ -24,9 +24,13 @@ export interface PairedCase {
 /** Pairs per case; the order alternates, so a steady drift favours neither side. */
 const ROUNDS = 9;
 
-/** Median share of the peak per case, as `peak_share` measurements, and the paired figures it came from. */
-export async function pairedShares(cases: readonly PairedCase[], threads: number, windowMs: number): Promise<Measurement[]> {
-  const meter = await PeakMeter.start(fmaAvailable, threads, windowMs);
+/**
+ * Median share of the peak per case, as `peak_share` measurements, and the paired figures it came
+ * from; `loop` is the peak's loop (default: the WebAssembly one, FMA where relaxed SIMD runs).
+ */
+export async function pairedShares(cases: readonly PairedCase[], threads: number, windowMs: number,
+  loop: PeakLoop = { kind: 'wasm', fused: fmaAvailable }): Promise<Measurement[]> {
+  const meter = await PeakMeter.start(loop, threads, windowMs);
   const out: Measurement[] = [];
   try {
     for (const c of cases) {

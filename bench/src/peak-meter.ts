@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { FLOPS_PER_ITERATION, peakModuleBytes } from './peak-module.js';
@@ -24,7 +25,27 @@ if (!WebAssembly.validate(peakModuleBytes(true))) setFlagsFromString('--experime
 export const fmaAvailable = WebAssembly.validate(peakModuleBytes(true));
 
 type Run = (trips: number) => number;
-const load = (fused: boolean): Run => new WebAssembly.Instance(new WebAssembly.Module(peakModuleBytes(fused))).exports.run as Run;
+
+/**
+ * Which register-only loop a meter runs: the WebAssembly one (FMA or mul+add), or the native
+ * addon's in one instruction set (`@actgrad/native`'s `peak`), loaded from `file` in each thread.
+ */
+export type PeakLoop = { kind: 'wasm'; fused: boolean } | { kind: 'native'; isa: string; file: string };
+
+interface NativePeak {
+  peak(isa: string, trips: number): number;
+}
+
+function load(loop: PeakLoop): Run {
+  if (loop.kind === 'wasm') return new WebAssembly.Instance(new WebAssembly.Module(peakModuleBytes(loop.fused))).exports.run as Run;
+  const addon = createRequire(import.meta.url)(loop.file) as NativePeak;
+  return (trips) => addon.peak(loop.isa, trips);
+}
+
+/** Flops of one trip of the loop. */
+function flopsPerTrip(loop: PeakLoop): number {
+  return loop.kind === 'wasm' ? FLOPS_PER_ITERATION : (createRequire(import.meta.url)(loop.file) as NativePeak).peak(loop.isa, 1);
+}
 
 /** Trips of the loop that take about `ms` on this thread. */
 function calibrate(run: Run, ms: number): number {
@@ -41,8 +62,9 @@ function calibrate(run: Run, ms: number): number {
 // Each worker runs the loop `trips` times per window, starting when the shared counter says so.
 const WORKER = `
 const { workerData } = require('node:worker_threads');
-const { bytes, control } = workerData;
-const run = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.run;
+const { bytes, control, native } = workerData;
+const addon = native && require(native.file);
+const run = native ? (trips) => addon.peak(native.isa, trips) : new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.run;
 const c = new Int32Array(control);
 run(1000);
 Atomics.add(c, 1, 1);
@@ -61,17 +83,19 @@ export class PeakMeter {
   private readonly c: Int32Array;
   private window = 0;
 
-  private constructor(private readonly workers: Worker[], control: SharedArrayBuffer, private readonly trips: number) {
+  private constructor(private readonly workers: Worker[], control: SharedArrayBuffer, private readonly trips: number,
+    private readonly tripFlops: number) {
     this.c = new Int32Array(control);
   }
 
-  /** Starts the workers; each window runs about `windowMs` of the loop (`fused`: the FMA one). */
-  static async start(fused: boolean, threads: number, windowMs: number): Promise<PeakMeter> {
-    const trips = calibrate(load(fused), windowMs);
+  /** Starts the workers; each window runs about `windowMs` of the loop. */
+  static async start(loop: PeakLoop, threads: number, windowMs: number): Promise<PeakMeter> {
+    const trips = calibrate(load(loop), windowMs);
     const control = new SharedArrayBuffer(16);
-    const bytes = peakModuleBytes(fused);
-    const workers = Array.from({ length: threads }, () => new Worker(WORKER, { eval: true, workerData: { bytes, control } }));
-    const meter = new PeakMeter(workers, control, trips);
+    const bytes = loop.kind === 'wasm' ? peakModuleBytes(loop.fused) : undefined;
+    const native = loop.kind === 'native' ? { isa: loop.isa, file: loop.file } : undefined;
+    const workers = Array.from({ length: threads }, () => new Worker(WORKER, { eval: true, workerData: { bytes, control, native } }));
+    const meter = new PeakMeter(workers, control, trips, flopsPerTrip(loop));
     while (Atomics.load(meter.c, 1) < threads) await new Promise((r) => setTimeout(r, 5));
     return meter;
   }
@@ -87,7 +111,7 @@ export class PeakMeter {
     Atomics.notify(c, 0);
     for (let done = Atomics.load(c, 3); done < threads; done = Atomics.load(c, 3)) Atomics.wait(c, 3, done, 50);
     const seconds = (performance.now() - t0) / 1000;
-    return (threads * this.trips * FLOPS_PER_ITERATION) / seconds / 1e9;
+    return (threads * this.trips * this.tripFlops) / seconds / 1e9;
   }
 
   async close(): Promise<void> {

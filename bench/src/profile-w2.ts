@@ -9,13 +9,14 @@ import { settingsFor } from './spec.js';
 import { median } from './stats.js';
 
 /*
- * Where a W2 step's time goes on the wasm backend: every call into the backend
+ * Where a W2 step's time goes on the wasm backend (or, with --backend native, on
+ * @actgrad/native's): every call into the backend
  * (gemm by shape and transposed operand, each elementwise kernel, each named
  * kernel such as an activation's or Adam's) is timed; what is left of the step is graph building, autograd and
  * dispatch in JavaScript. One fresh process per thread count, steps taken as
  * bench/ takes them (a Trainer step on a row slice of the data set).
  *
- *   node --conditions=source --import tsx bench/src/profile-w2.ts [--threads 1,2] [--steps 300] [--out bench/results/w2-profile.md]
+ *   node --conditions=source --import tsx bench/src/profile-w2.ts [--backend wasm|native] [--threads 1,2] [--steps 300] [--out bench/results/w2-profile.md]
  */
 
 type Fn = (...args: unknown[]) => unknown;
@@ -60,10 +61,11 @@ function instrument(backend: Backend, buckets: Map<string, Bucket>): Backend {
   return wrapped as unknown as Backend;
 }
 
-async function child(steps: number): Promise<ChildResult> {
+async function child(steps: number, backend: string): Promise<ChildResult> {
   const settings = settingsFor('full').w2;
-  const peer = await createActgradPeer('wasm');
-  const base = getBackend() as Backend & { threads?: number; gemmVariant?: { fma: boolean } };
+  if (backend === 'native') await import('@actgrad/native');
+  const peer = await createActgradPeer(backend);
+  const base = getBackend() as Backend & { threads?: number; gemmVariant?: { fma: boolean; native?: string } };
   const buckets = new Map<string, Bucket>();
   setBackend(instrument(base, buckets));
   const data = w2Data();
@@ -83,12 +85,13 @@ async function child(steps: number): Promise<ChildResult> {
   // Scaled to the median step, so a burst of other work on a shared machine does not skew the shares.
   const out: Record<string, Bucket> = {};
   for (const [k, b] of buckets) out[k] = { ms: (b.ms / steps) * scale, calls: b.calls / steps };
-  return { threads: base.threads ?? 1, steps, stepMs: median(times), buckets: out, variant: base.gemmVariant?.fma ? 'FMA gemm' : 'plain SIMD gemm' };
+  const v = base.gemmVariant;
+  return { threads: base.threads ?? 1, steps, stepMs: median(times), buckets: out, variant: v?.native ? `native ${v.native} gemm` : v?.fma ? 'FMA gemm' : 'plain SIMD gemm' };
 }
 
-function render(results: ChildResult[], load: number, loadAfter: number): string {
+function render(results: ChildResult[], backend: string, load: number, loadAfter: number): string {
   const lines = [
-    `## W2 step profile (wasm backend), ${new Date().toISOString()}`,
+    `## W2 step profile (${backend} backend), ${new Date().toISOString()}`,
     '',
     `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; load average ${load.toFixed(1)} when the run started and ${loadAfter.toFixed(1)} when it ended (a shared machine slows every part, the shares less than the times).`,
     '',
@@ -114,20 +117,22 @@ function render(results: ChildResult[], load: number, loadAfter: number): string
 
 async function main(): Promise<void> {
   const steps = Number(flag('--steps', '300'));
+  const backend = flag('--backend', 'wasm');
+  if (backend !== 'wasm' && backend !== 'native') throw new Error(`--backend must be wasm or native, got ${backend}`);
   if (process.argv.includes('--child')) {
-    process.stdout.write(`\nPROFILE ${JSON.stringify(await child(steps))}\n`);
+    process.stdout.write(`\nPROFILE ${JSON.stringify(await child(steps, backend))}\n`);
     return;
   }
   const load = loadavg()[0]!;
   const results: ChildResult[] = [];
   for (const threads of flag('--threads', '1,2').split(',')) {
-    const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', '--steps', String(steps)],
-      { encoding: 'utf8', env: { ...process.env, ACTGRAD_BACKEND: 'wasm', ACTGRAD_THREADS: threads } });
+    const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', '--steps', String(steps), '--backend', backend],
+      { encoding: 'utf8', env: { ...process.env, ACTGRAD_BACKEND: backend, ACTGRAD_THREADS: threads } });
     const line = run.stdout.split('\n').find((l) => l.startsWith('PROFILE '));
     if (!line) throw new Error(`profile with ${threads} threads failed: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
     results.push(JSON.parse(line.slice('PROFILE '.length)) as ChildResult);
   }
-  const markdown = render(results, load, loadavg()[0]!);
+  const markdown = render(results, backend, load, loadavg()[0]!);
   const out = flag('--out', '');
   if (out) writeFileSync(out, markdown);
   process.stdout.write(markdown);

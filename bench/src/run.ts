@@ -73,6 +73,25 @@ function torchAvailable(): string | undefined {
 }
 
 /** The backends @actgrad/tensor registers and the one it picks by default, asked of a fresh process. */
+/**
+ * Whether @actgrad/native loads here (its addon is built at install), and its instruction set
+ * and addon file; otherwise why not, in its own words.
+ */
+function nativeBackend(): { isa: string; file: string } | { error: string } {
+  const env = { ...process.env };
+  delete env.ACTGRAD_BACKEND;
+  const probe = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', '-e', "import('@actgrad/native').then((n) => console.log(JSON.stringify({ isa: n.nativeBackend.gemmVariant.native, file: n.addonPath })))"],
+    { cwd: benchDir, encoding: 'utf8', env },
+  );
+  try {
+    return JSON.parse(probe.stdout.trim().split('\n').pop() ?? '') as { isa: string; file: string };
+  } catch {
+    return { error: probe.stderr.trim().split('\n').find((l) => l.includes('@actgrad/native')) ?? `exited with ${probe.status}` };
+  }
+}
+
 function actgradBackends(): { names: string[]; default: string } {
   const env = { ...process.env };
   delete env.ACTGRAD_BACKEND;
@@ -128,6 +147,8 @@ async function runWorkload(
   return [...collected.values()].map(({ row, values }) => ({ ...row, ...summarize(values) }));
 }
 
+const selectedNative = (selected: readonly Runner[]) => selected.some((r) => r.framework === 'actgrad' && actgradBackendOf(r) === 'native');
+
 async function main(args: BenchArgs): Promise<void> {
   const settings = settingsFor(args.mode);
   // n = 1024 on a pure-JS peer is several seconds a call: the quick overview leaves it out, an
@@ -142,6 +163,10 @@ async function main(args: BenchArgs): Promise<void> {
   else notes.push(`PyTorch skipped: \`${python} -c 'import torch'\` failed (install Debian's python3-torch to compare with it).`);
   const backends = actgradBackends();
   if (!backends.names.includes('wasm')) notes.push(`actgrad (wasm) skipped: @actgrad/tensor registers no wasm backend (has ${backends.names.join(', ')}).`);
+  const wantsNative = runners.some((r) => actgradBackendOf(r) === 'native' && r.framework === 'actgrad' && (args.peers ? args.peers.includes(r.id) : !r.optIn));
+  const native = wantsNative ? nativeBackend() : undefined;
+  if (native && 'error' in native) notes.push(`actgrad (native) skipped: ${native.error}`);
+  else if (native) backends.names.push('native');
 
   const selected = runners.filter(
     (r) =>
@@ -164,7 +189,8 @@ async function main(args: BenchArgs): Promise<void> {
   // The machine's WebAssembly SIMD ceiling, which the W2 and W3 bars are relative to.
   let peak: PeakRow[] | undefined;
   if (args.only.includes('w2') || args.only.includes('w3')) {
-    const measured = measurePeak(root, repetitions, Math.min(8, machine.cores), args.mode === 'full' ? 1 : 0.4, log);
+    const measured = measurePeak(root, repetitions, Math.min(8, machine.cores), args.mode === 'full' ? 1 : 0.4, log,
+      native && !('error' in native) && selectedNative(selected) ? native : undefined);
     if (measured.error) notes.push(`WebAssembly SIMD peak not measured: ${measured.error}`);
     else peak = measured.rows;
   }

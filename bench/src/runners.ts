@@ -19,6 +19,9 @@ export const runners: readonly Runner[] = [
   { id: 'actgrad-js', label: 'actgrad (js)', framework: 'actgrad', workloads: all },
   { id: 'actgrad-wasm', label: 'actgrad (wasm)', framework: 'actgrad', workloads: all },
   { id: 'actgrad-wasm-1t', label: 'actgrad (wasm, 1 thread)', framework: 'actgrad', workloads: threaded },
+  // @actgrad/native: the wasm backend with its gemm in AVX-512/AVX2 C (runs where its addon is built).
+  { id: 'actgrad-native', label: 'actgrad (native)', framework: 'actgrad', workloads: all },
+  { id: 'actgrad-native-1t', label: 'actgrad (native, 1 thread)', framework: 'actgrad', workloads: threaded },
   // The plain SIMD gemm (ACTGRAD_RELAXED_SIMD=0) beside the FMA one, for a before/after in one run.
   { id: 'actgrad-wasm-simd', label: 'actgrad (wasm, plain SIMD)', framework: 'actgrad', workloads: threaded, optIn: true },
   { id: 'actgrad-wasm-simd-1t', label: 'actgrad (wasm, plain SIMD, 1 thread)', framework: 'actgrad', workloads: threaded, optIn: true },

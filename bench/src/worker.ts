@@ -20,6 +20,13 @@ async function createPeer(runner: string): Promise<JsPeer> {
     case 'actgrad-wasm-simd':
     case 'actgrad-wasm-simd-1t':
       return (await import('./peers/actgrad.js')).createActgradPeer('wasm');
+    case 'actgrad-native':
+    case 'actgrad-native-1t': {
+      // Importing @actgrad/native registers the 'native' backend; W3 measures it against its own peak loop.
+      const native = await import('@actgrad/native');
+      const isa = native.nativeBackend.gemmVariant.native!;
+      return (await import('./peers/actgrad.js')).createActgradPeer('native', { kind: 'native', isa, file: native.addonPath });
+    }
     default:
       throw new Error(`no JavaScript runner "${runner}"`);
   }

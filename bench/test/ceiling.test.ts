@@ -79,6 +79,21 @@ describe('the ceiling section', () => {
     const fast = { ...results, rows: results.rows.map((r) => (r.runner === 'torch-1t' && r.workload === 'w2' ? { ...r, ...summarize([700]) } : r)) };
     expect(ceilingSection(fast)).toContain('| W2 steps/s with every flop at the peak, 1 thread | 388 | 100% | 700 | 0.55× | out of reach here: PyTorch trains faster than the WebAssembly SIMD peak allows |');
 
+    // The native backend's rows are judged against the native loop, the wasm rows still against
+    // the WebAssembly one: 700 steps/s × 128.9 MFLOP = 90.2 GFLOP/s, 45% of the native 200.
+    const withNative = {
+      ...results,
+      peak: [...peak, { case: 'native avx512, 1 thread', ...summarize([200]) }, { case: 'native avx512, 2 threads', ...summarize([390]) }],
+      rows: [...results.rows, row('w2', 'actgrad-native-1t', '', 'steps_per_s', 700), row('w3', 'actgrad-native-1t', 'n=256', 'gflops', 170)],
+    };
+    const nativeMd = ceilingSection(withNative);
+    expect(nativeMd).toContain('| native avx512 (C vector multiply-add) | 200 (200–200) | 390 (390–390) |');
+    expect(nativeMd).toContain('| W2 steps/s, native, 1 thread | 700 (90.2 GFLOP/s) | 45% | 170 (21.9 GFLOP/s) | 4.12× | met (≥ 1.0× PyTorch) |');
+    expect(nativeMd).toContain('| W3 n=256 GFLOP/s, native, 1 thread | 170 | 85% | 21.0 | 8.10× | met (≥ 80% of peak) |');
+    expect(nativeMd).toContain('| W2 steps/s, 1 thread | 200 (25.8 GFLOP/s) | 52% |');
+    // No native runner in the results: no native rows, even with a native peak measured.
+    expect(ceilingSection({ ...results, peak: withNative.peak })).not.toContain('native, 1 thread');
+
     // A share measured beside the peak in the same processes (paired.ts) is the one judged: here
     // it says 78% (0.74–0.83 over three processes) where the separate peak table gives 85%.
     const paired = { ...results, rows: [...results.rows, { ...row('w3', 'actgrad-wasm', 'n=256', 'peak_share', 0), ...summarize([0.74, 0.78, 0.83]) }] };

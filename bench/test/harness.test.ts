@@ -51,7 +51,7 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--only', 'w9'])).toThrow(/unknown workload "w9" \(valid: w1, w2, w3, w4/);
     expect(() => parseArgs(['--reps', '0'])).toThrow(/--reps needs a positive integer/);
     expect(() => parseArgs(['--only'])).toThrow(/--only needs a value/);
-    expect(() => parseArgs(['--peers', 'tfjs-gpu'])).toThrow(/unknown runner "tfjs-gpu" \(valid: actgrad-js, actgrad-wasm, actgrad-wasm-1t, actgrad-wasm-simd, actgrad-wasm-simd-1t, tfjs-cpu/);
+    expect(() => parseArgs(['--peers', 'tfjs-gpu'])).toThrow(/unknown runner "tfjs-gpu" \(valid: actgrad-js, actgrad-wasm, actgrad-wasm-1t, actgrad-native, actgrad-native-1t, actgrad-wasm-simd, actgrad-wasm-simd-1t, tfjs-cpu/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { activation, activationNames, variable } from '@actgrad/autograd';
 import { Adam, Linear, mlp, predict, SGD, Trainer, type Sequential } from '@actgrad/nn';
 import { backendNames, copyInto, empty, matmul, setBackend, Tensor, tensor, tidy, type Backend } from '@actgrad/tensor';
+import type { PeakLoop } from '../peak-meter.js';
 import type { LayerInit } from '../spec.js';
 import type { ActivationInput, JsPeer } from './types.js';
 
@@ -19,17 +20,20 @@ function loadInit(model: Sequential, init: LayerInit[]): void {
   });
 }
 
-export async function createActgradPeer(backend: string): Promise<JsPeer> {
+/** `peakLoop`: the loop W3 pairs the products with (the native addon's for the native backend). */
+export async function createActgradPeer(backend: string, peakLoop?: PeakLoop): Promise<JsPeer> {
   if (!backendNames().includes(backend)) throw new Error(`@actgrad/tensor has no "${backend}" backend (has ${backendNames().join(', ')})`);
   // A backend with worker threads (wasm) starts them before timing, as TF.js's `tf.ready()` is awaited.
-  const active = setBackend(backend) as Backend & { warmUp?: () => Promise<void>; threads?: number; gemmVariant?: { fma: boolean } };
+  const active = setBackend(backend) as Backend & { warmUp?: () => Promise<void>; threads?: number; gemmVariant?: { fma: boolean; native?: string } };
   await active.warmUp?.();
-  const gemm = active.gemmVariant ? (active.gemmVariant.fma ? ', FMA gemm' : ', plain SIMD gemm') : '';
+  const variant = active.gemmVariant;
+  const gemm = variant ? (variant.native ? `, ${variant.native} gemm` : variant.fma ? ', FMA gemm' : ', plain SIMD gemm') : '';
 
   return {
     backend: active.threads ? `${active.name}, ${active.threads} thread${active.threads > 1 ? 's' : ''}${gemm}` : active.name,
     versions: {},
-    wasmThreads: active.name === 'wasm' ? active.threads : undefined,
+    wasmThreads: active.name === 'wasm' || active.name === 'native' ? active.threads : undefined,
+    peakLoop,
 
     w1(data, settings) {
       const { moons, init } = data;

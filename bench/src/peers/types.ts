@@ -1,4 +1,5 @@
 import type { W1Data, W2Data } from '../data.js';
+import type { PeakLoop } from '../peak-meter.js';
 import type { W1Settings, W2Settings, WorkloadId, WorkloadSettings } from '../spec.js';
 
 /** One training step at a time; the driver owns the loop and the clock. */
@@ -32,10 +33,12 @@ export interface JsPeer {
   /** The backend that actually runs, reported beside each result. */
   readonly backend: string;
   /**
-   * Threads a WebAssembly SIMD backend's products run on: W3 then also measures each product as a
-   * share of the machine's peak on as many threads (paired.ts). Undefined for other backends.
+   * Threads the wasm (or native) backend's products run on: W3 then also measures each product as
+   * a share of the machine's peak on as many threads (paired.ts). Undefined for other backends.
    */
   readonly wasmThreads?: number;
+  /** The register-only loop W3's products are paired with (default: the WebAssembly FMA loop). */
+  readonly peakLoop?: PeakLoop;
   /** The peer's package versions, for the results' header. */
   readonly versions: Record<string, string>;
   w1(data: W1Data, settings: W1Settings): W1Trainer;
