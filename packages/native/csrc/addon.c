@@ -23,7 +23,8 @@
   int P##_scratch_bytes(void);                                                                      \
   void P##_gemm(int, int, int, const float *, long, long, const float *, long, long, float *, long, \
       int, char *);                                                                                 \
-  double P##_peak(long, float *);
+  double P##_peak(long, float *);                                                                   \
+  void P##_adam_all(char *, int, const int32_t *, const float *, long, long);
 #if defined(__x86_64__)
 DECLARE(avx512)
 DECLARE(avx2)
@@ -37,9 +38,10 @@ typedef struct {
   int (*scratch_bytes)(void);
   void (*gemm)(int, int, int, const float *, long, long, const float *, long, long, float *, long, int, char *);
   double (*peak)(long, float *);
+  void (*adam_all)(char *, int, const int32_t *, const float *, long, long);
 } Isa;
 
-#define ISA(P) { #P, P##_tile_rows, P##_panel_cols, P##_scratch_bytes, P##_gemm, P##_peak }
+#define ISA(P) { #P, P##_tile_rows, P##_panel_cols, P##_scratch_bytes, P##_gemm, P##_peak, P##_adam_all }
 // Fastest first; `generic` is the target's baseline (SSE2 on x86-64, NEON on arm64).
 #if defined(__x86_64__)
 static const Isa ISAS[] = { ISA(avx512), ISA(avx2), ISA(generic) };
@@ -113,6 +115,26 @@ static napi_value js_gemm(napi_env env, napi_callback_info info) {
     b->isa->gemm(m, n, k, (const float *)(b->base + v[3]), v[4], v[5], (const float *)(b->base + v[6]), v[7], v[8],
         (float *)(b->base + v[9]), v[10], (int)v[11], b->base + v[12]);
   }
+  return NULL;
+}
+
+// adamAllF32(count, table, consts, lo, hi): adam.c's adam_all, every address checked first.
+static napi_value js_adam_all(napi_env env, napi_callback_info info) {
+  int64_t v[5];
+  Binding *b;
+  if (!args(env, info, 5, v, &b)) return NULL;
+  int64_t count = v[0];
+  if (count < 0 || !inside(b, v[1], 1, 0, count * 5, 1)) return out_of_range(env, "the Adam table");
+  if (!inside(b, v[2], 1, 0, 9, 1)) return out_of_range(env, "the Adam constants");
+  if (v[1] % 4 != 0 || v[2] % 4 != 0) return out_of_range(env, "an unaligned Adam table");
+  const int32_t *table = (const int32_t *)(b->base + v[1]);
+  for (int64_t e = 0; e < count; e++) {
+    const int32_t *t = table + 5 * e;
+    for (int r = 0; r < 4; r++) {
+      if (t[4] < 0 || (uint32_t)t[r] % 4 != 0 || !inside(b, (uint32_t)t[r], 1, 0, t[4], 1)) return out_of_range(env, "an Adam run");
+    }
+  }
+  b->isa->adam_all(b->base, (int)count, table, (const float *)(b->base + v[2]), (long)v[3], (long)v[4]);
   return NULL;
 }
 
@@ -202,7 +224,8 @@ static napi_value js_bind(napi_env env, napi_callback_info info) {
   if (napi_add_finalizer(env, obj, b, free_binding, NULL, NULL) != napi_ok) { free(b); return NULL; }
   if (!add_function(env, obj, "gemm", js_gemm, b) || !add_function(env, obj, "gemmTileRows", js_tile_rows, b) ||
       !add_function(env, obj, "gemmPanelCols", js_panel_cols, b) ||
-      !add_function(env, obj, "gemmScratchBytes", js_scratch_bytes, b)) return NULL;
+      !add_function(env, obj, "gemmScratchBytes", js_scratch_bytes, b) ||
+      !add_function(env, obj, "adamAllF32", js_adam_all, b)) return NULL;
   CHECK(napi_create_string_utf8(env, b->isa->name, NAPI_AUTO_LENGTH, &name));
   CHECK(napi_set_named_property(env, obj, "isa", name));
   return obj;

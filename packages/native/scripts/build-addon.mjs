@@ -7,9 +7,10 @@
 //   --optional                               on failure, warn and exit 0 (the install script:
 //                                            @actgrad/native then says why when imported)
 //
-// csrc/gemm-kernel.c is compiled once per instruction set, under its own name prefix: AVX-512
-// (16-float vectors, 8-row tiles), AVX2 with FMA (8-float vectors, 6 rows) and the target's
-// baseline (4-float vectors, 4 rows); addon.c picks the fastest the CPU runs when it is loaded.
+// csrc/gemm-kernel.c and csrc/adam.c are compiled once per instruction set, under its own name
+// prefix: AVX-512 (16-float vectors, 8-row tiles), AVX2 with FMA (8-float vectors, 6 rows) and
+// the target's baseline (4-float vectors, 4 rows); addon.c picks the fastest the CPU runs when
+// it is loaded.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -58,7 +59,10 @@ function build() {
   for (const [name, vl, mr, flags] of variants) {
     const o = join(objs, `gemm-${name}.o`);
     execFileSync(cc, [...common, ...flags, `-DPREFIX=${name}`, `-DVL=${vl}`, `-DMR=${mr}`, '-c', join(src, 'gemm-kernel.c'), '-o', o], { stdio: 'inherit' });
-    files.push(o);
+    // Adam rounds every operation as the reference does: no contraction into FMA; sqrtf without errno vectorises.
+    const adam = join(objs, `adam-${name}.o`);
+    execFileSync(cc, [...common, ...flags, '-ffp-contract=off', '-fno-math-errno', `-DPREFIX=${name}`, '-c', join(src, 'adam.c'), '-o', adam], { stdio: 'inherit' });
+    files.push(o, adam);
   }
   const glue = join(objs, 'addon.o');
   execFileSync(cc, [...common, `-I${include}`, '-c', join(src, 'addon.c'), '-o', glue], { stdio: 'inherit' });

@@ -8,6 +8,7 @@ import { Adam, Trainer, mlp } from '@actgrad/nn';
 import {
   backendNames, createRng, getBackend, jsBackend, setBackend, tensor, type Rng, type WasmBackend,
 } from '@actgrad/tensor';
+import { checkAdamBits } from '../../nn/test/adam-check.js';
 import { checkGemm, operand, type Case, type Layout, type Where } from '../../tensor/test/gemm-check.js';
 
 // Children run in this package, whose name resolves to itself.
@@ -196,6 +197,41 @@ describe('ACTGRAD_NATIVE_ISA and ACTGRAD_BACKEND', () => {
     const early = child("const { zeros } = await import('@actgrad/tensor'); zeros([2]);", { ACTGRAD_BACKEND: 'native' });
     expect(early.status).not.toBe(0);
     expect(early.stderr).toMatch(/ACTGRAD_BACKEND=native: .*import '@actgrad\/native'/);
+  });
+});
+
+describe('the native Adam step', () => {
+  it('gives the reference loop\'s bits (and so the wasm kernel\'s), every operation rounded on its own', () => {
+    expect(nativeBackend.named?.get('adam.stepAll')).toBeDefined();
+    checkAdamBits('native');
+    expect(getBackend()).toBe(nativeBackend);
+  });
+
+  it('split across two threads, gives the bits of one', async () => {
+    const two = backend({ name: 'native-2t', threads: 2, parallelThreshold: 1, hotParallelThreshold: 1, adaptive: false });
+    await two.warmUp();
+    const splits = two.counters.adamSplits;
+    setBackend(two);
+    try {
+      // 90,000 elements: past the 65,536 an Adam step needs to be shared out.
+      checkAdamBits(two.name, [40001, 7, 49992]);
+    } finally {
+      setBackend(nativeBackend);
+    }
+    expect(two.counters.adamSplits).toBeGreaterThan(splits);
+  });
+
+  it('checks the addresses in its table', () => {
+    const memory = new (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => { buffer: SharedArrayBuffer } } })
+      .WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    new Uint32Array(memory.buffer)[0] = 1;
+    const bound = loadNativeAddon().bind(new Float32Array(memory.buffer), 0);
+    const table = new Int32Array(memory.buffer, 1024, 5);
+    table.set([2048, 3072, 4096, 5120, 100]);
+    bound.adamAllF32(1, 1024, 64, 0, 100);
+    table[4] = 20_000; // 80 KB runs: past the 64 KiB memory
+    expect(() => bound.adamAllF32(1, 1024, 64, 0, 100)).toThrow(/an Adam run lies outside/);
+    expect(() => bound.adamAllF32(1, 65536 - 8, 64, 0, 100)).toThrow(/the Adam table lies outside/);
   });
 });
 

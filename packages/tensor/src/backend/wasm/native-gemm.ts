@@ -1,7 +1,7 @@
 /**
- * The gemm of a native module bound to one memory: the same name and arguments as the
- * WebAssembly module's (byte addresses into the memory, strides in elements), so the backend's
- * thread pool runs it as it runs the module's, each thread on its own part of C.
+ * The gemm and Adam step of a native module bound to one memory: the same names and arguments
+ * as the WebAssembly module's (byte addresses into the memory, strides in elements), so the
+ * backend's thread pool runs them as it runs the module's, each thread on its own part.
  */
 export interface NativeGemmExports {
   /**
@@ -10,6 +10,12 @@ export interface NativeGemmExports {
    */
   gemm(m: number, n: number, k: number, a: number, aRs: number, aCs: number,
     b: number, bRs: number, bCs: number, c: number, cRs: number, accumulate: number, scratch: number): void;
+  /**
+   * Adam's step over elements [lo, hi) of a model's parameters, as the module's `adamAllF32`
+   * (packages/tensor/asm/adam.ts) takes it and with its bits: a table of `count` (w, g, m, v, n)
+   * entries and the nine constants, at byte addresses in the memory.
+   */
+  adamAllF32(count: number, table: number, consts: number, lo: number, hi: number): void;
   /** Rows of the register tile: row blocks that are multiples of it have no edge tile. */
   gemmTileRows(): number;
   /** Columns of a packed B panel: a product split across threads is cut on multiples of it. */

@@ -127,8 +127,9 @@ export class ParallelGemm {
     private readonly native?: { exports: NativeGemmExports; worker: NativeWorkerSpec },
   ) {
     this.mainScratch = heap.reserve(scratchBytes);
-    // A native gemm packs its own operands; Adam's step stays the module's.
-    this.packing = new wasmApi!.Instance(module, { env: { memory } }).exports as unknown as PackedBExports;
+    // A native gemm packs its own operands, and brings its own Adam step.
+    const wasm = new wasmApi!.Instance(module, { env: { memory } }).exports as unknown as PackedBExports;
+    this.packing = native ? { ...wasm, adamAllF32: native.exports.adamAllF32 } : wasm;
     this.tileRows = native ? native.exports.gemmTileRows() : this.packing.gemmTileRows();
     this.panelCols = native ? native.exports.gemmPanelCols() : 8;
   }

@@ -70,7 +70,7 @@ const MAIN_SPIN_MS = 1;
 // the text as CommonJS or as ESM (it follows --input-type, which workers inherit).
 const WORKER_SOURCE = `
 import('node:worker_threads').then(async ({ workerData }) => {
-  // A native gemm (native-gemm.ts) replaces the module's gemm in this thread too.
+  // A native gemm (native-gemm.ts) replaces the module's gemm and Adam step in this thread too.
   const native = workerData.native;
   const bound = native && (await import('node:module')).createRequire(native.file)(native.file)
     .bind(new Float32Array(workerData.memory.buffer), native.sizeSlot, native.isa);
@@ -78,8 +78,9 @@ import('node:worker_threads').then(async ({ workerData }) => {
 });
 function serve({ module, memory, control, job, scratch, spinMs }, bound) {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const { gemmPackB, gemmPackedB, adamAllF32 } = exports;
+  const { gemmPackB, gemmPackedB } = exports;
   const gemm = bound ? bound.gemm : exports.gemm;
+  const adamAllF32 = bound ? bound.adamAllF32 : exports.adamAllF32;
   const c = new Int32Array(memory.buffer, control, ${CONTROL_WORDS});
   const j = new Int32Array(memory.buffer, job, ${ARGS + JOB_ARG_COUNT});
   let seen = Atomics.load(c, ${SEQ});
