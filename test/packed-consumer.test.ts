@@ -102,54 +102,38 @@ function prepare(): string {
   return tmp;
 }
 
-let labPrepared: { project: string } | { error: unknown } | undefined;
-
-/** A second fresh project with the lab tarball beside the core ones, installed once, failing like the first. */
-function labProject(): string {
-  labPrepared ??= (() => {
-    try {
-      const packs = join(consumerProject(), 'packs');
-      const project = join(tmp, 'lab-project');
-      mkdirSync(project);
-      const dependencies = Object.fromEntries(
-        [...manifests, labManifest].map((m) => [m.name, `file:${join(packs, tarball(m))}`]),
-      );
-      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'lab-consumer', private: true, type: 'module', dependencies }, null, 2));
-      cpSync(join(FIXTURES, 'lab-plot.mjs'), join(project, 'lab-plot.mjs'));
-      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts'], project);
-      return { project };
-    } catch (error) {
-      return { error };
-    }
-  })();
-  if ('error' in labPrepared) throw labPrepared.error;
-  return labPrepared.project;
+/**
+ * A further fresh project in `name` beside the first, with the tarballs of `packages` and the
+ * `fixtures` copied in; installed once, failing every test that asks for it as the first does.
+ * Returns the project and npm's output.
+ */
+function otherProject(name: string, packages: readonly Manifest[], fixtures: readonly string[]): () => { project: string; log: string } {
+  let prepared: { project: string; log: string } | { error: unknown } | undefined;
+  return () => {
+    prepared ??= (() => {
+      try {
+        const packs = join(consumerProject(), 'packs');
+        const project = join(tmp, name);
+        mkdirSync(project);
+        const dependencies = Object.fromEntries(packages.map((m) => [m.name, `file:${join(packs, tarball(m))}`]));
+        writeFileSync(join(project, 'package.json'), JSON.stringify({ name, private: true, type: 'module', dependencies }, null, 2));
+        for (const f of fixtures) cpSync(join(FIXTURES, f), join(project, f));
+        const log = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts'], project);
+        return { project, log };
+      } catch (error) {
+        return { error };
+      }
+    })();
+    if ('error' in prepared) throw prepared.error;
+    return prepared;
+  };
 }
 
-let nativePrepared: { project: string; log: string } | { error: unknown } | undefined;
-
-/** A third fresh project: the core tarballs and @actgrad/native's, whose install builds the addon. */
-function nativeProject(): { project: string; log: string } {
-  nativePrepared ??= (() => {
-    try {
-      const packs = join(consumerProject(), 'packs');
-      const project = join(tmp, 'native-project');
-      mkdirSync(project);
-      const dependencies = Object.fromEntries(
-        [...manifests, nativeManifest].map((m) => [m.name, `file:${join(packs, tarball(m))}`]),
-      );
-      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'native-consumer', private: true, type: 'module', dependencies }, null, 2));
-      cpSync(join(FIXTURES, 'native.mjs'), join(project, 'native.mjs'));
-      cpSync(join(FIXTURES, 'native.cjs'), join(project, 'native.cjs'));
-      const log = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts'], project);
-      return { project, log };
-    } catch (error) {
-      return { error };
-    }
-  })();
-  if ('error' in nativePrepared) throw nativePrepared.error;
-  return nativePrepared;
-}
+/** The lab tarball beside the core ones. */
+const labInstall = otherProject('lab-project', [...manifests, labManifest], ['lab-plot.mjs']);
+const labProject = () => labInstall().project;
+/** The core tarballs and @actgrad/native's, whose install builds the addon. */
+const nativeProject = otherProject('native-project', [...manifests, nativeManifest], ['native.mjs', 'native.cjs']);
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -342,6 +326,8 @@ describe("the README's 'Use actgrad in your project' section", () => {
     expect(install?.split(' ').slice(2).map((f) => f.replace('../actgrad/packs/', ''))).toEqual(manifests.map(tarball));
     const lab = section.split('\n').find((line) => line.startsWith(`npm install ../actgrad/packs/${tarball(labManifest)}`));
     expect(lab, 'no install line for the lab tarball').toBeDefined();
+    const native = section.split('\n').find((line) => line.startsWith(`npm install ../actgrad/packs/${tarball(nativeManifest)}`));
+    expect(native, 'no install line for the native tarball').toBeDefined();
   });
 
   it('has a quick.mjs that runs as written against the installed tarballs', () => {

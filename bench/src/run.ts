@@ -72,39 +72,37 @@ function torchAvailable(): string | undefined {
   return probe.status === 0 ? probe.stdout.trim() : undefined;
 }
 
-/** The backends @actgrad/tensor registers and the one it picks by default, asked of a fresh process. */
+/**
+ * What `code` prints as its last line, parsed as JSON, in a fresh process of the bench package
+ * (ACTGRAD_BACKEND unset); or the process's stderr when it printed none.
+ */
+function probeActgrad<T>(code: string): T | { error: string } {
+  const env = { ...process.env };
+  delete env.ACTGRAD_BACKEND;
+  const probe = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '-e', code], { cwd: benchDir, encoding: 'utf8', env });
+  try {
+    return JSON.parse(probe.stdout.trim().split('\n').pop() ?? '') as T;
+  } catch {
+    return { error: probe.stderr.trim() || `exited with ${probe.status}` };
+  }
+}
+
 /**
  * Whether @actgrad/native loads here (its addon is built at install), and its instruction set
  * and addon file; otherwise why not, in its own words.
  */
 function nativeBackend(): { isa: string; file: string } | { error: string } {
-  const env = { ...process.env };
-  delete env.ACTGRAD_BACKEND;
-  const probe = spawnSync(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', '-e', "import('@actgrad/native').then((n) => console.log(JSON.stringify({ isa: n.nativeBackend.gemmVariant.native, file: n.addonPath })))"],
-    { cwd: benchDir, encoding: 'utf8', env },
-  );
-  try {
-    return JSON.parse(probe.stdout.trim().split('\n').pop() ?? '') as { isa: string; file: string };
-  } catch {
-    return { error: probe.stderr.trim().split('\n').find((l) => l.includes('@actgrad/native')) ?? `exited with ${probe.status}` };
-  }
+  const found = probeActgrad<{ isa: string; file: string }>(
+    "import('@actgrad/native').then((n) => console.log(JSON.stringify({ isa: n.nativeBackend.gemmVariant.native, file: n.addonPath })))");
+  if (!('error' in found)) return found;
+  return { error: found.error.split('\n').find((l) => l.includes('@actgrad/native')) ?? found.error.split('\n')[0]! };
 }
 
+/** The backends @actgrad/tensor registers and the one it picks by default, asked of a fresh process. */
 function actgradBackends(): { names: string[]; default: string } {
-  const env = { ...process.env };
-  delete env.ACTGRAD_BACKEND;
-  const probe = spawnSync(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', '-e', "import('@actgrad/tensor').then((t) => console.log(JSON.stringify({ names: t.backendNames(), default: t.getBackend().name })))"],
-    { cwd: benchDir, encoding: 'utf8', env },
-  );
-  try {
-    return JSON.parse(probe.stdout.trim().split('\n').pop() ?? '') as { names: string[]; default: string };
-  } catch {
-    return { names: ['js'], default: 'js' };
-  }
+  const found = probeActgrad<{ names: string[]; default: string }>(
+    "import('@actgrad/tensor').then((t) => console.log(JSON.stringify({ names: t.backendNames(), default: t.getBackend().name })))");
+  return 'error' in found ? { names: ['js'], default: 'js' } : found;
 }
 
 /**

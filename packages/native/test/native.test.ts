@@ -9,7 +9,7 @@ import {
   backendNames, createRng, getBackend, jsBackend, setBackend, tensor, type Rng, type WasmBackend,
 } from '@actgrad/tensor';
 import { checkAdamBits } from '../../nn/test/adam-check.js';
-import { checkGemm, operand, type Case, type Layout, type Where } from '../../tensor/test/gemm-check.js';
+import { checkEveryLayout, checkGemm, operand, type Case } from '../../tensor/test/gemm-check.js';
 
 // Children run in this package, whose name resolves to itself.
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,7 +42,6 @@ describe('importing @actgrad/native', () => {
   });
 });
 
-const LAYOUTS: Layout[] = ['rows', 'cols', 'sliced', 'reversed'];
 const SIZES = [1, 2, 3, 5, 7, 8, 9, 13, 16, 17, 31, 33, 47];
 
 describe.each(isas)('native gemm (%s) against float64', (isa) => {
@@ -54,24 +53,7 @@ describe.each(isas)('native gemm (%s) against float64', (isa) => {
   });
 
   it('every layout pair, accumulate flag and operand placement on odd sizes', () => {
-    const rng = createRng(`native-gemm-layouts-${isa}`);
-    let count = 0;
-    for (const a of LAYOUTS) {
-      for (const bl of LAYOUTS) {
-        for (let r = 0; r < 6; r++) {
-          const pick = () => SIZES[Math.floor(rng() * SIZES.length)]!;
-          const placement = (): Where => (rng() < 0.7 ? 'wasm' : 'js');
-          check(rng, {
-            m: pick(), n: pick(), k: pick(), a, b: bl,
-            accumulate: r % 2 === 1,
-            where: { a: placement(), b: placement(), c: placement() },
-            cRowPad: r % 3 === 0 ? 0 : 5,
-          });
-          count++;
-        }
-      }
-    }
-    expect(count).toBe(96);
+    expect(checkEveryLayout(b, `native-gemm-layouts-${isa}`, SIZES)).toBe(96);
   });
 
   it('sizes that cross the blocks (k > 256, n > 512, m > 240) and W2\'s shapes', () => {

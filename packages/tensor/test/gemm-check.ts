@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { MatrixOperand, Rng, WasmBackend } from '@actgrad/tensor';
+import { createRng, type MatrixOperand, type Rng, type WasmBackend } from '@actgrad/tensor';
 
 // Every product is checked against float64 arithmetic with the rounding bound of
 // a float32 dot product, |ĉ − c| ≤ (k + 2)·2⁻²³·Σ|a||b|: tight enough that any
@@ -74,4 +74,32 @@ export function checkGemm(wasm: WasmBackend, rng: Rng, t: Case): void {
     const inside = idx >= 1 && r < m && col < n;
     if (!inside && C[idx] !== before[idx]) throw new Error(`${label}: wrote outside C at ${idx}`);
   }
+}
+
+const LAYOUTS: Layout[] = ['rows', 'cols', 'sliced', 'reversed'];
+
+/**
+ * Six products for every pair of operand layouts (96 in all): sizes drawn from `sizes`, the
+ * accumulate flag alternating, operands in the memory or in plain arrays, C rows padded or not.
+ * Returns how many ran.
+ */
+export function checkEveryLayout(wasm: WasmBackend, seed: string, sizes: readonly number[]): number {
+  const rng = createRng(seed);
+  let count = 0;
+  for (const a of LAYOUTS) {
+    for (const b of LAYOUTS) {
+      for (let r = 0; r < 6; r++) {
+        const pick = () => sizes[Math.floor(rng() * sizes.length)]!;
+        const placement = (): Where => (rng() < 0.7 ? 'wasm' : 'js');
+        checkGemm(wasm, rng, {
+          m: pick(), n: pick(), k: pick(), a, b,
+          accumulate: r % 2 === 1,
+          where: { a: placement(), b: placement(), c: placement() },
+          cRowPad: r % 3 === 0 ? 0 : 5,
+        });
+        count++;
+      }
+    }
+  }
+  return count;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, jsBackend, type Rng } from '@actgrad/tensor';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
-import { checkGemm, operand, type Case, type Layout, type Where } from './gemm-check.js';
+import { checkEveryLayout, checkGemm, operand, type Case } from './gemm-check.js';
 
 // Every product is checked against float64 arithmetic with the rounding bound of a
 // float32 dot product (gemm-check.ts). Both gemms run every case: the plain SIMD one rounds each product and then each sum
@@ -16,7 +16,6 @@ const backends = {
 let wasm = backends.fma;
 afterAll(() => Promise.all(Object.values(backends).map((b) => b.close())));
 
-const LAYOUTS: Layout[] = ['rows', 'cols', 'sliced', 'reversed'];
 const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 10, 13, 16, 17, 31, 33];
 const check = (rng: Rng, t: Case) => checkGemm(wasm, rng, t);
 
@@ -30,24 +29,7 @@ describe.each(['fma', 'plain'] as const)('wasm gemm (%s) against float64', (vari
   });
 
   it('every layout pair, accumulate flag and operand placement on odd sizes', () => {
-    const rng = createRng('wasm-gemm-layouts');
-    let count = 0;
-    for (const a of LAYOUTS) {
-      for (const b of LAYOUTS) {
-        for (let r = 0; r < 6; r++) {
-          const pick = () => SIZES[Math.floor(rng() * SIZES.length)]!;
-          const placement = (): Where => (rng() < 0.7 ? 'wasm' : 'js');
-          check(rng, {
-            m: pick(), n: pick(), k: pick(), a, b,
-            accumulate: r % 2 === 1,
-            where: { a: placement(), b: placement(), c: placement() },
-            cRowPad: r % 3 === 0 ? 0 : 5,
-          });
-          count++;
-        }
-      }
-    }
-    expect(count).toBe(96);
+    expect(checkEveryLayout(wasm, 'wasm-gemm-layouts', SIZES)).toBe(96);
   });
 
   it('sizes that cross the kernel blocks (k > 256, n > 512, m > 128) and MNIST-like 784', () => {
