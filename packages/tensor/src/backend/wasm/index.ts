@@ -40,15 +40,24 @@ export function threadsFromEnvironment(): number | undefined {
   const env = typeof process !== 'undefined' ? process.env?.ACTGRAD_THREADS : undefined;
   let threads: number | undefined = env !== undefined && env !== '' ? Number(env) : undefined;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-    process.emitWarning(`ACTGRAD_THREADS must be a positive integer, got '${env}'; using all cores`);
+    warnOnce(`ACTGRAD_THREADS must be a positive integer, got '${env}'; using all cores`);
     threads = undefined;
   }
   const cores = hardwareThreads();
   if (threads !== undefined && threads > cores) {
-    process.emitWarning(`ACTGRAD_THREADS=${threads} is more than the ${cores} cores of this machine; using ${cores}`);
+    warnOnce(`ACTGRAD_THREADS=${threads} is more than the ${cores} cores of this machine; using ${cores}`);
     threads = cores;
   }
   return threads;
+}
+
+// Each backend made reads the variable (the wasm one at import, a native one when
+// @actgrad/native is imported): one warning per message is enough.
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(message);
 }
 
 /** Why the wasm backend could not be created, if it could not. */
