@@ -54,6 +54,15 @@ const checks: Record<string, (out: string) => void> = {
     expect(right).toHaveLength(3);
     expect(right.reduce((s, [, t]) => s + t!, 0)).toBe(150);
   },
+  '07-native-backend.ts': (out) => {
+    const runs = [...out.matchAll(/^(\w+)\s+\d+ steps\/s, last loss ([\d.]+)$/gm)].map((m) => [m[1], Number(m[2])] as const);
+    expect(runs.map(([name]) => name)).toEqual(['wasm', 'native']);
+    const [wasm, native] = runs.map(([, loss]) => loss);
+    // 40 steps on one batch of random labels: from ln 10 ≈ 2.3 to well below 1, on both backends alike.
+    expect(wasm!).toBeLessThan(1);
+    expect(Math.abs(native! - wasm!)).toBeLessThanOrEqual(1e-4);
+    expect(out).toMatch(/native gemm: (avx512|avx2|generic);/);
+  },
 };
 
 const files = readdirSync(dir).filter((f) => /^\d\d-.*\.ts$/.test(f)).sort();
