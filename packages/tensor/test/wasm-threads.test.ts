@@ -108,6 +108,24 @@ describe('multi-threaded gemm', () => {
     expect(got.slowSplits).toBe(4);
   });
 
+  it('does not judge a split that had to wake the workers, only splits that found them spinning', async () => {
+    // No split of the 8×4×8 product pays. After 20 ms idle the workers have stopped spinning
+    // (1 ms) and sleep: a split then pays their wake-up, which the thresholds weigh, and is
+    // not judged; judged, each would count as a miss and pause the shape.
+    const b = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1, hotParallelThreshold: 1 });
+    await b.warmUp();
+    for (let call = 0; call < 4; call++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      product(b, 8, 4, 8, false, false, false);
+    }
+    expect(b.counters.splitCalls).toBe(4);
+    expect(b.counters.slowSplits).toBe(0);
+    // Back to back the workers spin between products, and those splits are judged.
+    for (let call = 0; call < 50 && b.counters.slowSplits === 0; call++) product(b, 8, 4, 8, false, false, false);
+    expect(b.counters.slowSplits).toBeGreaterThan(0);
+    await b.close();
+  });
+
   it("shares a large Adam step (adam.stepAll) with the workers, with the single-threaded step's bits", () => {
     type AdamStep = { b1: number; b2: number; a1: number; a2: number; stepSize: number; invSqrtC2: number; eps: number; l2: number; shrink: number };
     type StepAll = (count: number, runs: object[], s: AdamStep) => boolean;

@@ -138,17 +138,26 @@ export class ParallelGemm {
     b: number, bRs: number, bCs: number, c: number, cRs: number, acc: number): void {
     const s = this.settings;
     let parts = 1;
+    // Whether the workers were asleep when the product was split: its time then includes their
+    // wake-up (30–130 µs), which the thresholds weigh, and says nothing of whether splitting
+    // this shape pays, so such a split is not judged below. Judged, a wake-up paused the shape,
+    // the workers fell asleep during the pause, the next split woke them and was paused again:
+    // 256³ on 2 threads, share of the peak in neighbouring windows, 3 processes each,
+    // 2026-12-02: wasm 78% (78–80%) judged, 88% (87–89%) not; native 70% (47–71%), 78% (75–78%).
+    let cold = false;
     const size = m * n * k;
     if (s.threads > 1 && size >= s.hotParallelThreshold) {
       const pool = this.pool ?? this.start();
-      if (size >= s.parallelThreshold || pool.hot()) {
+      const hot = pool.hot();
+      if (size >= s.parallelThreshold || hot) {
         parts = 1 + Math.min(pool.readyCount(), s.threads - 1);
+        cold = !hot;
         const record = parts > 1 ? this.shapes.get(shapeKey(m, n, k)) : undefined;
         if (record && record.skip > 0) {
           parts = 1;
-          // The workers may have gone to sleep during the pause; wake them now so that the
-          // next split is not judged by (and paused again for) their wake-up time.
-          if (--record.skip === 0) pool.wake();
+          // The workers may have gone to sleep during the pause; wake them two products before
+          // it ends, so that they spin when the next split comes.
+          if (--record.skip <= 2) pool.wake();
         }
       }
     }
@@ -223,7 +232,7 @@ export class ParallelGemm {
     }
     const mine = this.job(mode, chunk, total, chunks);
     alone += mine > 0 ? this.mainMs * (chunks / mine) : Infinity;
-    if (s.adaptive) {
+    if (s.adaptive && !cold) {
       // A split must beat the single-threaded rate by 5%: as threads claim chunks, a
       // slow or late worker costs at most its last chunk, so a split rarely loses much.
       // Until that rate was measured, the main thread's share, scaled up, estimates it.
