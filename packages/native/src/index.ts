@@ -105,8 +105,21 @@ function isaFromEnvironment(): NativeIsa | undefined {
   return env as NativeIsa;
 }
 
+/**
+ * Why the native backend is the slower choice here, or undefined: on x86-64 without AVX2 the
+ * portable gemm (SSE2, no fused multiply-add) runs at about half the wasm backend's FMA gemm.
+ * Not said when the instruction set was asked for by name.
+ */
+export function slowerThanWasm(arch: string, isa: string | undefined, asked: boolean): string | undefined {
+  if (asked || arch !== 'x64' || isa !== 'generic') return undefined;
+  return '@actgrad/native: this CPU has neither AVX-512 nor AVX2, and the portable gemm is slower than the wasm backend\'s '
+    + 'here; leave @actgrad/native out (or ACTGRAD_BACKEND=wasm) for the faster one';
+}
+
 /** The backend this import registered as `'native'`. */
 export const nativeBackend: WasmBackend = createNativeBackend();
+const slower = slowerThanWasm(process.arch, nativeBackend.gemmVariant.native, !!process.env.ACTGRAD_NATIVE_ISA);
+if (slower) process.emitWarning(slower);
 registerBackend(nativeBackend);
 const requested = process.env.ACTGRAD_BACKEND;
 if (!requested || requested === 'native') setBackend(nativeBackend);

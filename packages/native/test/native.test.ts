@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addonPath, createNativeBackend, loadNativeAddon, nativeBackend, supportedIsas, type NativeIsa } from '@actgrad/native';
+import { addonPath, createNativeBackend, loadNativeAddon, nativeBackend, slowerThanWasm, supportedIsas, type NativeIsa } from '@actgrad/native';
 import { Adam, Trainer, mlp } from '@actgrad/nn';
 import {
   backendNames, createRng, getBackend, jsBackend, setBackend, tensor, type Rng, type WasmBackend,
@@ -28,6 +28,13 @@ describe('importing @actgrad/native', () => {
     expect(getBackend()).toBe(nativeBackend);
     expect(nativeBackend.name).toBe('native');
     expect(nativeBackend.gemmVariant).toEqual({ fma: isas[0] !== 'generic', native: isas[0], reason: `native ${isas[0]} gemm (native)` });
+  });
+
+  it('warns where it is the slower choice: x86-64 without AVX2, unless the instruction set was asked for', () => {
+    expect(slowerThanWasm('x64', 'generic', false)).toMatch(/neither AVX-512 nor AVX2.*slower than the wasm backend/);
+    expect(slowerThanWasm('x64', 'generic', true)).toBeUndefined();
+    expect(slowerThanWasm('x64', 'avx2', false)).toBeUndefined();
+    expect(slowerThanWasm('arm64', 'generic', false)).toBeUndefined();
   });
 
   it('finds the instruction sets this CPU has', () => {
