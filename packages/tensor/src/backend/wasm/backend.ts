@@ -90,19 +90,16 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   const exports = new wasmApi.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const fma = loadFmaGemm(relaxedSimdSetting(options.relaxedSimd));
   const gemmModule = fma.module ?? module;
-  let gemmExports = fma.module
-    ? (new wasmApi.Instance(fma.module, { env: { memory } }).exports as unknown as Pick<KernelExports, 'gemm' | 'gemmScratchBytes'>)
-    : exports;
   // The module has no data segment: the heap may start right after the null page guard.
   const heap = new WasmHeap(memory, 1024, options.tensorLimit);
-  let variant = fma.variant;
-  let worker: { file: string; sizeSlot: number; isa: string } | undefined;
-  const nativeExports = options.native ? options.native.bind(heap.f32(), heap.sizeSlot(), options.native.isa) : undefined;
-  if (options.native && nativeExports) {
-    gemmExports = nativeExports;
-    worker = { file: options.native.file, sizeSlot: heap.sizeSlot(), isa: nativeExports.isa };
-    variant = { fma: nativeExports.isa !== 'generic', reason: `native ${nativeExports.isa} gemm (${options.native.name})`, native: nativeExports.isa };
-  }
+  const native = options.native;
+  const bound = native?.bind(heap.f32(), heap.sizeSlot(), native.isa);
+  const gemmExports = bound ?? (fma.module
+    ? (new wasmApi.Instance(fma.module, { env: { memory } }).exports as unknown as Pick<KernelExports, 'gemm' | 'gemmScratchBytes'>)
+    : exports);
+  const variant: GemmVariant = native && bound
+    ? { fma: bound.isa !== 'generic', reason: `native ${bound.isa} gemm (${native.name})`, native: bound.isa }
+    : fma.variant;
   const scalarSlot = heap.reserve(16);
   let stage = -1;
   let stageBytes = 0;
@@ -136,7 +133,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   }
 
   const backend: WasmBackend = {
-    name: options.native?.name ?? 'wasm',
+    name: native?.name ?? 'wasm',
     // Beyond a few threads the matmuls of small networks are too short to share out.
     threads: options.threads ?? Math.max(1, Math.min(8, hardwareThreads())),
     parallelThreshold: options.parallelThreshold ?? 2 ** 23,
@@ -197,7 +194,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     close: () => parallel.close(),
   };
   const parallel = new ParallelGemm(gemmExports.gemm, gemmExports.gemmScratchBytes(), gemmModule, memory, heap, backend,
-    nativeExports && worker ? { exports: nativeExports, worker } : undefined);
+    native && bound ? { exports: bound, worker: { file: native.file, sizeSlot: heap.sizeSlot(), isa: bound.isa } } : undefined);
   return backend;
 }
 

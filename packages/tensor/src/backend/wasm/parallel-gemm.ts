@@ -78,7 +78,6 @@ interface PackedBExports {
   gemmTileRows(): number;
 }
 
-
 /** The tunables the backend exposes, read on every call. */
 export interface ParallelSettings {
   threads: number;
