@@ -36,15 +36,13 @@ interface NativePeak {
   peak(isa: string, trips: number): number;
 }
 
-function load(loop: PeakLoop): Run {
-  if (loop.kind === 'wasm') return new WebAssembly.Instance(new WebAssembly.Module(peakModuleBytes(loop.fused))).exports.run as Run;
+/** The loop on this thread, and the flops of one trip of it (the native loop returns its flops). */
+function load(loop: PeakLoop): { run: Run; tripFlops: number } {
+  if (loop.kind === 'wasm') {
+    return { run: new WebAssembly.Instance(new WebAssembly.Module(peakModuleBytes(loop.fused))).exports.run as Run, tripFlops: FLOPS_PER_ITERATION };
+  }
   const addon = createRequire(import.meta.url)(loop.file) as NativePeak;
-  return (trips) => addon.peak(loop.isa, trips);
-}
-
-/** Flops of one trip of the loop. */
-function flopsPerTrip(loop: PeakLoop): number {
-  return loop.kind === 'wasm' ? FLOPS_PER_ITERATION : (createRequire(import.meta.url)(loop.file) as NativePeak).peak(loop.isa, 1);
+  return { run: (trips) => addon.peak(loop.isa, trips), tripFlops: addon.peak(loop.isa, 1) };
 }
 
 /** Trips of the loop that take about `ms` on this thread. */
@@ -90,12 +88,13 @@ export class PeakMeter {
 
   /** Starts the workers; each window runs about `windowMs` of the loop. */
   static async start(loop: PeakLoop, threads: number, windowMs: number): Promise<PeakMeter> {
-    const trips = calibrate(load(loop), windowMs);
+    const { run, tripFlops } = load(loop);
+    const trips = calibrate(run, windowMs);
     const control = new SharedArrayBuffer(16);
     const bytes = loop.kind === 'wasm' ? peakModuleBytes(loop.fused) : undefined;
     const native = loop.kind === 'native' ? { isa: loop.isa, file: loop.file } : undefined;
     const workers = Array.from({ length: threads }, () => new Worker(WORKER, { eval: true, workerData: { bytes, control, native } }));
-    const meter = new PeakMeter(workers, control, trips, flopsPerTrip(loop));
+    const meter = new PeakMeter(workers, control, trips, tripFlops);
     while (Atomics.load(meter.c, 1) < threads) await new Promise((r) => setTimeout(r, 5));
     return meter;
   }

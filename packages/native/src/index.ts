@@ -3,7 +3,7 @@
  *
  * Importing this package registers a backend named `'native'` and makes it the active one
  * (unless `ACTGRAD_BACKEND` names another). It is the wasm backend in every respect (its
- * memory, elementwise kernels, Adam step and thread pool) but its gemm: C compiled for
+ * memory, elementwise kernels and thread pool) but its gemm and Adam step: C compiled for
  * AVX-512, for AVX2 with FMA and for the baseline CPU, the fastest the CPU runs chosen at
  * load time (`ACTGRAD_NATIVE_ISA` picks one). WebAssembly SIMD is 128 bits wide; AVX-512
  * does four times the multiply-adds per instruction, which matmul-bound training feels.
