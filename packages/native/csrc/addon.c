@@ -173,6 +173,25 @@ static int add_function(napi_env env, napi_value obj, const char *name, napi_cal
   return napi_set_named_property(env, obj, name, f) == napi_ok;
 }
 
+/** The index of the instruction set named by `v` (a string), or -1 after throwing a RangeError that says why. */
+static int isa_arg(napi_env env, napi_value v) {
+  char want[16] = "";
+  size_t len;
+  if (napi_get_value_string_utf8(env, v, want, sizeof want, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "actgrad native: the instruction set must be a string");
+    return -1;
+  }
+  int chosen = -1;
+  for (int i = 0; i < ISA_COUNT; i++) if (strcmp(ISAS[i].name, want) == 0) chosen = i;
+  if (chosen >= 0 && supported(chosen)) return chosen;
+  char msg[160];
+  snprintf(msg, sizeof msg, "actgrad native: instruction set '%s' is %s (valid here:%s%s%s)", want,
+      chosen < 0 ? "unknown" : "not supported by this CPU", ISA_COUNT > 1 && supported(0) ? " avx512" : "",
+      ISA_COUNT > 1 && supported(1) ? " avx2" : "", " generic");
+  napi_throw_range_error(env, NULL, msg);
+  return -1;
+}
+
 // bind(view: Float32Array over the whole memory, sizeSlot: byte address, isa?: string)
 static napi_value js_bind(napi_env env, napi_callback_info info) {
   napi_value argv[3];
@@ -196,21 +215,10 @@ static napi_value js_bind(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int chosen = -1;
-  char want[16] = "";
   napi_valuetype t = napi_undefined;
   if (argc >= 3) napi_typeof(env, argv[2], &t);
   if (t == napi_string) {
-    size_t len;
-    CHECK(napi_get_value_string_utf8(env, argv[2], want, sizeof want, &len));
-    for (int i = 0; i < ISA_COUNT; i++) if (strcmp(ISAS[i].name, want) == 0) chosen = i;
-    if (chosen < 0 || !supported(chosen)) {
-      char msg[160];
-      snprintf(msg, sizeof msg, "actgrad native: instruction set '%s' is %s (valid here:%s%s%s)", want,
-          chosen < 0 ? "unknown" : "not supported by this CPU", ISA_COUNT > 1 && supported(0) ? " avx512" : "",
-          ISA_COUNT > 1 && supported(1) ? " avx2" : "", " generic");
-      napi_throw_range_error(env, NULL, msg);
-      return NULL;
-    }
+    if ((chosen = isa_arg(env, argv[2])) < 0) return NULL;
   } else {
     for (int i = 0; i < ISA_COUNT && chosen < 0; i++) if (supported(i)) chosen = i;
   }
@@ -229,21 +237,6 @@ static napi_value js_bind(napi_env env, napi_callback_info info) {
   CHECK(napi_create_string_utf8(env, b->isa->name, NAPI_AUTO_LENGTH, &name));
   CHECK(napi_set_named_property(env, obj, "isa", name));
   return obj;
-}
-
-/** The index of the instruction set named by argument `at`, or -1 after throwing. */
-static int isa_arg(napi_env env, napi_value v) {
-  char want[16] = "";
-  size_t len;
-  if (napi_get_value_string_utf8(env, v, want, sizeof want, &len) != napi_ok) {
-    napi_throw_type_error(env, NULL, "actgrad native: the instruction set must be a string");
-    return -1;
-  }
-  for (int i = 0; i < ISA_COUNT; i++) if (strcmp(ISAS[i].name, want) == 0 && supported(i)) return i;
-  char msg[96];
-  snprintf(msg, sizeof msg, "actgrad native: instruction set '%s' is unknown or not supported by this CPU", want);
-  napi_throw_range_error(env, NULL, msg);
-  return -1;
 }
 
 // peak(isa, trips): flops of `trips` rounds of the register-only loop of gemm-kernel.c's peak(),
